@@ -1,0 +1,93 @@
+/* Monthly transition probabilities of a resident, and the deterministic
+ * cohort (Markov) model that shares them.
+ *
+ * A resident's health and social state is one of SPR_STATES joint states:
+ * functional state (5) x dementia x isolation x living alone x high
+ * metabolic risk.  Each month, given the state at the start of the month,
+ * the components change independently (death first, then function,
+ * dementia, isolation, living alone, metabolic risk), with probabilities
+ * that depend on sex and age in years.  The agent-based engine draws these
+ * events; the cohort model propagates the same probabilities as
+ * expectations.  The cohort model is used to
+ *  - rescale baseline mortality so that the population as a whole follows
+ *    the life table despite the hazard ratios (mortality.normalise_to_life_table),
+ *  - give the state distribution by age for the initial population and for
+ *    newcomers, consistent with the transition rates,
+ *  - normalise medical costs to published band averages,
+ *  - check the engine against expectations in tests. */
+#ifndef SPRSIM_MODEL_H
+#define SPRSIM_MODEL_H
+
+#include <stdint.h>
+
+#include "sprsim/error.h"
+#include "sprsim/params.h"
+
+#define SPR_STATES 80
+
+static inline int spr_state_index(int func, int dementia, int isolated, int alone, int metabolic)
+{
+    return (((func * 2 + dementia) * 2 + isolated) * 2 + alone) * 2 + metabolic;
+}
+static inline int spr_state_func(int s) { return s >> 4; }
+static inline int spr_state_dementia(int s) { return (s >> 3) & 1; }
+static inline int spr_state_isolated(int s) { return (s >> 2) & 1; }
+static inline int spr_state_alone(int s) { return (s >> 1) & 1; }
+static inline int spr_state_metabolic(int s) { return s & 1; }
+
+/* Probabilities of events within one month, by sex and age in years. */
+typedef struct {
+    double die[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2];                  /* [func][dementia][isolated] */
+    double func[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][SPR_FUNC_STATES]; /* destination, given func, dem, iso */
+    double dementia_onset[SPR_LIFE_AGES][2];                                    /* [isolated] */
+    double isolation_onset[SPR_LIFE_AGES][2][2];                                /* [alone][declined] */
+    double isolation_recovery;
+    double isolation_on_bereavement;
+    double alone_onset[SPR_SEXES][SPR_LIFE_AGES];
+    double metabolic_onset[SPR_LIFE_AGES];
+    double metabolic_recovery;
+    int metabolic_max_age;
+    double birth[SPR_LIFE_AGES];           /* women, per month */
+    double out_migration[SPR_AGE_BANDS];   /* per resident per month */
+    double in_migration[SPR_AGE_BANDS];    /* newcomers per resident per month */
+    double mu_baseline[SPR_SEXES][SPR_LIFE_AGES]; /* baseline death hazard per year (after normalisation) */
+} spr_probs;
+
+/* The same probabilities as 32-bit thresholds for the agent loop. */
+typedef struct {
+    uint32_t die[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2];
+    uint32_t func_cum[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][SPR_FUNC_STATES - 1];
+    uint32_t dementia_onset[SPR_LIFE_AGES][2];
+    uint32_t isolation_onset[SPR_LIFE_AGES][2][2];
+    uint32_t isolation_recovery;
+    uint32_t isolation_on_bereavement;
+    uint32_t alone_onset[SPR_SEXES][SPR_LIFE_AGES];
+    uint32_t metabolic_onset[SPR_LIFE_AGES];
+    uint32_t metabolic_recovery;
+    uint32_t birth[SPR_LIFE_AGES];
+    uint32_t out_migration[SPR_AGE_BANDS];
+    uint32_t boy; /* a newborn is a boy when a word is below this */
+} spr_thresholds;
+
+typedef struct {
+    spr_probs probs;
+    spr_thresholds thr;
+    /* cohort state distribution at the start of each year of age (sums to 1) */
+    double state_at_age[SPR_SEXES][SPR_LIFE_AGES][SPR_STATES];
+    /* cohort survivorship l(x) and life expectancy at each age */
+    double lx[SPR_SEXES][SPR_LIFE_AGES + 1];
+    double ex[SPR_SEXES][SPR_LIFE_AGES];
+    /* medical cost per person-month by sex, age band and joint state (yen) */
+    double medical_yen_per_month[SPR_SEXES][SPR_AGE_BANDS][SPR_STATES];
+    double ltc_yen_per_month[SPR_FUNC_STATES];
+} spr_model;
+
+/* Builds every table from validated parameters (runs the cohort model). */
+int spr_model_create(const spr_params *p, spr_model **out, spr_error *err);
+void spr_model_destroy(spr_model *m);
+
+/* Life expectancy at age x of a life table qx under a constant hazard within
+ * each year of age (the assumption the engine makes). */
+double spr_life_table_ex(const double *qx, int n_ages, int x);
+
+#endif

@@ -1,0 +1,57 @@
+/* Residents, stored as a structure of arrays of small integers.
+ *
+ * A resident is 9 bytes: a stable id (the key of its random streams), age
+ * in months, district, joint health/social state (spr_state_index) and
+ * flags.  Dead and departed residents stay in place (not alive) until the
+ * yearly compaction, which keeps the survivors in order. */
+#ifndef SPRSIM_POPULATION_H
+#define SPRSIM_POPULATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sprsim/error.h"
+#include "sprsim/model.h"
+#include "sprsim/params.h"
+#include "sprsim/rng.h"
+
+enum { SPR_FLAG_FEMALE = 1u, SPR_FLAG_ALIVE = 2u };
+
+typedef struct {
+    size_t n, cap;
+    uint32_t next_id;     /* id of the next resident to be created */
+    uint32_t *id;
+    uint16_t *age_months;
+    uint8_t *district;
+    uint8_t *state;       /* joint state, 0..SPR_STATES-1 */
+    uint8_t *flags;
+} spr_population;
+
+/* Bytes of state per resident (the sum over the arrays). */
+#define SPR_BYTES_PER_RESIDENT (sizeof(uint32_t) + sizeof(uint16_t) + 3 * sizeof(uint8_t))
+
+spr_population *spr_population_create(size_t capacity);
+void spr_population_destroy(spr_population *pop);
+
+/* Appends one resident with the next id; returns its index or -1 (no memory). */
+ptrdiff_t spr_population_add(spr_population *pop, int female, uint16_t age_months, uint8_t district, uint8_t state);
+
+/* Removes residents who are not alive, keeping the others in order. */
+void spr_population_compact(spr_population *pop);
+
+/* Draws the attributes of a new resident of given sex and age from its
+ * INIT stream: joint state from the cohort model's distribution at that
+ * age, district uniformly. */
+ptrdiff_t spr_population_add_drawn(spr_population *pop, const spr_params *p, const spr_model *m, spr_rng_key key,
+                                   uint32_t month, int female, uint16_t age_months);
+
+/* Synthesises the initial population of p->population residents from the
+ * pyramid (or a closed cohort when p->cohort_age >= 0). */
+int spr_population_synthesise(spr_population *pop, const spr_params *p, const spr_model *m, spr_rng_key key,
+                              spr_error *err);
+
+/* Residents per (sex, band) of the initial population, by largest remainder
+ * (deterministic: the counts are not random). */
+void spr_population_allocate(const spr_params *p, int64_t counts[SPR_SEXES][SPR_AGE_BANDS]);
+
+#endif

@@ -1,0 +1,61 @@
+/* Counter-based random streams (Random123 Philox4x32-10).
+ *
+ * Every random number in sprsim is a pure function of
+ *     (seed, replicate, entity id, month, purpose, draw index)
+ * so results do not depend on the number of threads, on scheduling, or on
+ * which other draws were made: there is no shared generator.  The key of the
+ * Philox block cipher is the 64-bit seed; the counter is
+ *     { entity id, month, replicate << 8 | purpose, draw index }.
+ *
+ * Two ways to draw:
+ *  - spr_rng_block(): one Philox call, four 32-bit words; the monthly
+ *    resident step uses it directly, each word reserved for one event
+ *    ("slot"), so that a resident meets the same chance in every scenario
+ *    (common random numbers) whatever else happens to them;
+ *  - spr_stream: a gsl_rng whose draws come from the same Philox stream, so
+ *    GSL's distributions (gsl_ran_poisson, gsl_ran_gamma, ...) can be used.
+ */
+#ifndef SPRSIM_RNG_H
+#define SPRSIM_RNG_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+/* What a stream is used for: part of the counter, so that two purposes never
+ * share numbers.  Append only: renumbering changes every result. */
+typedef enum {
+    SPR_STREAM_INIT_RESIDENT = 1, /* attributes of a resident at creation   */
+    SPR_STREAM_MONTH_HEALTH = 2,  /* death, function, dementia, isolation   */
+    SPR_STREAM_MONTH_SOCIAL = 3,  /* living alone, metabolic, migration, birth */
+    SPR_STREAM_INFLOW = 4,        /* counts of in-migrants and entrants     */
+    SPR_STREAM_TEST = 255         /* reserved for tests                     */
+} spr_stream_purpose;
+
+typedef struct {
+    uint64_t seed;
+    uint32_t replicate; /* < 2^24 */
+} spr_rng_key;
+
+/* Four independent uniform 32-bit words for (key, id, month, purpose, index). */
+void spr_rng_block(spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose,
+                   uint32_t index, uint32_t out[4]);
+
+/* A uniform double in (0, 1) from a 32-bit word (never 0 or 1). */
+static inline double spr_rng_u01(uint32_t word) { return ((double)word + 0.5) * (1.0 / 4294967296.0); }
+
+/* A probability as a 32-bit threshold: an event with probability p happens
+ * when a uniform word is below spr_rng_threshold(p).  Exact integer
+ * comparison keeps the hot loop free of floating point. */
+uint32_t spr_rng_threshold(double p);
+
+/* A gsl_rng drawing from one Philox stream. */
+typedef struct spr_stream spr_stream;
+
+spr_stream *spr_stream_create(void);
+void spr_stream_destroy(spr_stream *s);
+/* Restarts the stream at (key, id, month, purpose); draws continue from index 0. */
+void spr_stream_reset(spr_stream *s, spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose);
+/* The gsl_rng to pass to gsl_ran_* and gsl_rng_uniform*. */
+gsl_rng *spr_stream_gsl(spr_stream *s);
+
+#endif

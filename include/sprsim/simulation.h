@@ -1,0 +1,80 @@
+/* The monthly simulation: replicates of a population over the projection.
+ *
+ * Each month every living resident, in parallel and independently, meets
+ * its own random draws (keyed by seed, replicate, id, month and purpose);
+ * events that create residents (births, in-migration, entrants at the
+ * minimum age) are then resolved serially in a fixed order, so results are
+ * bit-identical whatever the number of threads.  Indicators are integer
+ * counts per (replicate, month, sex, age band), taken at the start of the
+ * month for states (person-months) and over the month for events; costs are
+ * computed from those counts, so they are deterministic too. */
+#ifndef SPRSIM_SIMULATION_H
+#define SPRSIM_SIMULATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sprsim/error.h"
+#include "sprsim/model.h"
+#include "sprsim/params.h"
+
+typedef enum {
+    SPR_IND_POPULATION, /* alive at the start of the month (person-months) */
+    SPR_IND_DEATHS,
+    SPR_IND_BIRTHS,
+    SPR_IND_ENTRANTS,   /* residents reaching simulation.min_age from outside the model */
+    SPR_IND_IN_MIGRANTS,
+    SPR_IND_OUT_MIGRANTS,
+    SPR_IND_INDEPENDENT,
+    SPR_IND_LIMITED,
+    SPR_IND_SUPPORT,
+    SPR_IND_CARE12,
+    SPR_IND_CARE35,
+    SPR_IND_DEMENTIA,
+    SPR_IND_ISOLATED,
+    SPR_IND_LIVING_ALONE,
+    SPR_IND_METABOLIC,
+    SPR_IND_COUNT
+} spr_indicator;
+
+typedef struct {
+    const char *name;
+    const char *unit;
+    const char *description;
+} spr_indicator_info;
+
+const spr_indicator_info *spr_indicator_describe(spr_indicator ind);
+
+typedef struct {
+    int replicates, months, districts;
+    /* counts[((r * months + m) * SPR_IND_COUNT + ind) * SPR_SEXES * SPR_AGE_BANDS + s * SPR_AGE_BANDS + b] */
+    int32_t *counts;
+    /* [r][m][s][b] in yen over the month */
+    double *medical_yen;
+    double *ltc_yen;
+    /* [r][m][district]: residents at the start of the month */
+    int32_t *district_population;
+    size_t peak_residents; /* largest array length reached (memory) */
+} spr_results;
+
+static inline size_t spr_results_index(const spr_results *res, int r, int m, int ind, int s, int b)
+{
+    return (((size_t)r * (size_t)res->months + (size_t)m) * SPR_IND_COUNT + (size_t)ind) * SPR_SEXES * SPR_AGE_BANDS +
+           (size_t)s * SPR_AGE_BANDS + (size_t)b;
+}
+static inline size_t spr_results_cost_index(const spr_results *res, int r, int m, int s, int b)
+{
+    return (((size_t)r * (size_t)res->months + (size_t)m) * SPR_SEXES + (size_t)s) * SPR_AGE_BANDS + (size_t)b;
+}
+
+/* Called after each simulated month (from one thread); may be NULL. */
+typedef void (*spr_progress_fn)(void *ctx, int replicate, int month);
+
+int spr_simulation_run(const spr_params *p, const spr_model *m, spr_results **out, spr_progress_fn progress,
+                       void *ctx, spr_error *err);
+void spr_results_destroy(spr_results *res);
+
+/* Sum of an indicator over sexes and bands [b_lo, b_hi) for one month. */
+int64_t spr_results_total(const spr_results *res, int r, int m, spr_indicator ind, int b_lo, int b_hi);
+
+#endif

@@ -1,0 +1,245 @@
+/* sprsim: the command-line front end.  The only place that prints or exits. */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "sprsim/model.h"
+#include "sprsim/output.h"
+#include "sprsim/scenario.h"
+#include "sprsim/simulation.h"
+#include "sprsim/summary.h"
+#include "sprsim/version.h"
+
+enum { EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: sprsim run SCENARIO.yaml... [-o FILE.h5] [--replicates R] [--seed S] [--threads T]\n"
+            "                  [--set key=value]... [--quiet]\n"
+            "       sprsim check SCENARIO.yaml... [--set key=value]...\n"
+            "       sprsim --version\n"
+            "\n"
+            "run    simulates each scenario (common random numbers: same seed, same residents) and writes one\n"
+            "       HDF5 file (default: sprsim-NAME.h5) and a summary table.\n"
+            "check  validates scenarios without running them.\n"
+            "--set  overrides one parameter, e.g. --set mortality.hr_isolation=1.2 --set simulation.years=10\n"
+            "Exit status: 0 success, 1 runtime error, 2 invalid scenario or usage.\n");
+}
+
+typedef struct {
+    const char **scenarios;
+    int n_scenarios;
+    const char **overrides;
+    int n_overrides;
+    const char *output;
+    int threads;
+    int quiet;
+} cli;
+
+static int parse_args(int argc, char **argv, cli *c)
+{
+    static char buf[2][64];
+    c->scenarios = calloc((size_t)argc, sizeof *c->scenarios);
+    c->overrides = calloc((size_t)argc + 2, sizeof *c->overrides);
+    if (!c->scenarios || !c->overrides) return 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        int has_value = i + 1 < argc;
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (!has_value) return 0;
+            c->output = argv[++i];
+        } else if (strcmp(a, "--set") == 0) {
+            if (!has_value) return 0;
+            c->overrides[c->n_overrides++] = argv[++i];
+        } else if (strcmp(a, "--replicates") == 0 || strcmp(a, "--seed") == 0) {
+            if (!has_value) return 0;
+            int k = a[2] == 'r' ? 0 : 1;
+            snprintf(buf[k], sizeof buf[k], "simulation.%s=%s", k == 0 ? "replicates" : "seed", argv[++i]);
+            c->overrides[c->n_overrides++] = buf[k];
+        } else if (strcmp(a, "--threads") == 0) {
+            if (!has_value) return 0;
+            char *end;
+            long t = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || t < 1 || t > 1024) {
+                fprintf(stderr, "sprsim: --threads needs a whole number from 1 to 1024, got '%s'\n", argv[i]);
+                return 0;
+            }
+            c->threads = (int)t;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            c->quiet = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "sprsim: unknown option '%s'\n", a);
+            return 0;
+        } else {
+            c->scenarios[c->n_scenarios++] = a;
+        }
+    }
+    return c->n_scenarios > 0;
+}
+
+static int load_all(const cli *c, spr_scenario *sc)
+{
+    for (int i = 0; i < c->n_scenarios; i++) {
+        spr_error err = {0};
+        if (spr_scenario_load(c->scenarios[i], c->overrides, c->n_overrides, &sc[i], &err) != SPR_OK) {
+            fprintf(stderr, "sprsim: %s\n", err.msg);
+            for (int j = 0; j < i; j++) spr_scenario_free(&sc[j]);
+            return 0;
+        }
+    }
+    for (int i = 1; i < c->n_scenarios; i++)
+        if (sc[i].params.years != sc[0].params.years || sc[i].params.start_year != sc[0].params.start_year) {
+            fprintf(stderr,
+                    "sprsim: %s: simulation.years and simulation.start_year must be the same in every scenario of a "
+                    "run (%s has %d from %d, %s has %d from %d)\n",
+                    sc[i].path, sc[0].path, sc[0].params.years, sc[0].params.start_year, sc[i].path,
+                    sc[i].params.years, sc[i].params.start_year);
+            for (int j = 0; j < c->n_scenarios; j++) spr_scenario_free(&sc[j]);
+            return 0;
+        }
+    return 1;
+}
+
+/* Progress on a terminal, for runs longer than a second. */
+typedef struct {
+    double start, last;
+    int scenario, n_scenarios, replicates, months, shown;
+    const char *name;
+} progress_state;
+
+static void show_progress(void *ctx, int replicate, int month)
+{
+    progress_state *ps = ctx;
+    double now = omp_get_wtime();
+    if (now - ps->start < 1.0 || now - ps->last < 0.2) return;
+    ps->last = now;
+    ps->shown = 1;
+    double done = ((double)replicate * ps->months + month + 1) / ((double)ps->replicates * ps->months);
+    fprintf(stderr, "\r  [%d/%d] %-20s replicate %d/%d, year %d/%d  %3.0f%%   ", ps->scenario + 1, ps->n_scenarios,
+            ps->name, replicate + 1, ps->replicates, month / 12 + 1, ps->months / 12, 100.0 * done);
+    fflush(stderr);
+}
+
+static char *join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (s == NULL) return NULL;
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        strcat(s, argv[i]);
+        if (i + 1 < argc) strcat(s, " ");
+    }
+    return s;
+}
+
+static int cmd_run(int argc, char **argv, const cli *c)
+{
+    spr_scenario *sc = calloc((size_t)c->n_scenarios, sizeof *sc);
+    spr_results **res = calloc((size_t)c->n_scenarios, sizeof *res);
+    if (!sc || !res) return EXIT_RUNTIME;
+    if (!load_all(c, sc)) {
+        free(sc);
+        free(res);
+        return EXIT_INPUT;
+    }
+    if (c->threads > 0) omp_set_num_threads(c->threads);
+    char default_out[256];
+    if (c->output == NULL) snprintf(default_out, sizeof default_out, "sprsim-%s.h5", sc[0].params.name);
+    const char *out_path = c->output ? c->output : default_out;
+    time_t t0 = time(NULL);
+    char start[64];
+    strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
+    int status = 0;
+    double wall0 = omp_get_wtime();
+    for (int i = 0; i < c->n_scenarios && status == 0; i++) {
+        spr_error err = {0};
+        spr_model *model = NULL;
+        progress_state ps = {omp_get_wtime(), 0, i, c->n_scenarios, sc[i].params.replicates, 12 * sc[i].params.years,
+                             0, sc[i].params.name};
+        int use_progress = !c->quiet && isatty(STDERR_FILENO);
+        if (spr_model_create(&sc[i].params, &model, &err) != SPR_OK ||
+            spr_simulation_run(&sc[i].params, model, &res[i], use_progress ? show_progress : NULL, &ps, &err) != SPR_OK) {
+            fprintf(stderr, "%ssprsim: %s: %s\n", ps.shown ? "\n" : "", sc[i].path, err.msg);
+            status = EXIT_RUNTIME;
+        }
+        if (ps.shown) fprintf(stderr, "\r%*s\r", 78, "");
+        spr_model_destroy(model);
+    }
+    double wall = omp_get_wtime() - wall0;
+    if (status == 0) {
+        char *cmdline = join_args(argc, argv);
+        spr_run_info info = {cmdline ? cmdline : "", start, omp_get_max_threads()};
+        spr_error err = {0};
+        if (spr_output_write(out_path, sc, res, c->n_scenarios, &info, &err) != SPR_OK) {
+            fprintf(stderr, "sprsim: %s\n", err.msg);
+            status = err.code == SPR_ERR_SCENARIO ? EXIT_INPUT : EXIT_RUNTIME;
+        }
+        free(cmdline);
+    }
+    if (status == 0) {
+        spr_summary_print(stdout, sc, res, c->n_scenarios);
+        printf("\nwrote %s (%.1f s, %d thread%s)\n", out_path, wall, omp_get_max_threads(),
+               omp_get_max_threads() == 1 ? "" : "s");
+    }
+    for (int i = 0; i < c->n_scenarios; i++) {
+        spr_results_destroy(res[i]);
+        spr_scenario_free(&sc[i]);
+    }
+    free(res);
+    free(sc);
+    return status;
+}
+
+static int cmd_check(const cli *c)
+{
+    spr_scenario *sc = calloc((size_t)c->n_scenarios, sizeof *sc);
+    if (sc == NULL) return EXIT_RUNTIME;
+    if (!load_all(c, sc)) {
+        free(sc);
+        return EXIT_INPUT;
+    }
+    for (int i = 0; i < c->n_scenarios; i++) {
+        printf("%s: ok (scenario '%s', %lld residents, %d years, %d replicates)\n", sc[i].path, sc[i].params.name,
+               (long long)sc[i].params.population, sc[i].params.years, sc[i].params.replicates);
+        spr_scenario_free(&sc[i]);
+    }
+    free(sc);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* errors are return codes, not aborts */
+    if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)) {
+        printf("sprsim %s (%s)\n", SPRSIM_VERSION, SPRSIM_GIT_COMMIT);
+        return 0;
+    }
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc < 3 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "check") != 0)) {
+        usage(stderr);
+        return EXIT_INPUT;
+    }
+    cli c = {0};
+    int ok = parse_args(argc, argv, &c);
+    int status;
+    if (!ok) {
+        usage(stderr);
+        status = EXIT_INPUT;
+    } else {
+        status = strcmp(argv[1], "run") == 0 ? cmd_run(argc, argv, &c) : cmd_check(&c);
+    }
+    free(c.scenarios);
+    free(c.overrides);
+    return status;
+}

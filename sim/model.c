@@ -1,0 +1,308 @@
+#include "sprsim/model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sprsim/rng.h"
+
+/* Probability of at least one event in a month at a constant yearly rate. */
+static double per_month(double rate_per_year) { return -expm1(-rate_per_year / 12.0); }
+
+/* Hazard evaluated at the middle of the year of age. */
+static double hazard_at(const spr_hazard *h, int age) { return spr_hazard_rate(h, age + 0.5); }
+
+static double hr_pow(double hr, int on) { return on ? hr : 1.0; }
+
+/* Functional transitions out of state f as destination probabilities within a
+ * month (competing risks: total rate R, P(leave) = 1 - exp(-R/12), shared in
+ * proportion to each rate). */
+static void functional_destinations(const spr_params *p, int age, int f, int dem, int iso, double dest[SPR_FUNC_STATES])
+{
+    double rate[SPR_FUNC_STATES] = {0};
+    double cert = hazard_at(&p->certification_onset, age) * hr_pow(p->certification_hr_dementia, dem) *
+                  hr_pow(p->certification_hr_isolation, iso);
+    switch (f) {
+    case SPR_FUNC_INDEPENDENT:
+        rate[SPR_FUNC_LIMITED] = hazard_at(&p->limitation_onset, age);
+        break;
+    case SPR_FUNC_LIMITED:
+        rate[SPR_FUNC_INDEPENDENT] = p->limitation_recovery_rate;
+        cert *= p->certification_hr_limited;
+        break;
+    case SPR_FUNC_SUPPORT: rate[SPR_FUNC_CARE12] = p->progression_support_to_care12; break;
+    case SPR_FUNC_CARE12: rate[SPR_FUNC_CARE35] = p->progression_care12_to_care35; break;
+    default: break;
+    }
+    if (f <= SPR_FUNC_LIMITED)
+        for (int k = 0; k < 3; k++) rate[SPR_FUNC_SUPPORT + k] = cert * p->certification_entry_share[k];
+    double total = 0;
+    for (int j = 0; j < SPR_FUNC_STATES; j++) total += rate[j];
+    double leave = per_month(total);
+    for (int j = 0; j < SPR_FUNC_STATES; j++) dest[j] = total > 0 ? leave * rate[j] / total : 0.0;
+    dest[f] = 1.0 - leave;
+}
+
+static void build_probs(const spr_params *p, spr_probs *P)
+{
+    for (int a = 0; a < SPR_LIFE_AGES; a++) {
+        for (int s = 0; s < SPR_SEXES; s++)
+            for (int f = 0; f < SPR_FUNC_STATES; f++)
+                for (int d = 0; d < 2; d++)
+                    for (int i = 0; i < 2; i++) functional_destinations(p, a, f, d, i, P->func[s][a][f][d][i]);
+        for (int i = 0; i < 2; i++)
+            P->dementia_onset[a][i] = per_month(hazard_at(&p->dementia_onset, a) * hr_pow(p->dementia_hr_isolation, i));
+        for (int alone = 0; alone < 2; alone++)
+            for (int dec = 0; dec < 2; dec++)
+                P->isolation_onset[a][alone][dec] =
+                    per_month(hazard_at(&p->isolation_onset, a) * hr_pow(p->isolation_hr_living_alone, alone) *
+                              hr_pow(p->isolation_hr_functional_decline, dec));
+        for (int s = 0; s < SPR_SEXES; s++)
+            P->alone_onset[s][a] =
+                per_month(hazard_at(&p->living_alone_onset, a) * (s == SPR_FEMALE ? p->living_alone_hr_female : 1.0));
+        P->metabolic_onset[a] = a < p->metabolic_max_age ? per_month(hazard_at(&p->metabolic_onset, a)) : 0.0;
+        double asfr = 0; /* births per woman per year */
+        if (p->fertility_enabled && a >= 15 && a < 50)
+            asfr = p->total_fertility_rate * p->fertility_pattern[(a - 15) / 5] / 5.0;
+        P->birth[a] = per_month(asfr);
+    }
+    P->isolation_recovery = per_month(p->isolation_recovery_rate);
+    P->isolation_on_bereavement = p->isolation_on_bereavement;
+    P->metabolic_recovery = per_month(p->metabolic_recovery_rate);
+    P->metabolic_max_age = (int)ceil(p->metabolic_max_age);
+    for (int b = 0; b < SPR_AGE_BANDS; b++) {
+        double r = p->migration_enabled ? p->net_migration_rate[b] : 0.0;
+        P->out_migration[b] = r < 0 ? per_month(-r) : 0.0;
+        P->in_migration[b] = r > 0 ? r / 12.0 : 0.0;
+    }
+}
+
+static double death_hr(const spr_params *p, int f, int dem, int iso)
+{
+    return p->hr_death_func[f] * hr_pow(p->hr_death_dementia, dem) * hr_pow(p->hr_death_isolation, iso);
+}
+
+static void set_death_probs(const spr_params *p, spr_probs *P, int s, int a, double mu0)
+{
+    P->mu_baseline[s][a] = mu0;
+    for (int f = 0; f < SPR_FUNC_STATES; f++)
+        for (int d = 0; d < 2; d++)
+            for (int i = 0; i < 2; i++)
+                P->die[s][a][f][d][i] = isinf(mu0) ? 1.0 : per_month(mu0 * death_hr(p, f, d, i));
+}
+
+/* One month of the cohort model for sex s at age a: from[] -> to[]
+ * (survivors only).  Returns the mass that died. */
+static double cohort_month(const spr_probs *P, int s, int a, const double from[SPR_STATES], double to[SPR_STATES])
+{
+    double died = 0;
+    memset(to, 0, sizeof(double) * SPR_STATES);
+    for (int st = 0; st < SPR_STATES; st++) {
+        double m = from[st];
+        if (m == 0) continue;
+        int f = spr_state_func(st), dem = spr_state_dementia(st), iso = spr_state_isolated(st);
+        int alone = spr_state_alone(st), met = spr_state_metabolic(st);
+        double pd = P->die[s][a][f][dem][iso];
+        died += m * pd;
+        m *= 1.0 - pd;
+        const double *fd = P->func[s][a][f][dem][iso];
+        double p_dem = dem ? 1.0 : P->dementia_onset[a][iso];
+        double p_alone = alone ? 1.0 : P->alone_onset[s][a];
+        double p_met = met ? 1.0 - P->metabolic_recovery : P->metabolic_onset[a];
+        for (int f2 = 0; f2 < SPR_FUNC_STATES; f2++) {
+            if (fd[f2] == 0) continue;
+            for (int d2 = 0; d2 < 2; d2++) {
+                double pdem = d2 ? p_dem : 1.0 - p_dem;
+                for (int al2 = 0; al2 < 2; al2++) {
+                    double pal = al2 ? p_alone : 1.0 - p_alone;
+                    /* isolation depends on whether the resident starts living alone now (bereavement) */
+                    double p_iso;
+                    if (iso) p_iso = 1.0 - P->isolation_recovery;
+                    else {
+                        double on = P->isolation_onset[a][alone][f > 0];
+                        int bereaved = !alone && al2;
+                        p_iso = bereaved ? 1.0 - (1.0 - on) * (1.0 - P->isolation_on_bereavement) : on;
+                    }
+                    for (int i2 = 0; i2 < 2; i2++) {
+                        double piso = i2 ? p_iso : 1.0 - p_iso;
+                        for (int m2 = 0; m2 < 2; m2++) {
+                            double pm = m2 ? p_met : 1.0 - p_met;
+                            double w = m * fd[f2] * pdem * pal * piso * pm;
+                            if (w != 0) to[spr_state_index(f2, d2, i2, al2, m2)] += w;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return died;
+}
+
+/* Re-mixes living alone to share (below 65, living arrangements follow the
+ * census shares by age band rather than individual histories). */
+static void remix_alone(double dist[SPR_STATES], double share)
+{
+    for (int st = 0; st < SPR_STATES; st += 2) {
+        /* pairs of states that differ only in 'alone' are st and st ^ 2 */
+        if (spr_state_alone(st)) continue;
+        for (int met = 0; met < 2; met++) {
+            int s0 = st + met, s1 = s0 | 2;
+            double tot = dist[s0] + dist[s1];
+            dist[s0] = tot * (1.0 - share);
+            dist[s1] = tot * share;
+        }
+    }
+}
+
+static void clear_metabolic(double dist[SPR_STATES])
+{
+    for (int st = 0; st < SPR_STATES; st += 2) {
+        dist[st] += dist[st + 1];
+        dist[st + 1] = 0;
+    }
+}
+
+/* Runs the cohort model of one sex from birth; fills state_at_age, lx, ex
+ * and, when normalising, the baseline hazard of each age. */
+static void run_cohort(const spr_params *p, spr_model *M, int s)
+{
+    spr_probs *P = &M->probs;
+    double dist[SPR_STATES] = {0}, next[SPR_STATES], trial[SPR_STATES], tmp[SPR_STATES];
+    double alone0 = p->living_alone[s][0];
+    dist[spr_state_index(0, 0, 0, 1, 0)] = alone0;
+    dist[spr_state_index(0, 0, 0, 0, 0)] = 1.0 - alone0;
+    double person_years[SPR_LIFE_AGES] = {0};
+    for (int a = 0; a < SPR_LIFE_AGES; a++) {
+        if (a > 0 && a % 5 == 0 && a < 65) remix_alone(dist, p->living_alone[s][spr_age_band(a)]);
+        if (a == P->metabolic_max_age) clear_metabolic(dist);
+        double l = 0;
+        for (int k = 0; k < SPR_STATES; k++) l += dist[k];
+        M->lx[s][a] = l;
+        for (int k = 0; k < SPR_STATES; k++) M->state_at_age[s][a][k] = l > 0 ? dist[k] / l : 0;
+        double q = p->qx[s][a];
+        double mu_lt = q >= 1.0 ? INFINITY : -log1p(-q);
+        double mu0 = mu_lt;
+        if (p->normalise_to_life_table && isfinite(mu_lt) && l > 0) {
+            /* find mu0 such that the year's survival of this cohort equals 1 - q */
+            for (int pass = 0; pass < 50; pass++) {
+                set_death_probs(p, P, s, a, mu0);
+                memcpy(trial, dist, sizeof trial);
+                for (int m = 0; m < 12; m++) {
+                    cohort_month(P, s, a, trial, tmp);
+                    memcpy(trial, tmp, sizeof trial);
+                }
+                double lend = 0;
+                for (int k = 0; k < SPR_STATES; k++) lend += trial[k];
+                double hr_eff = -log(lend / l) / mu0; /* effective mean hazard ratio over the year */
+                if (!(hr_eff > 0) || !isfinite(hr_eff)) break;
+                double mu_new = mu_lt / hr_eff;
+                if (fabs(mu_new - mu0) <= 1e-13 * mu0) break;
+                mu0 = mu_new;
+            }
+        }
+        set_death_probs(p, P, s, a, mu0);
+        for (int m = 0; m < 12; m++) {
+            double before = 0, after = 0;
+            for (int k = 0; k < SPR_STATES; k++) before += dist[k];
+            cohort_month(P, s, a, dist, next);
+            memcpy(dist, next, sizeof dist);
+            for (int k = 0; k < SPR_STATES; k++) after += dist[k];
+            person_years[a] += (before + after) / 24.0;
+        }
+    }
+    M->lx[s][SPR_LIFE_AGES] = 0;
+    double T = 0;
+    for (int a = SPR_LIFE_AGES - 1; a >= 0; a--) {
+        T += person_years[a];
+        M->ex[s][a] = M->lx[s][a] > 0 ? T / M->lx[s][a] : 0;
+    }
+}
+
+static double state_medical_multiplier(const spr_params *p, int st)
+{
+    return p->medical_multiplier_func[spr_state_func(st)] * hr_pow(p->medical_multiplier_dementia, spr_state_dementia(st)) *
+           hr_pow(p->medical_multiplier_metabolic, spr_state_metabolic(st));
+}
+
+static void build_costs(const spr_params *p, spr_model *M)
+{
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int b = 0; b < SPR_AGE_BANDS; b++) {
+            /* mean multiplier in the band, weighted by the cohort's person-years */
+            double num = 0, den = 0;
+            int hi = b == SPR_AGE_BANDS - 1 ? SPR_LIFE_AGES : 5 * b + 5;
+            for (int a = 5 * b; a < hi; a++)
+                for (int st = 0; st < SPR_STATES; st++) {
+                    double w = M->lx[s][a] * M->state_at_age[s][a][st];
+                    num += w * state_medical_multiplier(p, st);
+                    den += w;
+                }
+            double norm = (p->normalise_medical_cost && den > 0 && num > 0) ? den / num : 1.0;
+            for (int st = 0; st < SPR_STATES; st++)
+                M->medical_yen_per_month[s][b][st] = p->medical_yen_per_year[b] / 12.0 * state_medical_multiplier(p, st) * norm;
+        }
+    M->ltc_yen_per_month[SPR_FUNC_INDEPENDENT] = 0;
+    M->ltc_yen_per_month[SPR_FUNC_LIMITED] = 0;
+    for (int k = 0; k < 3; k++) M->ltc_yen_per_month[SPR_FUNC_SUPPORT + k] = p->ltc_yen_per_month[k];
+}
+
+static void build_thresholds(const spr_params *p, spr_model *M)
+{
+    const spr_probs *P = &M->probs;
+    spr_thresholds *T = &M->thr;
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int a = 0; a < SPR_LIFE_AGES; a++)
+            for (int f = 0; f < SPR_FUNC_STATES; f++)
+                for (int d = 0; d < 2; d++)
+                    for (int i = 0; i < 2; i++) {
+                        T->die[s][a][f][d][i] = spr_rng_threshold(P->die[s][a][f][d][i]);
+                        double cum = 0;
+                        for (int j = 0; j < SPR_FUNC_STATES - 1; j++) {
+                            cum += P->func[s][a][f][d][i][j];
+                            T->func_cum[s][a][f][d][i][j] = spr_rng_threshold(cum);
+                        }
+                    }
+    for (int a = 0; a < SPR_LIFE_AGES; a++) {
+        for (int i = 0; i < 2; i++) T->dementia_onset[a][i] = spr_rng_threshold(P->dementia_onset[a][i]);
+        for (int al = 0; al < 2; al++)
+            for (int dec = 0; dec < 2; dec++)
+                T->isolation_onset[a][al][dec] = spr_rng_threshold(P->isolation_onset[a][al][dec]);
+        for (int s = 0; s < SPR_SEXES; s++) T->alone_onset[s][a] = spr_rng_threshold(P->alone_onset[s][a]);
+        T->metabolic_onset[a] = spr_rng_threshold(P->metabolic_onset[a]);
+        T->birth[a] = spr_rng_threshold(P->birth[a]);
+    }
+    T->isolation_recovery = spr_rng_threshold(P->isolation_recovery);
+    T->isolation_on_bereavement = spr_rng_threshold(P->isolation_on_bereavement);
+    T->metabolic_recovery = spr_rng_threshold(P->metabolic_recovery);
+    for (int b = 0; b < SPR_AGE_BANDS; b++) T->out_migration[b] = spr_rng_threshold(P->out_migration[b]);
+    T->boy = spr_rng_threshold(p->sex_ratio_at_birth / (1.0 + p->sex_ratio_at_birth));
+}
+
+int spr_model_create(const spr_params *p, spr_model **out, spr_error *err)
+{
+    spr_model *M = calloc(1, sizeof *M);
+    if (M == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the model tables");
+    build_probs(p, &M->probs);
+    for (int s = 0; s < SPR_SEXES; s++) run_cohort(p, M, s);
+    build_costs(p, M);
+    build_thresholds(p, M);
+    *out = M;
+    return SPR_OK;
+}
+
+void spr_model_destroy(spr_model *m) { free(m); }
+
+double spr_life_table_ex(const double *qx, int n_ages, int x)
+{
+    double l = 1.0, T = 0.0;
+    for (int a = x; a < n_ages; a++) {
+        if (qx[a] >= 1.0) {
+            T += l / 24.0; /* the engine's monthly probability is 1: half a month on average */
+            break;
+        }
+        double mu = -log1p(-qx[a]);
+        T += mu > 0 ? l * -expm1(-mu) / mu : l;
+        l *= 1.0 - qx[a];
+    }
+    return T;
+}

@@ -1,0 +1,345 @@
+#include "sprsim/output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <yaml.h>
+
+#include "sprsim/version.h"
+
+/* Every HDF5 call that can fail goes through CHECK: on failure the function
+ * jumps to its cleanup with a message naming what it was doing. */
+#define CHECK(expr, what)                                                                       \
+    do {                                                                                        \
+        if ((expr) < 0) {                                                                       \
+            rc = spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot %s (writing %s)", what, path); \
+            goto out;                                                                           \
+        }                                                                                       \
+    } while (0)
+
+static herr_t attr_string(hid_t obj, const char *name, const char *value)
+{
+    /* variable-length UTF-8: read back as str by h5py and as character by R */
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t st = a < 0 ? -1 : H5Awrite(a, type, &value);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+    return st;
+}
+
+static herr_t attr_int64(hid_t obj, const char *name, long long v)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t st = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_LLONG, &v);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(space);
+    return st;
+}
+
+static herr_t dataset_string(hid_t loc, const char *name, const char *value)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t d = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t st = d < 0 ? -1 : H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value);
+    if (d >= 0) H5Dclose(d);
+    H5Sclose(space);
+    H5Tclose(type);
+    return st;
+}
+
+/* A chunked, shuffled and deflated dataset with units and a description. */
+static hid_t dataset_nd(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank, const hsize_t *dims,
+                        const hsize_t *chunk, const void *data, const char *units, const char *description)
+{
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, rank, chunk);
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 4);
+    H5Pset_fletcher32(dcpl);
+    hid_t d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (d >= 0 && (H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 || attr_string(d, "units", units) < 0 ||
+                   attr_string(d, "description", description) < 0)) {
+        H5Dclose(d);
+        d = -1;
+    }
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    return d;
+}
+
+static hid_t dataset_1d_plain(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, hsize_t n,
+                              const void *data, const char *units, const char *description)
+{
+    hid_t space = H5Screate_simple(1, &n, NULL);
+    hid_t d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (d >= 0 && (H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 || attr_string(d, "units", units) < 0 ||
+                   attr_string(d, "description", description) < 0)) {
+        H5Dclose(d);
+        d = -1;
+    }
+    H5Sclose(space);
+    return d;
+}
+
+static int write_coords(hid_t file, const spr_results *res0, int start_year, int max_districts, const char *path,
+                        spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t g = -1, d = -1;
+    int lower[SPR_AGE_BANDS], upper[SPR_AGE_BANDS];
+    for (int b = 0; b < SPR_AGE_BANDS; b++) {
+        lower[b] = 5 * b;
+        upper[b] = b == SPR_AGE_BANDS - 1 ? 999 : 5 * b + 4;
+    }
+    int months = res0->months;
+    int *month = malloc(sizeof(int) * (size_t)months);
+    double *year = malloc(sizeof(double) * (size_t)months);
+    int *district = malloc(sizeof(int) * (size_t)max_districts);
+    if (!month || !year || !district) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (int m = 0; m < months; m++) {
+        month[m] = m;
+        year[m] = start_year + m / 12.0;
+    }
+    for (int k = 0; k < max_districts; k++) district[k] = k;
+    CHECK(g = H5Gcreate2(file, "coords", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /coords");
+    CHECK(d = dataset_1d_plain(g, "age_band_lower", H5T_STD_I32LE, H5T_NATIVE_INT, SPR_AGE_BANDS, lower, "years",
+                               "lowest age of each age band"), "write age_band_lower");
+    CHECK(H5DSset_scale(d, "age_band"), "mark age_band scale");
+    H5Dclose(d);
+    CHECK(d = dataset_1d_plain(g, "age_band_upper", H5T_STD_I32LE, H5T_NATIVE_INT, SPR_AGE_BANDS, upper, "years",
+                               "highest age of each age band (999: open)"), "write age_band_upper");
+    H5Dclose(d);
+    CHECK(d = dataset_1d_plain(g, "month", H5T_STD_I32LE, H5T_NATIVE_INT, (hsize_t)months, month, "months",
+                               "months since the start of the projection"), "write month");
+    CHECK(H5DSset_scale(d, "month"), "mark month scale");
+    H5Dclose(d);
+    CHECK(d = dataset_1d_plain(g, "year", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, (hsize_t)months, year, "calendar year",
+                               "calendar time at the start of each month"), "write year");
+    H5Dclose(d);
+    int sex[SPR_SEXES] = {0, 1};
+    CHECK(d = dataset_1d_plain(g, "sex", H5T_STD_I32LE, H5T_NATIVE_INT, SPR_SEXES, sex, "code", "0 = male, 1 = female"),
+          "write sex");
+    CHECK(H5DSset_scale(d, "sex"), "mark sex scale");
+    H5Dclose(d);
+    CHECK(d = dataset_1d_plain(g, "district", H5T_STD_I32LE, H5T_NATIVE_INT, (hsize_t)max_districts, district, "index",
+                               "district number"), "write district");
+    CHECK(H5DSset_scale(d, "district"), "mark district scale");
+    H5Dclose(d);
+    d = -1;
+out:
+    if (d >= 0) H5Dclose(d);
+    if (g >= 0) H5Gclose(g);
+    free(month);
+    free(year);
+    free(district);
+    return rc;
+}
+
+/* Attaches a dimension scale and labels the dimension with its name. */
+static herr_t attach(hid_t file, hid_t d, const char *scale, unsigned idx, const char *label)
+{
+    hid_t s = H5Dopen2(file, scale, H5P_DEFAULT);
+    if (s < 0) return -1;
+    herr_t st = H5DSattach_scale(d, s, idx);
+    H5Dclose(s);
+    return st < 0 ? st : H5DSset_label(d, idx, label);
+}
+
+static herr_t attach_monthly_scales(hid_t file, hid_t d, const char *replicate_scale)
+{
+    return (attach(file, d, replicate_scale, 0, "replicate") < 0 || attach(file, d, "/coords/month", 1, "month") < 0 ||
+            attach(file, d, "/coords/sex", 2, "sex") < 0 || attach(file, d, "/coords/age_band_lower", 3, "age_band") < 0)
+               ? -1
+               : 0;
+}
+
+static int write_parameters(hid_t grp, const spr_params *p, const char *path, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t g = -1, d = -1;
+    CHECK(g = H5Gcreate2(grp, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create parameters group");
+    size_t n;
+    const spr_param_def *t = spr_param_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        const char *base = (const char *)p + t[i].offset;
+        if (t[i].type == SPR_PT_STRING) {
+            CHECK(dataset_string(g, t[i].key, base), "write a string parameter");
+            continue;
+        }
+        double v[SPR_LIFE_AGES];
+        for (int k = 0; k < t[i].count; k++)
+            v[k] = t[i].type == SPR_PT_DOUBLE  ? ((const double *)base)[k]
+                   : t[i].type == SPR_PT_INT64 ? (double)((const int64_t *)base)[k]
+                                               : (double)((const int *)base)[k];
+        CHECK(d = dataset_1d_plain(g, t[i].key, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, (hsize_t)t[i].count, v, t[i].unit,
+                                   t[i].description), "write a parameter");
+        H5Dclose(d);
+        d = -1;
+    }
+out:
+    if (d >= 0) H5Dclose(d);
+    if (g >= 0) H5Gclose(g);
+    return rc;
+}
+
+static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results *res, const char *path, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t g = -1, mg = -1, d = -1;
+    char grp[128], hash[32];
+    snprintf(grp, sizeof grp, "/scenarios/%s", sc->params.name);
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)sc->hash);
+    CHECK(g = H5Gcreate2(file, grp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the scenario group");
+    CHECK(attr_string(g, "description", sc->params.description), "write description");
+    CHECK(attr_string(g, "source_file", sc->path), "write source_file");
+    CHECK(attr_string(g, "scenario_hash_fnv1a64", hash), "write scenario hash");
+    CHECK(attr_int64(g, "seed", (long long)sc->params.seed), "write seed");
+    CHECK(attr_int64(g, "replicates", res->replicates), "write replicates");
+    CHECK(attr_int64(g, "start_year", sc->params.start_year), "write start_year");
+    CHECK(dataset_string(g, "scenario_yaml", sc->resolved_yaml), "write the resolved scenario");
+    rc = write_parameters(g, &sc->params, path, err);
+    if (rc != SPR_OK) goto out;
+    int *rep = malloc(sizeof(int) * (size_t)res->replicates);
+    if (rep == NULL) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (int r = 0; r < res->replicates; r++) rep[r] = r;
+    d = dataset_1d_plain(g, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT, (hsize_t)res->replicates, rep, "index",
+                         "replicate number");
+    free(rep);
+    CHECK(d, "write replicate");
+    CHECK(H5DSset_scale(d, "replicate"), "mark replicate scale");
+    H5Dclose(d);
+    d = -1;
+    CHECK(mg = H5Gcreate2(g, "monthly", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the monthly group");
+    CHECK(attr_string(mg, "dimensions", "replicate, month, sex, age_band"), "write dimensions");
+
+    const hsize_t dims[4] = {(hsize_t)res->replicates, (hsize_t)res->months, SPR_SEXES, SPR_AGE_BANDS};
+    const hsize_t chunk[4] = {1, (hsize_t)res->months, SPR_SEXES, SPR_AGE_BANDS};
+    size_t cell = (size_t)SPR_SEXES * SPR_AGE_BANDS, per_rm = cell;
+    int32_t *buf = malloc(sizeof(int32_t) * (size_t)res->replicates * (size_t)res->months * per_rm);
+    if (buf == NULL) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    char scale_path[160];
+    for (int ind = 0; ind < SPR_IND_COUNT; ind++) {
+        /* gather [r][m][s][b] of one indicator */
+        for (int r = 0; r < res->replicates; r++)
+            for (int m = 0; m < res->months; m++)
+                memcpy(buf + ((size_t)r * res->months + m) * cell, res->counts + spr_results_index(res, r, m, ind, 0, 0),
+                       sizeof(int32_t) * cell);
+        const spr_indicator_info *info = spr_indicator_describe(ind);
+        d = dataset_nd(mg, info->name, H5T_STD_I32LE, H5T_NATIVE_INT32, 4, dims, chunk, buf, info->unit,
+                       info->description);
+        if (d < 0) {
+            free(buf);
+            CHECK(-1, "write an indicator");
+        }
+        snprintf(scale_path, sizeof scale_path, "%s/replicate", grp);
+        if (attach_monthly_scales(file, d, scale_path) < 0) {
+            free(buf);
+            CHECK(-1, "attach dimension scales");
+        }
+        H5Dclose(d);
+        d = -1;
+    }
+    free(buf);
+    const double *costs[2] = {res->medical_yen, res->ltc_yen};
+    const char *cost_names[2] = {"medical_cost", "ltc_cost"};
+    const char *cost_desc[2] = {"medical expenditure over the month", "long-term-care spending over the month"};
+    for (int k = 0; k < 2; k++) {
+        CHECK(d = dataset_nd(mg, cost_names[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 4, dims, chunk, costs[k], "yen",
+                             cost_desc[k]), "write costs");
+        CHECK(attach_monthly_scales(file, d, scale_path), "attach dimension scales");
+        H5Dclose(d);
+        d = -1;
+    }
+    const hsize_t ddims[3] = {(hsize_t)res->replicates, (hsize_t)res->months, (hsize_t)res->districts};
+    const hsize_t dchunk[3] = {1, (hsize_t)res->months, (hsize_t)res->districts};
+    CHECK(d = dataset_nd(mg, "district_population", H5T_STD_I32LE, H5T_NATIVE_INT32, 3, ddims, dchunk,
+                         res->district_population, "persons", "residents alive at the start of the month, by district"),
+          "write district population");
+    H5Dclose(d);
+    d = -1;
+out:
+    if (d >= 0) H5Dclose(d);
+    if (mg >= 0) H5Gclose(mg);
+    if (g >= 0) H5Gclose(g);
+    return rc;
+}
+
+int spr_output_write(const char *path, const spr_scenario *scenarios, spr_results *const *results, int n,
+                     const spr_run_info *info, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t file = -1, g = -1;
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* the library reports errors through spr_error, never prints */
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(scenarios[i].params.name, scenarios[j].params.name) == 0)
+                return spr_error_set(err, SPR_ERR_SCENARIO,
+                                     "two scenarios are named '%s' (%s and %s): give each a distinct 'name'",
+                                     scenarios[i].params.name, scenarios[j].path, scenarios[i].path);
+    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (file < 0) return spr_error_set(err, SPR_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+    CHECK(attr_string(file, "format", "sprsim results"), "write format");
+    CHECK(attr_int64(file, "format_version", 1), "write format_version");
+    CHECK(g = H5Gcreate2(file, "meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /meta");
+    char v[128];
+    CHECK(attr_string(g, "sprsim_version", SPRSIM_VERSION), "write version");
+    CHECK(attr_string(g, "git_commit", SPRSIM_GIT_COMMIT), "write git commit");
+    CHECK(attr_string(g, "gsl_version", gsl_version), "write GSL version");
+    unsigned maj, min, rel;
+    H5get_libversion(&maj, &min, &rel);
+    snprintf(v, sizeof v, "%u.%u.%u", maj, min, rel);
+    CHECK(attr_string(g, "hdf5_version", v), "write HDF5 version");
+    CHECK(attr_string(g, "libyaml_version", yaml_get_version_string()), "write libyaml version");
+    CHECK(attr_string(g, "command_line", info->command_line), "write command line");
+    CHECK(attr_string(g, "start_time_utc", info->start_time_utc), "write start time");
+    CHECK(attr_int64(g, "threads", info->threads), "write threads");
+    CHECK(attr_string(g, "rng", "Random123 Philox4x32-10; key = seed; counter = {id, month, replicate<<8|purpose, draw}"),
+          "write rng");
+    H5Gclose(g);
+    g = -1;
+    int max_d = 1;
+    for (int i = 0; i < n; i++)
+        if (results[i]->districts > max_d) max_d = results[i]->districts;
+    rc = write_coords(file, results[0], scenarios[0].params.start_year, max_d, path, err);
+    if (rc != SPR_OK) goto out;
+    CHECK(g = H5Gcreate2(file, "scenarios", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /scenarios");
+    H5Gclose(g);
+    g = -1;
+    for (int i = 0; i < n && rc == SPR_OK; i++) rc = write_scenario(file, &scenarios[i], results[i], path, err);
+out:
+    if (g >= 0) H5Gclose(g);
+    if (file >= 0 && H5Fclose(file) < 0 && rc == SPR_OK)
+        rc = spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot close %s", tmp);
+    if (rc == SPR_OK && rename(tmp, path) != 0)
+        rc = spr_error_set(err, SPR_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    if (rc != SPR_OK) remove(tmp);
+    return rc;
+}

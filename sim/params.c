@@ -1,0 +1,263 @@
+#include "sprsim/params.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OFF(field) offsetof(spr_params, field)
+#define SCALAR(key, type, field, lo, hi, unit, desc) {key, type, OFF(field), 1, lo, hi, unit, desc}
+#define ARRAY(key, field, n, lo, hi, unit, desc) {key, SPR_PT_DOUBLE, OFF(field), n, lo, hi, unit, desc}
+#define HAZARD(prefix, field, desc)                                                                   \
+    {prefix ".base", SPR_PT_DOUBLE, OFF(field.base), 1, 0, 12, "1/year", desc ": age-independent part"},  \
+    {prefix ".at_65", SPR_PT_DOUBLE, OFF(field.at_65), 1, 0, 12, "1/year", desc ": Gompertz part at age 65"}, \
+    {prefix ".slope", SPR_PT_DOUBLE, OFF(field.slope), 1, -1, 1, "1/year of age", desc ": Gompertz age slope"}, \
+    {prefix ".min_age", SPR_PT_DOUBLE, OFF(field.min_age), 1, 0, 110, "years", desc ": no events below this age"}
+
+static const spr_param_def TABLE[] = {
+    SCALAR("name", SPR_PT_STRING, name, 0, 0, "", "short name of the scenario (HDF5 group name)"),
+    SCALAR("description", SPR_PT_STRING, description, 0, 0, "", "what policy the scenario represents"),
+    SCALAR("simulation.population", SPR_PT_INT64, population, 1, 50e6, "persons", "residents at the start"),
+    SCALAR("simulation.years", SPR_PT_INT, years, 1, 120, "years", "length of the projection"),
+    SCALAR("simulation.start_year", SPR_PT_INT, start_year, 1900, 2200, "calendar year", "year of the first month"),
+    SCALAR("simulation.replicates", SPR_PT_INT, replicates, 1, 100000, "", "stochastic replicates"),
+    SCALAR("simulation.seed", SPR_PT_INT64, seed, 0, 9007199254740991.0, "", "master seed of all random streams"),
+    SCALAR("simulation.min_age", SPR_PT_INT, min_age, 0, 109, "years", "model only residents of at least this age"),
+    SCALAR("simulation.districts", SPR_PT_INT, districts, 1, 255, "", "small areas (districts) of the municipality"),
+    SCALAR("simulation.cohort_age", SPR_PT_INT, cohort_age, -1, 109, "years",
+           "-1: population from the pyramid; otherwise a closed cohort all of this age (validation)"),
+
+    ARRAY("population.pyramid.male", pyramid[SPR_MALE], SPR_AGE_BANDS, 0, 1e12, "persons",
+          "men by 5-year age band 0-4 ... 95-99, 100+ (any scale)"),
+    ARRAY("population.pyramid.female", pyramid[SPR_FEMALE], SPR_AGE_BANDS, 0, 1e12, "persons",
+          "women by 5-year age band (any scale)"),
+    ARRAY("population.living_alone.male", living_alone[SPR_MALE], SPR_AGE_BANDS, 0, 1, "share",
+          "share of men living alone, by age band, at the start"),
+    ARRAY("population.living_alone.female", living_alone[SPR_FEMALE], SPR_AGE_BANDS, 0, 1, "share",
+          "share of women living alone, by age band, at the start"),
+
+    SCALAR("fertility.enabled", SPR_PT_BOOL, fertility_enabled, 0, 1, "", "simulate births"),
+    SCALAR("fertility.total_fertility_rate", SPR_PT_DOUBLE, total_fertility_rate, 0, 10, "children per woman",
+           "total fertility rate"),
+    ARRAY("fertility.age_pattern", fertility_pattern, SPR_FERTILITY_BANDS, 0, 1, "share",
+          "share of the TFR by mother's age band 15-19 ... 45-49 (sums to 1)"),
+    SCALAR("fertility.sex_ratio_at_birth", SPR_PT_DOUBLE, sex_ratio_at_birth, 0.8, 1.3, "boys per girl",
+           "sex ratio at birth"),
+    SCALAR("migration.enabled", SPR_PT_BOOL, migration_enabled, 0, 1, "", "simulate net migration"),
+    ARRAY("migration.net_rate", net_migration_rate, SPR_AGE_BANDS, -0.5, 0.5, "1/year",
+          "net migrants per resident per year by age band (negative: out-migration)"),
+
+    ARRAY("mortality.life_table.male", qx[SPR_MALE], SPR_LIFE_AGES, 0, 1, "probability",
+          "men: probability of dying within the year, ages 0..110 (last must be 1)"),
+    ARRAY("mortality.life_table.female", qx[SPR_FEMALE], SPR_LIFE_AGES, 0, 1, "probability",
+          "women: probability of dying within the year, ages 0..110 (last must be 1)"),
+    SCALAR("mortality.normalise_to_life_table", SPR_PT_BOOL, normalise_to_life_table, 0, 1, "",
+           "rescale the baseline hazard so that the population as a whole follows the life table"),
+    ARRAY("mortality.hr_function", hr_death_func, SPR_FUNC_STATES, 0.1, 50, "hazard ratio",
+          "death by functional state: independent, limited, support, care 1-2, care 3-5"),
+    SCALAR("mortality.hr_dementia", SPR_PT_DOUBLE, hr_death_dementia, 0.1, 50, "hazard ratio", "death, dementia"),
+    SCALAR("mortality.hr_isolation", SPR_PT_DOUBLE, hr_death_isolation, 0.1, 50, "hazard ratio",
+           "death, social isolation"),
+
+    HAZARD("limitation.onset", limitation_onset, "onset of limitation of daily activities"),
+    SCALAR("limitation.recovery_rate", SPR_PT_DOUBLE, limitation_recovery_rate, 0, 12, "1/year",
+           "recovery from limitation to independence"),
+    HAZARD("certification.onset", certification_onset, "first LTC certification"),
+    SCALAR("certification.hr_limited", SPR_PT_DOUBLE, certification_hr_limited, 0.1, 50, "hazard ratio",
+           "certification, limited vs independent"),
+    SCALAR("certification.hr_dementia", SPR_PT_DOUBLE, certification_hr_dementia, 0.1, 50, "hazard ratio",
+           "certification, dementia"),
+    SCALAR("certification.hr_isolation", SPR_PT_DOUBLE, certification_hr_isolation, 0.1, 50, "hazard ratio",
+           "certification, social isolation"),
+    ARRAY("certification.entry_share", certification_entry_share, 3, 0, 1, "share",
+          "level at first certification: support, care 1-2, care 3-5 (sums to 1)"),
+    SCALAR("certification.progression.support_to_care12", SPR_PT_DOUBLE, progression_support_to_care12, 0, 12,
+           "1/year", "progression from support to care 1-2"),
+    SCALAR("certification.progression.care12_to_care35", SPR_PT_DOUBLE, progression_care12_to_care35, 0, 12,
+           "1/year", "progression from care 1-2 to care 3-5"),
+
+    HAZARD("dementia.onset", dementia_onset, "dementia incidence"),
+    SCALAR("dementia.hr_isolation", SPR_PT_DOUBLE, dementia_hr_isolation, 0.1, 50, "hazard ratio",
+           "dementia onset, social isolation"),
+
+    HAZARD("isolation.onset", isolation_onset, "onset of social isolation"),
+    SCALAR("isolation.recovery_rate", SPR_PT_DOUBLE, isolation_recovery_rate, 0, 12, "1/year",
+           "recovery from social isolation"),
+    SCALAR("isolation.hr_living_alone", SPR_PT_DOUBLE, isolation_hr_living_alone, 0.1, 50, "hazard ratio",
+           "isolation onset, living alone"),
+    SCALAR("isolation.hr_functional_decline", SPR_PT_DOUBLE, isolation_hr_functional_decline, 0.1, 50,
+           "hazard ratio", "isolation onset, limited or certified"),
+    SCALAR("isolation.on_bereavement", SPR_PT_DOUBLE, isolation_on_bereavement, 0, 1, "probability",
+           "isolation on starting to live alone (bereavement)"),
+    HAZARD("living_alone.onset", living_alone_onset, "starting to live alone (bereavement)"),
+    SCALAR("living_alone.hr_female", SPR_PT_DOUBLE, living_alone_hr_female, 0.1, 50, "hazard ratio",
+           "starting to live alone, women vs men"),
+
+    HAZARD("metabolic.onset", metabolic_onset, "onset of high metabolic risk"),
+    SCALAR("metabolic.recovery_rate", SPR_PT_DOUBLE, metabolic_recovery_rate, 0, 12, "1/year",
+           "leaving the high metabolic risk group"),
+    SCALAR("metabolic.max_age", SPR_PT_DOUBLE, metabolic_max_age, 0, 110, "years",
+           "the group is defined below this age (特定健診: 40-74)"),
+
+    ARRAY("costs.medical.yen_per_year", medical_yen_per_year, SPR_AGE_BANDS, 0, 1e8, "yen/person/year",
+          "medical expenditure by age band (population average)"),
+    ARRAY("costs.medical.multiplier_function", medical_multiplier_func, SPR_FUNC_STATES, 0, 100, "ratio",
+          "medical cost by functional state relative to independent"),
+    SCALAR("costs.medical.multiplier_dementia", SPR_PT_DOUBLE, medical_multiplier_dementia, 0, 100, "ratio",
+           "medical cost, dementia"),
+    SCALAR("costs.medical.multiplier_metabolic", SPR_PT_DOUBLE, medical_multiplier_metabolic, 0, 100, "ratio",
+           "medical cost, high metabolic risk"),
+    SCALAR("costs.medical.normalise", SPR_PT_BOOL, normalise_medical_cost, 0, 1, "",
+           "rescale so that each band's average equals costs.medical.yen_per_year"),
+    ARRAY("costs.ltc.yen_per_month", ltc_yen_per_month, 3, 0, 1e8, "yen/person/month",
+          "LTC spending per certified person: support, care 1-2, care 3-5"),
+};
+
+const spr_param_def *spr_param_table(size_t *n)
+{
+    *n = sizeof TABLE / sizeof TABLE[0];
+    return TABLE;
+}
+
+const spr_param_def *spr_param_find(const char *key)
+{
+    for (size_t i = 0; i < sizeof TABLE / sizeof TABLE[0]; i++)
+        if (strcmp(TABLE[i].key, key) == 0) return &TABLE[i];
+    return NULL;
+}
+
+double spr_hazard_rate(const spr_hazard *h, double age_years)
+{
+    if (age_years < h->min_age) return 0.0;
+    double r = h->base + h->at_65 * exp(h->slope * (age_years - 65.0));
+    return r > 12.0 ? 12.0 : r;
+}
+
+static int sums_to_one(const double *v, int n) 
+{
+    double s = 0;
+    for (int i = 0; i < n; i++) s += v[i];
+    return fabs(s - 1.0) < 1e-6;
+}
+
+int spr_params_validate(const spr_params *p, spr_error *err)
+{
+    for (int s = 0; s < SPR_SEXES; s++) {
+        const char *sex = s == SPR_MALE ? "male" : "female";
+        if (p->qx[s][SPR_LIFE_AGES - 1] != 1.0)
+            return spr_error_set(err, SPR_ERR_SCENARIO,
+                                 "mortality.life_table.%s: the last entry (age %d) must be 1 (everyone dies), got %g",
+                                 sex, SPR_LIFE_AGES - 1, p->qx[s][SPR_LIFE_AGES - 1]);
+    }
+    double total = 0, above_min = 0;
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int b = 0; b < SPR_AGE_BANDS; b++) {
+            total += p->pyramid[s][b];
+            if ((b + 1) * 5 > p->min_age || b == SPR_AGE_BANDS - 1) above_min += p->pyramid[s][b];
+        }
+    if (p->cohort_age < 0 && !(above_min > 0))
+        return spr_error_set(err, SPR_ERR_SCENARIO,
+                             "population.pyramid: no residents at or above simulation.min_age = %d", p->min_age);
+    if (p->cohort_age >= 0 && p->cohort_age < p->min_age)
+        return spr_error_set(err, SPR_ERR_SCENARIO,
+                             "simulation.cohort_age (%d) is below simulation.min_age (%d)", p->cohort_age, p->min_age);
+    if (p->fertility_enabled && !sums_to_one(p->fertility_pattern, SPR_FERTILITY_BANDS))
+        return spr_error_set(err, SPR_ERR_SCENARIO, "fertility.age_pattern must sum to 1");
+    if (!sums_to_one(p->certification_entry_share, 3))
+        return spr_error_set(err, SPR_ERR_SCENARIO, "certification.entry_share must sum to 1");
+    if (p->hr_death_func[SPR_FUNC_INDEPENDENT] != 1.0)
+        return spr_error_set(err, SPR_ERR_SCENARIO,
+                             "mortality.hr_function: the first entry (independent) is the reference and must be 1");
+    if (p->medical_multiplier_func[SPR_FUNC_INDEPENDENT] != 1.0)
+        return spr_error_set(err, SPR_ERR_SCENARIO,
+                             "costs.medical.multiplier_function: the first entry (independent) must be 1");
+    if (p->name[0] == '\0')
+        return spr_error_set(err, SPR_ERR_SCENARIO, "name: a scenario needs a non-empty name");
+    for (const char *c = p->name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ||
+              *c == '-'))
+            return spr_error_set(err, SPR_ERR_SCENARIO,
+                                 "name: '%s' may contain only letters, digits, '_' and '-' (it names an HDF5 group)",
+                                 p->name);
+    return SPR_OK;
+}
+
+/* A growing string for the YAML writer. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+} strbuf;
+
+static int sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include <stdarg.h>
+static int sb_printf(strbuf *b, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) return SPR_ERR_INTERNAL;
+        if ((size_t)n < b->cap - b->len) {
+            b->len += (size_t)n;
+            return SPR_OK;
+        }
+        size_t cap = b->cap * 2 + (size_t)n + 64;
+        char *s = realloc(b->s, cap);
+        if (s == NULL) return SPR_ERR_NOMEM;
+        b->s = s;
+        b->cap = cap;
+    }
+}
+
+static void yaml_quote(const char *in, char *out, size_t outsz)
+{
+    size_t j = 0;
+    out[j++] = '"';
+    for (const char *c = in; *c && j + 3 < outsz; c++) {
+        if (*c == '"' || *c == '\\') out[j++] = '\\';
+        out[j++] = *c;
+    }
+    out[j++] = '"';
+    out[j] = '\0';
+}
+
+int spr_params_to_yaml(const spr_params *p, char **out, spr_error *err)
+{
+    strbuf b = {malloc(4096), 0, 4096};
+    if (b.s == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory writing the resolved scenario");
+    b.s[0] = '\0';
+    int rc = sb_printf(&b, "# Resolved scenario: every parameter, after 'extends' and --set.\n");
+    size_t n;
+    const spr_param_def *t = spr_param_table(&n);
+    for (size_t i = 0; i < n && rc == SPR_OK; i++) {
+        const char *base = (const char *)p + t[i].offset;
+        rc = sb_printf(&b, "%s: ", t[i].key);
+        if (rc != SPR_OK) break;
+        switch (t[i].type) {
+        case SPR_PT_STRING: {
+            char q[2 * SPR_TEXT_MAX + 4];
+            yaml_quote(base, q, sizeof q);
+            rc = sb_printf(&b, "%s\n", q);
+            break;
+        }
+        case SPR_PT_BOOL: rc = sb_printf(&b, "%s\n", *(const int *)base ? "true" : "false"); break;
+        case SPR_PT_INT: rc = sb_printf(&b, "%d\n", *(const int *)base); break;
+        case SPR_PT_INT64: rc = sb_printf(&b, "%lld\n", (long long)*(const int64_t *)base); break;
+        case SPR_PT_DOUBLE: {
+            const double *v = (const double *)base;
+            if (t[i].count > 1) rc = sb_printf(&b, "[");
+            for (int k = 0; k < t[i].count && rc == SPR_OK; k++)
+                rc = sb_printf(&b, "%s%.17g", k ? ", " : "", v[k]);
+            if (rc == SPR_OK) rc = sb_printf(&b, t[i].count > 1 ? "]\n" : "\n");
+            break;
+        }
+        }
+    }
+    if (rc != SPR_OK) {
+        free(b.s);
+        return spr_error_set(err, rc, "out of memory writing the resolved scenario");
+    }
+    *out = b.s;
+    return SPR_OK;
+}

@@ -1,0 +1,72 @@
+#include "sprsim/rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <Random123/philox.h>
+#include <Random123/gsl_microrng.h>
+
+/* Declares gsl_rng_spr_philox and spr_philox_reset(): a gsl_rng over
+ * philox4x32 whose last counter word counts the draws of one stream. */
+GSL_MICRORNG(spr_philox, philox4x32);
+
+static philox4x32_ctr_t make_counter(spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose,
+                                     uint32_t index)
+{
+    philox4x32_ctr_t c = {{id, month, (key.replicate << 8) | ((uint32_t)purpose & 0xffu), index}};
+    return c;
+}
+
+static philox4x32_key_t make_key(spr_rng_key key)
+{
+    philox4x32_key_t k = {{(uint32_t)(key.seed & 0xffffffffu), (uint32_t)(key.seed >> 32)}};
+    return k;
+}
+
+void spr_rng_block(spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose, uint32_t index,
+                   uint32_t out[4])
+{
+    philox4x32_ctr_t r = philox4x32(make_counter(key, id, month, purpose, index), make_key(key));
+    out[0] = r.v[0];
+    out[1] = r.v[1];
+    out[2] = r.v[2];
+    out[3] = r.v[3];
+}
+
+uint32_t spr_rng_threshold(double p)
+{
+    if (!(p > 0.0)) return 0;
+    if (p >= 1.0) return UINT32_MAX; /* a word of UINT32_MAX itself is 2^-32 rare */
+    return (uint32_t)llround(p * 4294967296.0);
+}
+
+struct spr_stream {
+    gsl_rng *rng;
+};
+
+spr_stream *spr_stream_create(void)
+{
+    spr_stream *s = malloc(sizeof *s);
+    if (s == NULL) return NULL;
+    s->rng = gsl_rng_alloc(gsl_rng_spr_philox);
+    if (s->rng == NULL) {
+        free(s);
+        return NULL;
+    }
+    spr_stream_reset(s, (spr_rng_key){0, 0}, 0, 0, SPR_STREAM_TEST);
+    return s;
+}
+
+void spr_stream_destroy(spr_stream *s)
+{
+    if (s == NULL) return;
+    gsl_rng_free(s->rng);
+    free(s);
+}
+
+void spr_stream_reset(spr_stream *s, spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose)
+{
+    spr_philox_reset(s->rng, make_counter(key, id, month, purpose, 0), make_key(key));
+}
+
+gsl_rng *spr_stream_gsl(spr_stream *s) { return s->rng; }

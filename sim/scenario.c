@@ -1,0 +1,430 @@
+#include "sprsim/scenario.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#define MAX_EXTENDS_DEPTH 16
+
+/* What the loader knows while it walks one file. */
+typedef struct {
+    spr_params *p;
+    unsigned char *set;         /* per table entry: set by any file */
+    unsigned char *set_here;    /* per table entry: set by the current file */
+    const char *file;           /* name shown in messages */
+    const spr_param_def *table;
+    size_t n;
+    spr_error *err;
+} loader;
+
+static int levenshtein(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 200 || lb > 200) return INT_MAX;
+    int prev[201], cur[201];
+    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            int del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, sizeof(int) * (lb + 1));
+    }
+    return prev[lb];
+}
+
+/* Is prefix a proper group of some parameter key ("mortality" of "mortality.hr_dementia")? */
+static int is_group(const loader *L, const char *path)
+{
+    size_t len = strlen(path);
+    for (size_t i = 0; i < L->n; i++)
+        if (strncmp(L->table[i].key, path, len) == 0 && L->table[i].key[len] == '.') return 1;
+    return 0;
+}
+
+/* The keys allowed directly under group (NULL: the top level), comma separated. */
+static void allowed_here(const loader *L, const char *group, char *out, size_t outsz)
+{
+    size_t glen = group ? strlen(group) : 0, used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < L->n; i++) {
+        const char *k = L->table[i].key;
+        if (group && !(strncmp(k, group, glen) == 0 && k[glen] == '.')) continue;
+        const char *rest = group ? k + glen + 1 : k;
+        size_t len = strcspn(rest, ".");
+        /* skip names already listed */
+        int dup = 0;
+        for (const char *s = out; *s;) {
+            size_t sl = strcspn(s, ",");
+            if (sl == len && strncmp(s, rest, len) == 0) dup = 1;
+            s += sl;
+            while (*s == ',' || *s == ' ') s++;
+        }
+        if (dup || used + len + 3 >= outsz) continue;
+        used += (size_t)snprintf(out + used, outsz - used, "%s%.*s", used ? ", " : "", (int)len, rest);
+    }
+    if (!group && used + 10 < outsz) snprintf(out + used, outsz - used, ", extends");
+}
+
+static int unknown_key(loader *L, const char *path, const char *group, const yaml_node_t *key)
+{
+    const char *best = NULL;
+    int bestd = INT_MAX;
+    for (size_t i = 0; i < L->n; i++) {
+        int d = levenshtein(path, L->table[i].key);
+        if (d < bestd) bestd = d, best = L->table[i].key;
+    }
+    char allowed[1024];
+    allowed_here(L, group, allowed, sizeof allowed);
+    char hint[300] = "";
+    int limit = (int)strlen(path) / 3;
+    if (best && bestd <= (limit > 3 ? limit : 3)) snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
+    return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: unknown key '%s'%s; allowed %s: %s", L->file,
+                         (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1, path, hint,
+                         group ? "under this group" : "at the top level", allowed);
+}
+
+static int bad_value(loader *L, const spr_param_def *d, const yaml_node_t *node, const char *what)
+{
+    char range[128] = "";
+    if (d->type == SPR_PT_INT || d->type == SPR_PT_INT64)
+        snprintf(range, sizeof range, "an integer from %.17g to %.17g", d->min, d->max);
+    else if (d->type == SPR_PT_DOUBLE)
+        snprintf(range, sizeof range, "a number from %g to %g%s%s", d->min, d->max, d->unit[0] ? " " : "", d->unit);
+    else if (d->type == SPR_PT_BOOL)
+        snprintf(range, sizeof range, "true or false");
+    else
+        snprintf(range, sizeof range, "a string of at most %d characters", SPR_TEXT_MAX - 1);
+    char shape[64] = "";
+    if (d->count > 1) snprintf(shape, sizeof shape, "a list of %d values, each ", d->count);
+    return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: key '%s': %s; allowed: %s%s (%s)", L->file,
+                         (unsigned long)node->start_mark.line + 1, (unsigned long)node->start_mark.column + 1, d->key,
+                         what, shape, range, d->description);
+}
+
+static int parse_number(const char *s, double *out)
+{
+    if (*s == '\0') return 0;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (errno != 0 || *end != '\0' || !isfinite(v)) return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+    static const char *yes[] = {"true", "yes", "on"}, *no[] = {"false", "no", "off"};
+    for (int i = 0; i < 3; i++) {
+        if (strcasecmp(s, yes[i]) == 0) return *out = 1, 1;
+        if (strcasecmp(s, no[i]) == 0) return *out = 0, 1;
+    }
+    return 0;
+}
+
+/* Stores one scalar value of parameter d (element k) from node. */
+static int set_scalar(loader *L, const spr_param_def *d, int k, const yaml_node_t *node)
+{
+    char *base = (char *)L->p + d->offset;
+    char what[300];
+    if (node->type != YAML_SCALAR_NODE) return bad_value(L, d, node, "expected a single value, got a list or map");
+    const char *s = (const char *)node->data.scalar.value;
+    double v = 0;
+    switch (d->type) {
+    case SPR_PT_STRING:
+        if (strlen(s) >= SPR_TEXT_MAX) return bad_value(L, d, node, "the text is too long");
+        snprintf(base, d->offset == offsetof(spr_params, name) ? SPR_NAME_MAX : SPR_TEXT_MAX, "%s", s);
+        if (d->offset == offsetof(spr_params, name) && strlen(s) >= SPR_NAME_MAX)
+            return bad_value(L, d, node, "the name is too long (at most 63 characters)");
+        return SPR_OK;
+    case SPR_PT_BOOL:
+        if (!parse_bool(s, (int *)base)) {
+            snprintf(what, sizeof what, "'%.200s' is not a boolean", s);
+            return bad_value(L, d, node, what);
+        }
+        return SPR_OK;
+    case SPR_PT_INT:
+    case SPR_PT_INT64:
+        if (!parse_number(s, &v) || v != floor(v)) {
+            snprintf(what, sizeof what, "'%.200s' is not an integer", s);
+            return bad_value(L, d, node, what);
+        }
+        break;
+    case SPR_PT_DOUBLE:
+        if (!parse_number(s, &v)) {
+            snprintf(what, sizeof what, "'%.200s' is not a number", s);
+            return bad_value(L, d, node, what);
+        }
+        break;
+    }
+    if (v < d->min || v > d->max) {
+        snprintf(what, sizeof what, "%s is out of range", s);
+        return bad_value(L, d, node, what);
+    }
+    if (d->type == SPR_PT_INT) ((int *)base)[k] = (int)v;
+    else if (d->type == SPR_PT_INT64) ((int64_t *)base)[k] = (int64_t)v;
+    else ((double *)base)[k] = v;
+    return SPR_OK;
+}
+
+static int set_param(loader *L, yaml_document_t *doc, const spr_param_def *d, const yaml_node_t *key,
+                     const yaml_node_t *value)
+{
+    size_t idx = (size_t)(d - L->table);
+    if (L->set_here[idx])
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: key '%s' is given twice in this file", L->file,
+                             (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1,
+                             d->key);
+    int rc;
+    if (d->count == 1) {
+        rc = set_scalar(L, d, 0, value);
+    } else {
+        if (value->type != YAML_SEQUENCE_NODE) return bad_value(L, d, value, "expected a list");
+        int n = (int)(value->data.sequence.items.top - value->data.sequence.items.start);
+        if (n != d->count) {
+            char what[80];
+            snprintf(what, sizeof what, "the list has %d values", n);
+            return bad_value(L, d, value, what);
+        }
+        rc = SPR_OK;
+        for (int k = 0; k < n && rc == SPR_OK; k++)
+            rc = set_scalar(L, d, k, yaml_document_get_node(doc, value->data.sequence.items.start[k]));
+    }
+    if (rc == SPR_OK) L->set[idx] = L->set_here[idx] = 1;
+    return rc;
+}
+
+static int walk_mapping(loader *L, yaml_document_t *doc, yaml_node_t *map, const char *group, int top);
+
+static int load_file(loader *L, const char *path, int depth);
+
+static int apply_pair(loader *L, yaml_document_t *doc, const char *group, yaml_node_t *key, yaml_node_t *value)
+{
+    if (key->type != YAML_SCALAR_NODE)
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: a key must be a plain name", L->file,
+                             (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1);
+    char path[512];
+    snprintf(path, sizeof path, "%s%s%s", group ? group : "", group ? "." : "", (const char *)key->data.scalar.value);
+    const spr_param_def *d = spr_param_find(path);
+    if (d != NULL) return set_param(L, doc, d, key, value);
+    if (is_group(L, path)) {
+        if (value->type != YAML_MAPPING_NODE)
+            return spr_error_set(L->err, SPR_ERR_SCENARIO,
+                                 "%s:%lu:%lu: key '%s' is a group of parameters and needs a map of keys", L->file,
+                                 (unsigned long)value->start_mark.line + 1,
+                                 (unsigned long)value->start_mark.column + 1, path);
+        return walk_mapping(L, doc, value, path, 0);
+    }
+    return unknown_key(L, path, group, key);
+}
+
+static int walk_mapping(loader *L, yaml_document_t *doc, yaml_node_t *map, const char *group, int top)
+{
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+        yaml_node_t *key = yaml_document_get_node(doc, pr->key);
+        yaml_node_t *value = yaml_document_get_node(doc, pr->value);
+        if (top && key->type == YAML_SCALAR_NODE && strcmp((const char *)key->data.scalar.value, "extends") == 0)
+            continue; /* handled before the walk */
+        int rc = apply_pair(L, doc, group, key, value);
+        if (rc != SPR_OK) return rc;
+    }
+    return SPR_OK;
+}
+
+/* Parses text (named file in messages) and applies it; extends loads first. */
+static int load_text(loader *L, const char *file, const unsigned char *text, size_t len, int depth)
+{
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    int rc = SPR_OK;
+    if (!yaml_parser_initialize(&parser)) return spr_error_set(L->err, SPR_ERR_NOMEM, "cannot start the YAML parser");
+    yaml_parser_set_input_string(&parser, text, len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: YAML syntax error: %s%s%s", file,
+                           (unsigned long)parser.problem_mark.line + 1, (unsigned long)parser.problem_mark.column + 1,
+                           parser.problem ? parser.problem : "malformed", parser.context ? " " : "",
+                           parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        return rc;
+    }
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root == NULL) {
+        rc = spr_error_set(L->err, SPR_ERR_SCENARIO,
+                           "%s:1:1: the scenario is empty; it needs a map of parameters (start with 'extends: "
+                           "baseline.yaml')",
+                           file);
+        goto out;
+    }
+    if (root->type != YAML_MAPPING_NODE) {
+        rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: a scenario must be a map of keys to values", file,
+                           (unsigned long)root->start_mark.line + 1, (unsigned long)root->start_mark.column + 1);
+        goto out;
+    }
+    /* extends first, so that this file's keys override the parent's */
+    for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
+        yaml_node_t *key = yaml_document_get_node(&doc, pr->key);
+        yaml_node_t *value = yaml_document_get_node(&doc, pr->value);
+        if (key->type != YAML_SCALAR_NODE || strcmp((const char *)key->data.scalar.value, "extends") != 0) continue;
+        if (value->type != YAML_SCALAR_NODE || depth < 0) {
+            rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: 'extends' %s", file,
+                               (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1,
+                               depth < 0 ? "is not allowed in --set" : "needs a file name");
+            goto out;
+        }
+        char parent[2048];
+        const char *name = (const char *)value->data.scalar.value;
+        const char *slash = strrchr(file, '/');
+        if (name[0] == '/' || slash == NULL) snprintf(parent, sizeof parent, "%s", name);
+        else snprintf(parent, sizeof parent, "%.*s/%s", (int)(slash - file), file, name);
+        if (depth + 1 > MAX_EXTENDS_DEPTH) {
+            rc = spr_error_set(L->err, SPR_ERR_SCENARIO,
+                               "%s:%lu:%lu: 'extends' nests deeper than %d files (a cycle?) at '%s'", file,
+                               (unsigned long)value->start_mark.line + 1, (unsigned long)value->start_mark.column + 1,
+                               MAX_EXTENDS_DEPTH, parent);
+            goto out;
+        }
+        FILE *probe = fopen(parent, "rb");
+        if (probe == NULL) {
+            rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: key 'extends': cannot open '%s': %s", file,
+                               (unsigned long)value->start_mark.line + 1, (unsigned long)value->start_mark.column + 1,
+                               parent, strerror(errno));
+            goto out;
+        }
+        fclose(probe);
+        const char *saved_file = L->file;
+        unsigned char *saved_here = malloc(L->n);
+        if (saved_here == NULL) {
+            rc = spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        memcpy(saved_here, L->set_here, L->n);
+        rc = load_file(L, parent, depth + 1);
+        L->file = saved_file;
+        memcpy(L->set_here, saved_here, L->n);
+        free(saved_here);
+        if (rc != SPR_OK) goto out;
+    }
+    L->file = file;
+    rc = walk_mapping(L, &doc, root, NULL, 1);
+out:
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
+static int load_file(loader *L, const char *path, int depth)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: cannot open scenario: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    unsigned char *text = malloc(cap);
+    if (text == NULL) {
+        fclose(f);
+        return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", path);
+    }
+    size_t got;
+    while ((got = fread(text + len, 1, cap - len, f)) > 0) {
+        len += got;
+        if (len == cap) {
+            unsigned char *t = realloc(text, cap *= 2);
+            if (t == NULL) {
+                free(text);
+                fclose(f);
+                return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", path);
+            }
+            text = t;
+        }
+    }
+    int read_error = ferror(f);
+    fclose(f);
+    if (read_error) {
+        free(text);
+        return spr_error_set(L->err, SPR_ERR_IO, "%s: read error", path);
+    }
+    memset(L->set_here, 0, L->n);
+    int rc = load_text(L, path, text, len, depth);
+    free(text);
+    return rc;
+}
+
+uint64_t spr_hash_fnv1a64(const char *s)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+int spr_scenario_load(const char *path, const char *const *overrides, int n_overrides, spr_scenario *sc,
+                      spr_error *err)
+{
+    memset(sc, 0, sizeof *sc);
+    snprintf(sc->path, sizeof sc->path, "%s", path);
+    loader L = {.p = &sc->params, .err = err};
+    L.table = spr_param_table(&L.n);
+    L.set = calloc(L.n, 1);
+    L.set_here = calloc(L.n, 1);
+    int rc = SPR_OK;
+    if (L.set == NULL || L.set_here == NULL) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    rc = load_file(&L, path, 0);
+    for (int i = 0; i < n_overrides && rc == SPR_OK; i++) {
+        const char *eq = strchr(overrides[i], '=');
+        if (eq == NULL || eq == overrides[i]) {
+            rc = spr_error_set(err, SPR_ERR_SCENARIO, "--set '%s': expected key=value, e.g. --set simulation.years=20",
+                               overrides[i]);
+            break;
+        }
+        /* "key=value" becomes the one-line YAML document "key: value" */
+        size_t len = strlen(overrides[i]) + 2;
+        char *text = malloc(len);
+        if (text == NULL) {
+            rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+            break;
+        }
+        snprintf(text, len, "%.*s: %s", (int)(eq - overrides[i]), overrides[i], eq + 1);
+        char label[64];
+        snprintf(label, sizeof label, "--set #%d", i + 1);
+        memset(L.set_here, 0, L.n);
+        rc = load_text(&L, label, (const unsigned char *)text, strlen(text), -1);
+        free(text);
+    }
+    if (rc == SPR_OK) {
+        for (size_t i = 0; i < L.n; i++)
+            if (!L.set[i]) {
+                rc = spr_error_set(err, SPR_ERR_SCENARIO,
+                                   "%s: parameter '%s' is not set (%s [%s]); set it or extend a scenario that does "
+                                   "(e.g. 'extends: baseline.yaml')",
+                                   path, L.table[i].key, L.table[i].description, L.table[i].unit);
+                break;
+            }
+    }
+    if (rc == SPR_OK) {
+        spr_error sub;
+        rc = spr_params_validate(&sc->params, &sub);
+        if (rc != SPR_OK) spr_error_set(err, rc, "%s: %s", path, sub.msg);
+    }
+    if (rc == SPR_OK) rc = spr_params_to_yaml(&sc->params, &sc->resolved_yaml, err);
+    if (rc == SPR_OK) sc->hash = spr_hash_fnv1a64(sc->resolved_yaml);
+out:
+    free(L.set);
+    free(L.set_here);
+    return rc;
+}
+
+void spr_scenario_free(spr_scenario *sc)
+{
+    if (sc == NULL) return;
+    free(sc->resolved_yaml);
+    sc->resolved_yaml = NULL;
+}

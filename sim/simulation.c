@@ -1,0 +1,357 @@
+#include "sprsim/simulation.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "sprsim/population.h"
+#include "sprsim/rng.h"
+
+static const spr_indicator_info INFO[SPR_IND_COUNT] = {
+    {"population", "persons", "residents alive at the start of the month (person-months of exposure)"},
+    {"deaths", "persons", "deaths during the month, by age at the start of the month"},
+    {"births", "persons", "live births during the month (age band 0-4, sex of the child)"},
+    {"entrants", "persons", "residents reaching simulation.min_age who enter the model"},
+    {"in_migrants", "persons", "residents moving in during the month"},
+    {"out_migrants", "persons", "residents moving out during the month"},
+    {"independent", "persons", "residents without limitation of daily activities"},
+    {"limited", "persons", "limited in daily activities by health, not certified (日常生活に制限あり)"},
+    {"support", "persons", "certified as needing support (要支援1-2)"},
+    {"care12", "persons", "certified as needing care, levels 1-2 (要介護1-2)"},
+    {"care35", "persons", "certified as needing care, levels 3-5 (要介護3-5)"},
+    {"dementia", "persons", "residents with dementia"},
+    {"isolated", "persons", "socially isolated (contact with others less than once a week)"},
+    {"living_alone", "persons", "residents living alone"},
+    {"metabolic_risk", "persons", "high metabolic risk (特定保健指導 target group, ages 40-74)"},
+};
+
+const spr_indicator_info *spr_indicator_describe(spr_indicator ind) { return &INFO[ind]; }
+
+void spr_results_destroy(spr_results *res)
+{
+    if (res == NULL) return;
+    free(res->counts);
+    free(res->medical_yen);
+    free(res->ltc_yen);
+    free(res->district_population);
+    free(res);
+}
+
+int64_t spr_results_total(const spr_results *res, int r, int m, spr_indicator ind, int b_lo, int b_hi)
+{
+    int64_t t = 0;
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int b = b_lo; b < b_hi; b++) t += res->counts[spr_results_index(res, r, m, ind, s, b)];
+    return t;
+}
+
+/* What one thread gathers in one month. */
+typedef struct {
+    int64_t state[SPR_SEXES][SPR_AGE_BANDS][SPR_STATES];
+    int64_t deaths[SPR_SEXES][SPR_AGE_BANDS];
+    int64_t out_migrants[SPR_SEXES][SPR_AGE_BANDS];
+    int64_t district[256];
+    /* births: mother's index and the child's sex, in increasing mother index */
+    size_t n_births, cap_births;
+    size_t *birth_mother;
+    uint8_t *birth_female;
+    int oom;
+} tally;
+
+static void tally_clear(tally *t)
+{
+    memset(t->state, 0, sizeof t->state);
+    memset(t->deaths, 0, sizeof t->deaths);
+    memset(t->out_migrants, 0, sizeof t->out_migrants);
+    memset(t->district, 0, sizeof t->district);
+    t->n_births = 0;
+}
+
+static void tally_birth(tally *t, size_t mother, int female)
+{
+    if (t->n_births == t->cap_births) {
+        size_t cap = t->cap_births * 2 + 64;
+        size_t *a = realloc(t->birth_mother, cap * sizeof *a);
+        if (a) t->birth_mother = a;
+        uint8_t *b = realloc(t->birth_female, cap);
+        if (b) t->birth_female = b;
+        if (!a || !b) {
+            t->oom = 1;
+            return;
+        }
+        t->cap_births = cap;
+    }
+    t->birth_mother[t->n_births] = mother;
+    t->birth_female[t->n_births] = (uint8_t)female;
+    t->n_births++;
+}
+
+/* Slots of the random words: each event has its own word, so a resident
+ * meets the same chance of an event in every scenario. */
+enum { H_DEATH = 0, H_FUNCTION = 1, H_DEMENTIA = 2, H_ISOLATION = 3 };
+enum { S_ALONE = 0, S_BEREAVEMENT = 1, S_METABOLIC = 2, S_MIGRATION = 3 };
+enum { B_BIRTH = 0, B_CHILD_SEX = 1, B_ALONE_REDRAW = 2 };
+
+/* One month of one resident.  All probabilities use the state at the start
+ * of the month (as the cohort model does). */
+static void step_resident(const spr_params *p, const spr_model *M, spr_population *pop, size_t i, spr_rng_key key,
+                          uint32_t month, tally *t)
+{
+    const spr_thresholds *T = &M->thr;
+    const uint32_t id = pop->id[i];
+    const int female = pop->flags[i] & SPR_FLAG_FEMALE;
+    const int age_m = pop->age_months[i];
+    int age = age_m / 12;
+    if (age > SPR_MAX_AGE_YEARS) age = SPR_MAX_AGE_YEARS;
+    const int band = spr_age_band(age);
+    int st = pop->state[i];
+
+    /* start-of-month adjustments on birthdays (as in the cohort model) */
+    const int remix = age_m % 60 == 0 && age > 0 && age < 65;
+    const int may_give_birth = female && T->birth[age] != 0;
+    uint32_t wb[4] = {0, 0, 0, 0};
+    if (remix || may_give_birth) spr_rng_block(key, id, month, SPR_STREAM_MONTH_SOCIAL, 1, wb);
+    if (remix) {
+        int alone = wb[B_ALONE_REDRAW] < spr_rng_threshold(p->living_alone[female][band]);
+        st = (st & ~2) | (alone << 1);
+    }
+    if (age >= M->probs.metabolic_max_age) st &= ~1;
+
+    t->state[female][band][st]++;
+    t->district[pop->district[i]]++;
+
+    const int f = spr_state_func(st), dem = spr_state_dementia(st), iso = spr_state_isolated(st);
+    const int alone = spr_state_alone(st), met = spr_state_metabolic(st);
+
+    uint32_t wh[4];
+    spr_rng_block(key, id, month, SPR_STREAM_MONTH_HEALTH, 0, wh);
+    if (wh[H_DEATH] < T->die[female][age][f][dem][iso]) {
+        pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
+        t->deaths[female][band]++;
+        return;
+    }
+    const int need_social = T->out_migration[band] != 0 || (!alone && T->alone_onset[female][age] != 0) ||
+                            met || T->metabolic_onset[age] != 0;
+    uint32_t ws[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+    if (need_social) spr_rng_block(key, id, month, SPR_STREAM_MONTH_SOCIAL, 0, ws);
+    if (ws[S_MIGRATION] < T->out_migration[band]) {
+        pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
+        t->out_migrants[female][band]++;
+        return;
+    }
+    if (may_give_birth && wb[B_BIRTH] < T->birth[age]) tally_birth(t, i, wb[B_CHILD_SEX] >= T->boy);
+
+    const uint32_t *cum = T->func_cum[female][age][f][dem][iso];
+    int f2 = 0;
+    while (f2 < SPR_FUNC_STATES - 1 && wh[H_FUNCTION] >= cum[f2]) f2++;
+    const int dem2 = dem || wh[H_DEMENTIA] < T->dementia_onset[age][iso];
+    const int alone2 = alone || ws[S_ALONE] < T->alone_onset[female][age];
+    int iso2;
+    if (iso) iso2 = !(wh[H_ISOLATION] < T->isolation_recovery);
+    else iso2 = wh[H_ISOLATION] < T->isolation_onset[age][alone][f > 0] ||
+                (alone2 && !alone && ws[S_BEREAVEMENT] < T->isolation_on_bereavement);
+    const int met2 = met ? !(ws[S_METABOLIC] < T->metabolic_recovery) : ws[S_METABOLIC] < T->metabolic_onset[age];
+
+    pop->state[i] = (uint8_t)spr_state_index(f2, dem2, iso2, alone2, met2);
+    pop->age_months[i] = (uint16_t)(age_m + 1);
+}
+
+/* Writes the month's tallies into the results (serially, in thread order). */
+static void record_month(const spr_model *M, spr_results *res, int r, int m, tally *tl, int nthreads)
+{
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int b = 0; b < SPR_AGE_BANDS; b++) {
+            int64_t ind[SPR_IND_COUNT] = {0};
+            double medical = 0, ltc = 0;
+            for (int k = 0; k < nthreads; k++) {
+                ind[SPR_IND_DEATHS] += tl[k].deaths[s][b];
+                ind[SPR_IND_OUT_MIGRANTS] += tl[k].out_migrants[s][b];
+            }
+            for (int st = 0; st < SPR_STATES; st++) {
+                int64_t c = 0;
+                for (int k = 0; k < nthreads; k++) c += tl[k].state[s][b][st];
+                if (c == 0) continue;
+                ind[SPR_IND_POPULATION] += c;
+                ind[SPR_IND_INDEPENDENT + spr_state_func(st)] += c;
+                ind[SPR_IND_DEMENTIA] += spr_state_dementia(st) ? c : 0;
+                ind[SPR_IND_ISOLATED] += spr_state_isolated(st) ? c : 0;
+                ind[SPR_IND_LIVING_ALONE] += spr_state_alone(st) ? c : 0;
+                ind[SPR_IND_METABOLIC] += spr_state_metabolic(st) ? c : 0;
+                medical += (double)c * M->medical_yen_per_month[s][b][st];
+                ltc += (double)c * M->ltc_yen_per_month[spr_state_func(st)];
+            }
+            for (int k = 0; k < SPR_IND_COUNT; k++)
+                if (k != SPR_IND_BIRTHS && k != SPR_IND_ENTRANTS && k != SPR_IND_IN_MIGRANTS)
+                    res->counts[spr_results_index(res, r, m, k, s, b)] = (int32_t)ind[k];
+            res->medical_yen[spr_results_cost_index(res, r, m, s, b)] = medical;
+            res->ltc_yen[spr_results_cost_index(res, r, m, s, b)] = ltc;
+        }
+    for (int d = 0; d < res->districts; d++) {
+        int64_t c = 0;
+        for (int k = 0; k < nthreads; k++) c += tl[k].district[d];
+        res->district_population[(size_t)r * res->months * res->districts + (size_t)m * res->districts + d] = (int32_t)c;
+    }
+}
+
+/* Ids at or above this reserve streams for population-level draws. */
+#define INFLOW_STREAM_ID(kind, s, b) (0xFFFF0000u + (uint32_t)(kind) * 256u + (uint32_t)(s) * 32u + (uint32_t)(b))
+
+/* Residents created during the month, in a fixed order: births (by mother),
+ * then in-migrants (by sex and band), then entrants at min_age (by sex). */
+static int add_newcomers(const spr_params *p, const spr_model *M, spr_population *pop, spr_results *res, int r, int m,
+                         tally *tl, int nthreads, spr_rng_key key, gsl_rng *g, spr_stream *stream,
+                         const double entrants_per_month[SPR_SEXES])
+{
+    uint32_t month = (uint32_t)m;
+    for (int k = 0; k < nthreads; k++)
+        for (size_t j = 0; j < tl[k].n_births; j++) {
+            size_t mother = tl[k].birth_mother[j];
+            int female = tl[k].birth_female[j];
+            uint8_t district = pop->district[mother];
+            uint32_t w[4];
+            spr_rng_block(key, pop->next_id, month, SPR_STREAM_INIT_RESIDENT, 0, w);
+            int alone = w[0] < spr_rng_threshold(p->living_alone[female][0]);
+            if (spr_population_add(pop, female, 0, district, (uint8_t)spr_state_index(0, 0, 0, alone, 0)) < 0)
+                return SPR_ERR_NOMEM;
+            res->counts[spr_results_index(res, r, m, SPR_IND_BIRTHS, female, 0)]++;
+        }
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int b = 0; b < SPR_AGE_BANDS; b++) {
+            double rate = M->probs.in_migration[b];
+            if (rate <= 0) continue;
+            double expected = rate * res->counts[spr_results_index(res, r, m, SPR_IND_POPULATION, s, b)];
+            spr_stream_reset(stream, key, INFLOW_STREAM_ID(0, s, b), month, SPR_STREAM_INFLOW);
+            unsigned int n = expected > 0 ? gsl_ran_poisson(g, expected) : 0;
+            int lo = 5 * b > p->min_age ? 5 * b : p->min_age;
+            int hi = b == SPR_AGE_BANDS - 1 ? 105 : 5 * b + 5;
+            for (unsigned int k = 0; k < n; k++) {
+                uint16_t age_m = (uint16_t)(12 * lo + (int)(gsl_rng_uniform(g) * 12 * (hi - lo)));
+                if (spr_population_add_drawn(pop, p, M, key, month, s, age_m) < 0) return SPR_ERR_NOMEM;
+            }
+            res->counts[spr_results_index(res, r, m, SPR_IND_IN_MIGRANTS, s, b)] = (int32_t)n;
+        }
+    for (int s = 0; s < SPR_SEXES; s++) {
+        if (entrants_per_month[s] <= 0) continue;
+        spr_stream_reset(stream, key, INFLOW_STREAM_ID(1, s, 0), month, SPR_STREAM_INFLOW);
+        unsigned int n = gsl_ran_poisson(g, entrants_per_month[s]);
+        for (unsigned int k = 0; k < n; k++)
+            if (spr_population_add_drawn(pop, p, M, key, month, s, (uint16_t)(12 * p->min_age)) < 0)
+                return SPR_ERR_NOMEM;
+        res->counts[spr_results_index(res, r, m, SPR_IND_ENTRANTS, s, spr_age_band(p->min_age))] = (int32_t)n;
+    }
+    return SPR_OK;
+}
+
+/* Residents reaching min_age each month when the model leaves out younger
+ * ages: the pyramid's single-year count just below min_age, scaled like the
+ * initial population, spread over twelve months. */
+static void entrants_rate(const spr_params *p, double out[SPR_SEXES])
+{
+    out[0] = out[1] = 0;
+    if (p->min_age <= 0 || p->cohort_age >= 0) return;
+    int64_t counts[SPR_SEXES][SPR_AGE_BANDS];
+    spr_population_allocate(p, counts);
+    int b = spr_age_band(p->min_age - 1);
+    double kept_total = 0, pyr_total = 0;
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int k = 0; k < SPR_AGE_BANDS; k++) {
+            kept_total += (double)counts[s][k];
+            int lo = 5 * k, hi = k == SPR_AGE_BANDS - 1 ? 105 : 5 * k + 5;
+            int kept = hi - (lo > p->min_age ? lo : p->min_age);
+            pyr_total += kept > 0 ? p->pyramid[s][k] * kept / (hi - lo) : 0;
+        }
+    for (int s = 0; s < SPR_SEXES; s++) out[s] = p->pyramid[s][b] / 5.0 * kept_total / pyr_total / 12.0;
+}
+
+static int run_replicate(const spr_params *p, const spr_model *M, spr_results *res, int r, tally *tl, int nthreads,
+                         spr_progress_fn progress, void *ctx, spr_error *err)
+{
+    spr_rng_key key = {(uint64_t)p->seed, (uint32_t)r};
+    spr_population *pop = spr_population_create((size_t)p->population + 16);
+    spr_stream *stream = spr_stream_create();
+    int rc = SPR_OK;
+    if (pop == NULL || stream == NULL) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for %lld residents", (long long)p->population);
+        goto out;
+    }
+    rc = spr_population_synthesise(pop, p, M, key, err);
+    if (rc != SPR_OK) goto out;
+    double entrants[SPR_SEXES];
+    entrants_rate(p, entrants);
+    for (int m = 0; m < res->months; m++) {
+        size_t n = pop->n;
+        for (int k = 0; k < nthreads; k++) tally_clear(&tl[k]);
+#pragma omp parallel num_threads(nthreads)
+        {
+            tally *t = &tl[omp_get_thread_num()];
+#pragma omp for schedule(static)
+            for (size_t i = 0; i < n; i++)
+                if (pop->flags[i] & SPR_FLAG_ALIVE) step_resident(p, M, pop, i, key, (uint32_t)m, t);
+        }
+        for (int k = 0; k < nthreads; k++)
+            if (tl[k].oom) {
+                rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory recording births");
+                goto out;
+            }
+        record_month(M, res, r, m, tl, nthreads);
+        rc = add_newcomers(p, M, pop, res, r, m, tl, nthreads, key, spr_stream_gsl(stream), stream, entrants);
+        if (rc != SPR_OK) {
+            spr_error_set(err, rc, "out of memory adding residents in month %d", m);
+            goto out;
+        }
+        if (pop->n > res->peak_residents) res->peak_residents = pop->n;
+        if (m % 12 == 11) spr_population_compact(pop);
+        if (progress) progress(ctx, r, m);
+    }
+out:
+    spr_stream_destroy(stream);
+    spr_population_destroy(pop);
+    return rc;
+}
+
+int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **out, spr_progress_fn progress,
+                       void *ctx, spr_error *err)
+{
+    spr_results *res = calloc(1, sizeof *res);
+    int nthreads = omp_get_max_threads();
+    tally *tl = calloc((size_t)nthreads, sizeof *tl);
+    int rc = SPR_OK;
+    if (res == NULL || tl == NULL) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    res->replicates = p->replicates;
+    res->months = 12 * p->years;
+    res->districts = p->districts;
+    size_t cells = (size_t)res->replicates * (size_t)res->months;
+    res->counts = calloc(cells * SPR_IND_COUNT * SPR_SEXES * SPR_AGE_BANDS, sizeof *res->counts);
+    res->medical_yen = calloc(cells * SPR_SEXES * SPR_AGE_BANDS, sizeof *res->medical_yen);
+    res->ltc_yen = calloc(cells * SPR_SEXES * SPR_AGE_BANDS, sizeof *res->ltc_yen);
+    res->district_population = calloc(cells * (size_t)res->districts, sizeof *res->district_population);
+    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->district_population) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results");
+        goto fail;
+    }
+    for (int r = 0; r < res->replicates && rc == SPR_OK; r++)
+        rc = run_replicate(p, M, res, r, tl, nthreads, progress, ctx, err);
+    if (rc != SPR_OK) goto fail;
+    for (int k = 0; k < nthreads; k++) {
+        free(tl[k].birth_mother);
+        free(tl[k].birth_female);
+    }
+    free(tl);
+    *out = res;
+    return SPR_OK;
+fail:
+    if (tl)
+        for (int k = 0; k < nthreads; k++) {
+            free(tl[k].birth_mother);
+            free(tl[k].birth_female);
+        }
+    free(tl);
+    spr_results_destroy(res);
+    return rc;
+}

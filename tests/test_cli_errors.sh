@@ -1,0 +1,51 @@
+#!/bin/sh
+# Malformed scenarios: each must give a clear error naming file:line:column
+# (where there is one) and the key, exit with status 2, and leave no output
+# file behind (not even a temporary one).
+# usage: test_cli_errors.sh SPRSIM SOURCE_DIR WORK_DIR
+SPRSIM=$1; SRC=$2; WORK=$3
+pass=0; fail=0
+rm -rf "$WORK" && mkdir -p "$WORK"
+expect() { # file, expected fragment of the message
+  f=$SRC/tests/bad/$1
+  out=$("$SPRSIM" run "$f" -o "$WORK/out.h5" --quiet 2>&1 >/dev/null); rc=$?
+  if [ $rc -eq 2 ] && printf '%s' "$out" | grep -qF -- "$2" && [ -z "$(ls -A "$WORK")" ]; then
+    pass=$((pass+1))
+  else
+    fail=$((fail+1)); echo "FAIL $1: status $rc, files: $(ls -A "$WORK"), message: $out"
+  fi
+  # check gives the same verdict
+  "$SPRSIM" check "$f" >/dev/null 2>&1; rc=$?
+  if [ $rc -eq 2 ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL check $1: status $rc"; fi
+}
+expect bad_type.yaml "bad_type.yaml:3:10: key 'simulation.years': 'ten' is not an integer; allowed: an integer from 1 to 120"
+expect out_of_range.yaml "out_of_range.yaml:3:17: key 'mortality.hr_isolation': -1 is out of range; allowed: a number from 0.1 to 50"
+expect unknown_key.yaml "unknown_key.yaml:2:1: unknown key 'foo'"
+expect misspelt_key.yaml "misspelt_key.yaml:3:3: unknown key 'mortality.hr_isolaton' (did you mean 'mortality.hr_isolation'?)"
+expect broken_yaml.yaml "broken_yaml.yaml:3:1: YAML syntax error"
+expect missing_extends.yaml "missing_extends.yaml:1:10: key 'extends': cannot open"
+expect empty.yaml "empty.yaml:1:1: the scenario is empty"
+expect wrong_length.yaml "wrong_length.yaml:3:16: key 'fertility.age_pattern': the list has 3 values; allowed: a list of 7 values"
+expect not_a_map.yaml "not_a_map.yaml:1:1: a scenario must be a map"
+expect bad_bool.yaml "key 'fertility.enabled': 'maybe' is not a boolean; allowed: true or false"
+expect duplicate_key.yaml "duplicate_key.yaml:4:3: key 'simulation.years' is given twice"
+expect shares_not_one.yaml "certification.entry_share must sum to 1"
+expect extends_cycle.yaml "nests deeper than 16 files"
+expect group_as_value.yaml "group_as_value.yaml:2:12: key 'mortality' is a group of parameters"
+expect bad_name.yaml "name: 'two words' may contain only letters"
+expect missing_keys.yaml "parameter 'description' is not set"
+expect not_integer.yaml "'2.5' is not an integer"
+# command-line overrides are validated like the file
+out=$("$SPRSIM" run "$SRC/scenarios/baseline.yaml" -o "$WORK/out.h5" --quiet --set simulation.years=0 2>&1); rc=$?
+if [ $rc -eq 2 ] && printf '%s' "$out" | grep -qF -- "--set #1:1:" && [ -z "$(ls -A "$WORK")" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL --set: $rc $out"; fi
+out=$("$SPRSIM" run "$SRC/scenarios/baseline.yaml" -o "$WORK/out.h5" --quiet --set mortality.hr_isolatoin=2 2>&1); rc=$?
+if [ $rc -eq 2 ] && printf '%s' "$out" | grep -qF -- "did you mean 'mortality.hr_isolation'"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL --set misspelt: $rc $out"; fi
+out=$("$SPRSIM" run "$SRC/scenarios/baseline.yaml" --threads zero 2>&1); rc=$?
+if [ $rc -eq 2 ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL --threads zero: $rc"; fi
+out=$("$SPRSIM" frobnicate 2>&1); rc=$?
+if [ $rc -eq 2 ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL unknown command: $rc"; fi
+# an unwritable output is a runtime error (status 1) and leaves nothing behind
+out=$("$SPRSIM" run "$SRC/tests/data/small.yaml" --set simulation.years=1 -o "$WORK/no/such/dir/out.h5" --quiet 2>&1); rc=$?
+if [ $rc -eq 1 ] && [ -z "$(ls -A "$WORK")" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL unwritable output: $rc $out"; fi
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

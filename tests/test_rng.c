@@ -1,0 +1,81 @@
+/* Philox known-answer tests (Random123 kat_vectors) through sprsim's
+ * counter layout, the gsl_rng adapter, and basic properties. */
+#include <math.h>
+#include <stdint.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "check.h"
+#include "sprsim/rng.h"
+
+static void kat(uint64_t seed, uint32_t id, uint32_t month, uint32_t word2, uint32_t index, const uint32_t expect[4])
+{
+    uint32_t out[4];
+    spr_rng_key key = {seed, word2 >> 8};
+    spr_rng_block(key, id, month, (spr_stream_purpose)(word2 & 0xff), index, out);
+    for (int i = 0; i < 4; i++)
+        CHECK(out[i] == expect[i], "word %d: got %08x, expected %08x", i, out[i], expect[i]);
+}
+
+int main(void)
+{
+    /* philox4x32-10 known answers: counter {0,0,0,0} key {0,0}; all ones; digits of pi */
+    kat(0, 0, 0, 0, 0, (const uint32_t[]){0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8});
+    kat(UINT64_MAX, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
+        (const uint32_t[]){0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd});
+    kat(((uint64_t)0x299f31d0 << 32) | 0xa4093822, 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344,
+        (const uint32_t[]){0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1});
+
+    /* the gsl_rng adapter draws the same Philox blocks, index 0, 1, ... */
+    spr_stream *s = spr_stream_create();
+    gsl_rng *g = spr_stream_gsl(s);
+    spr_rng_key key = {12345, 7};
+    spr_stream_reset(s, key, 42, 3, SPR_STREAM_TEST);
+    for (uint32_t index = 0; index < 3; index++) {
+        uint32_t blk[4];
+        spr_rng_block(key, 42, 3, SPR_STREAM_TEST, index, blk);
+        for (int k = 3; k >= 0; k--) {
+            unsigned long v = gsl_rng_get(g);
+            CHECK(v == blk[k], "adapter draw %u/%d: %lx vs %x", index, k, v, blk[k]);
+        }
+    }
+    /* a reset replays the stream exactly */
+    spr_stream_reset(s, key, 42, 3, SPR_STREAM_TEST);
+    double a = gsl_ran_gaussian(g, 1.0);
+    spr_stream_reset(s, key, 42, 3, SPR_STREAM_TEST);
+    CHECK(gsl_ran_gaussian(g, 1.0) == a, "replay differs");
+
+    /* different purposes, ids, months and replicates give different words */
+    uint32_t b1[4], b2[4], b3[4], b4[4];
+    spr_rng_block(key, 1, 1, SPR_STREAM_MONTH_HEALTH, 0, b1);
+    spr_rng_block(key, 1, 1, SPR_STREAM_MONTH_SOCIAL, 0, b2);
+    spr_rng_block(key, 2, 1, SPR_STREAM_MONTH_HEALTH, 0, b3);
+    spr_rng_block((spr_rng_key){12345, 8}, 1, 1, SPR_STREAM_MONTH_HEALTH, 0, b4);
+    CHECK(b1[0] != b2[0] && b1[0] != b3[0] && b1[0] != b4[0], "streams collide");
+
+    /* uniforms: mean 1/2 and variance 1/12 within 5 standard errors (n = 200000) */
+    spr_stream_reset(s, key, 9, 9, SPR_STREAM_TEST);
+    const int n = 200000;
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; i++) {
+        double u = gsl_rng_uniform(g);
+        sum += u;
+        sum2 += u * u;
+    }
+    double mean = sum / n, var = sum2 / n - mean * mean;
+    CHECK(fabs(mean - 0.5) < 5 * sqrt(1.0 / 12 / n), "mean %g", mean);
+    CHECK(fabs(var - 1.0 / 12) < 5 * sqrt(1.0 / 180 / n), "variance %g", var);
+
+    /* Poisson draws through GSL: mean within 5 SE */
+    double ps = 0;
+    for (int i = 0; i < 20000; i++) ps += gsl_ran_poisson(g, 3.5);
+    CHECK(fabs(ps / 20000 - 3.5) < 5 * sqrt(3.5 / 20000), "poisson mean %g", ps / 20000);
+
+    /* thresholds: exact at the ends, and P(word < threshold(p)) = p to 2^-32 */
+    CHECK(spr_rng_threshold(0.0) == 0, "p = 0");
+    CHECK(spr_rng_threshold(1.0) == UINT32_MAX, "p = 1");
+    CHECK(spr_rng_threshold(0.25) == 1073741824u, "p = 1/4");
+    CHECK(spr_rng_u01(0) > 0 && spr_rng_u01(UINT32_MAX) < 1, "u01 open interval");
+    spr_stream_destroy(s);
+    TEST_MAIN_END();
+}
