@@ -23,6 +23,7 @@ static void usage(FILE *out)
             "usage: sprsim run SCENARIO.yaml... [-o FILE.h5] [--replicates R] [--seed S] [--threads T]\n"
             "                  [--set key=value]... [--quiet]\n"
             "       sprsim check SCENARIO.yaml... [--set key=value]...\n"
+            "       sprsim keys                  (every parameter: key, type, bounds, unit, meaning)\n"
             "       sprsim --version\n"
             "\n"
             "run    simulates each scenario (common random numbers: same seed, same residents) and writes one\n"
@@ -215,6 +216,21 @@ static int cmd_check(const cli *c)
     return 0;
 }
 
+static int cmd_keys(void)
+{
+    size_t n;
+    const spr_param_def *t = spr_param_table(&n);
+    static const char *types[] = {"integer", "integer", "number", "boolean", "string"};
+    for (size_t i = 0; i < n; i++) {
+        printf("%s\t%s", t[i].key, types[t[i].type]);
+        if (t[i].count > 1) printf("[%d]", t[i].count);
+        if (t[i].type != SPR_PT_BOOL && t[i].type != SPR_PT_STRING) printf("\t%.17g..%.17g", t[i].min, t[i].max);
+        else printf("\t");
+        printf("\t%s\t%s\n", t[i].unit, t[i].description);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* errors are return codes, not aborts */
@@ -226,6 +242,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (argc == 2 && strcmp(argv[1], "keys") == 0) return cmd_keys();
     if (argc < 3 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "check") != 0)) {
         usage(stderr);
         return EXIT_INPUT;

@@ -47,5 +47,13 @@ if [ $rc -eq 2 ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL unkno
 # an unwritable output is a runtime error (status 1) and leaves nothing behind
 out=$("$SPRSIM" run "$SRC/tests/data/small.yaml" --set simulation.years=1 -o "$WORK/no/such/dir/out.h5" --quiet 2>&1); rc=$?
 if [ $rc -eq 1 ] && [ -z "$(ls -A "$WORK")" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL unwritable output: $rc $out"; fi
+# every parameter is documented in docs/parameters.md (kept in step with the code)
+for key in $("$SPRSIM" keys | cut -f1); do
+  case "$key" in
+    *.male|*.female) doc=$(echo "$key" | sed 's/\.[a-z]*$//') ;;
+    *) doc=$key ;;
+  esac
+  if grep -qF -- "\`$doc" "$SRC/docs/parameters.md"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL undocumented parameter $key"; fi
+done
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
