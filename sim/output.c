@@ -63,16 +63,19 @@ static herr_t dataset_string(hid_t loc, const char *name, const char *value)
     return st;
 }
 
-/* A chunked, shuffled and deflated dataset with units and a description. */
+/* A dataset with units and a description; chunked, shuffled, deflated and
+ * checksummed when chunk is given, contiguous otherwise (small coordinates). */
 static hid_t dataset_nd(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank, const hsize_t *dims,
                         const hsize_t *chunk, const void *data, const char *units, const char *description)
 {
     hid_t space = H5Screate_simple(rank, dims, NULL);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    H5Pset_chunk(dcpl, rank, chunk);
-    H5Pset_shuffle(dcpl);
-    H5Pset_deflate(dcpl, 4);
-    H5Pset_fletcher32(dcpl);
+    if (chunk != NULL) {
+        H5Pset_chunk(dcpl, rank, chunk);
+        H5Pset_shuffle(dcpl);
+        H5Pset_deflate(dcpl, 4);
+        H5Pset_fletcher32(dcpl);
+    }
     hid_t d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (d >= 0 && (H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 || attr_string(d, "units", units) < 0 ||
                    attr_string(d, "description", description) < 0)) {
@@ -87,15 +90,7 @@ static hid_t dataset_nd(hid_t loc, const char *name, hid_t file_type, hid_t mem_
 static hid_t dataset_1d_plain(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, hsize_t n,
                               const void *data, const char *units, const char *description)
 {
-    hid_t space = H5Screate_simple(1, &n, NULL);
-    hid_t d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (d >= 0 && (H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 || attr_string(d, "units", units) < 0 ||
-                   attr_string(d, "description", description) < 0)) {
-        H5Dclose(d);
-        d = -1;
-    }
-    H5Sclose(space);
-    return d;
+    return dataset_nd(loc, name, file_type, mem_type, 1, &n, NULL, data, units, description);
 }
 
 static int write_coords(hid_t file, const spr_results *res0, int start_year, int max_districts, const char *path,
