@@ -17,11 +17,15 @@ static double hr_pow(double hr, int on) { return on ? hr : 1.0; }
 /* Functional transitions out of state f as destination probabilities within a
  * month (competing risks: total rate R, P(leave) = 1 - exp(-R/12), shared in
  * proportion to each rate). */
-static void functional_destinations(const spr_params *p, int age, int f, int dem, int iso, double dest[SPR_FUNC_STATES])
+/* Hazard ratio of taking part (1 when effects are off or without benefit). */
+static double effect(const spr_params *p, double hr, int benefit) { return p->eff_enabled && benefit ? hr : 1.0; }
+
+static void functional_destinations(const spr_params *p, int age, int f, int dem, int iso, int ben,
+                                    double dest[SPR_FUNC_STATES])
 {
     double rate[SPR_FUNC_STATES] = {0};
     double cert = hazard_at(&p->certification_onset, age) * hr_pow(p->certification_hr_dementia, dem) *
-                  hr_pow(p->certification_hr_isolation, iso);
+                  hr_pow(p->certification_hr_isolation, iso) * effect(p, p->eff_hr_certification, ben);
     switch (f) {
     case SPR_FUNC_INDEPENDENT:
         rate[SPR_FUNC_LIMITED] = hazard_at(&p->limitation_onset, age);
@@ -49,14 +53,18 @@ static void build_probs(const spr_params *p, spr_probs *P)
         for (int s = 0; s < SPR_SEXES; s++)
             for (int f = 0; f < SPR_FUNC_STATES; f++)
                 for (int d = 0; d < 2; d++)
-                    for (int i = 0; i < 2; i++) functional_destinations(p, a, f, d, i, P->func[s][a][f][d][i]);
+                    for (int i = 0; i < 2; i++)
+                        for (int b = 0; b < 2; b++) functional_destinations(p, a, f, d, i, b, P->func[s][a][f][d][i][b]);
         for (int i = 0; i < 2; i++)
-            P->dementia_onset[a][i] = per_month(hazard_at(&p->dementia_onset, a) * hr_pow(p->dementia_hr_isolation, i));
+            for (int b = 0; b < 2; b++)
+                P->dementia_onset[a][i][b] = per_month(hazard_at(&p->dementia_onset, a) *
+                                                       hr_pow(p->dementia_hr_isolation, i) * effect(p, p->eff_hr_dementia, b));
         for (int alone = 0; alone < 2; alone++)
             for (int dec = 0; dec < 2; dec++)
-                P->isolation_onset[a][alone][dec] =
-                    per_month(hazard_at(&p->isolation_onset, a) * hr_pow(p->isolation_hr_living_alone, alone) *
-                              hr_pow(p->isolation_hr_functional_decline, dec));
+                for (int b = 0; b < 2; b++)
+                    P->isolation_onset[a][alone][dec][b] =
+                        per_month(hazard_at(&p->isolation_onset, a) * hr_pow(p->isolation_hr_living_alone, alone) *
+                                  hr_pow(p->isolation_hr_functional_decline, dec) * effect(p, p->eff_hr_isolation_onset, b));
         for (int s = 0; s < SPR_SEXES; s++)
             P->alone_onset[s][a] =
                 per_month(hazard_at(&p->living_alone_onset, a) * (s == SPR_FEMALE ? p->living_alone_hr_female : 1.0));
@@ -66,7 +74,8 @@ static void build_probs(const spr_params *p, spr_probs *P)
             asfr = p->total_fertility_rate * p->fertility_pattern[(a - 15) / 5] / 5.0;
         P->birth[a] = per_month(asfr);
     }
-    P->isolation_recovery = per_month(p->isolation_recovery_rate);
+    for (int b = 0; b < 2; b++)
+        P->isolation_recovery[b] = per_month(p->isolation_recovery_rate * effect(p, p->eff_isolation_recovery, b));
     P->isolation_on_bereavement = p->isolation_on_bereavement;
     P->metabolic_recovery = per_month(p->metabolic_recovery_rate);
     P->metabolic_max_age = (int)ceil(p->metabolic_max_age);
@@ -88,7 +97,9 @@ static void set_death_probs(const spr_params *p, spr_probs *P, int s, int a, dou
     for (int f = 0; f < SPR_FUNC_STATES; f++)
         for (int d = 0; d < 2; d++)
             for (int i = 0; i < 2; i++)
-                P->die[s][a][f][d][i] = isinf(mu0) ? 1.0 : per_month(mu0 * death_hr(p, f, d, i));
+                for (int b = 0; b < 2; b++)
+                    P->die[s][a][f][d][i][b] =
+                        isinf(mu0) ? 1.0 : per_month(mu0 * death_hr(p, f, d, i) * effect(p, p->eff_hr_death, b));
 }
 
 /* One month of the cohort model for sex s at age a: from[] -> to[]
@@ -102,11 +113,11 @@ static double cohort_month(const spr_probs *P, int s, int a, const double from[S
         if (m == 0) continue;
         int f = spr_state_func(st), dem = spr_state_dementia(st), iso = spr_state_isolated(st);
         int alone = spr_state_alone(st), met = spr_state_metabolic(st);
-        double pd = P->die[s][a][f][dem][iso];
+        double pd = P->die[s][a][f][dem][iso][0]; /* the cohort model has no programme */
         died += m * pd;
         m *= 1.0 - pd;
-        const double *fd = P->func[s][a][f][dem][iso];
-        double p_dem = dem ? 1.0 : P->dementia_onset[a][iso];
+        const double *fd = P->func[s][a][f][dem][iso][0];
+        double p_dem = dem ? 1.0 : P->dementia_onset[a][iso][0];
         double p_alone = alone ? 1.0 : P->alone_onset[s][a];
         double p_met = met ? 1.0 - P->metabolic_recovery : P->metabolic_onset[a];
         for (int f2 = 0; f2 < SPR_FUNC_STATES; f2++) {
@@ -117,9 +128,9 @@ static double cohort_month(const spr_probs *P, int s, int a, const double from[S
                     double pal = al2 ? p_alone : 1.0 - p_alone;
                     /* isolation depends on whether the resident starts living alone now (bereavement) */
                     double p_iso;
-                    if (iso) p_iso = 1.0 - P->isolation_recovery;
+                    if (iso) p_iso = 1.0 - P->isolation_recovery[0];
                     else {
-                        double on = P->isolation_onset[a][alone][f > 0];
+                        double on = P->isolation_onset[a][alone][f > 0][0];
                         int bereaved = !alone && al2;
                         p_iso = bereaved ? 1.0 - (1.0 - on) * (1.0 - P->isolation_on_bereavement) : on;
                     }
@@ -221,7 +232,8 @@ static void run_cohort(const spr_params *p, spr_model *M, int s)
 static double state_medical_multiplier(const spr_params *p, int st)
 {
     return p->medical_multiplier_func[spr_state_func(st)] * hr_pow(p->medical_multiplier_dementia, spr_state_dementia(st)) *
-           hr_pow(p->medical_multiplier_metabolic, spr_state_metabolic(st));
+           hr_pow(p->medical_multiplier_metabolic, spr_state_metabolic(st)) *
+           effect(p, p->eff_medical_multiplier, spr_state_benefit(st));
 }
 
 static void build_costs(const spr_params *p, spr_model *M)
@@ -238,7 +250,7 @@ static void build_costs(const spr_params *p, spr_model *M)
                     den += w;
                 }
             double norm = (p->normalise_medical_cost && den > 0 && num > 0) ? den / num : 1.0;
-            for (int st = 0; st < SPR_STATES; st++)
+            for (int st = 0; st < SPR_STATE_CODES; st++)
                 M->medical_yen_per_month[s][b][st] = p->medical_yen_per_year[b] / 12.0 * state_medical_multiplier(p, st) * norm;
         }
     M->ltc_yen_per_month[SPR_FUNC_INDEPENDENT] = 0;
@@ -254,24 +266,27 @@ static void build_thresholds(const spr_params *p, spr_model *M)
         for (int a = 0; a < SPR_LIFE_AGES; a++)
             for (int f = 0; f < SPR_FUNC_STATES; f++)
                 for (int d = 0; d < 2; d++)
-                    for (int i = 0; i < 2; i++) {
-                        T->die[s][a][f][d][i] = spr_rng_threshold(P->die[s][a][f][d][i]);
-                        double cum = 0;
-                        for (int j = 0; j < SPR_FUNC_STATES - 1; j++) {
-                            cum += P->func[s][a][f][d][i][j];
-                            T->func_cum[s][a][f][d][i][j] = spr_rng_threshold(cum);
+                    for (int i = 0; i < 2; i++)
+                        for (int b = 0; b < 2; b++) {
+                            T->die[s][a][f][d][i][b] = spr_rng_threshold(P->die[s][a][f][d][i][b]);
+                            double cum = 0;
+                            for (int j = 0; j < SPR_FUNC_STATES - 1; j++) {
+                                cum += P->func[s][a][f][d][i][b][j];
+                                T->func_cum[s][a][f][d][i][b][j] = spr_rng_threshold(cum);
+                            }
                         }
-                    }
     for (int a = 0; a < SPR_LIFE_AGES; a++) {
-        for (int i = 0; i < 2; i++) T->dementia_onset[a][i] = spr_rng_threshold(P->dementia_onset[a][i]);
+        for (int i = 0; i < 2; i++)
+            for (int b = 0; b < 2; b++) T->dementia_onset[a][i][b] = spr_rng_threshold(P->dementia_onset[a][i][b]);
         for (int al = 0; al < 2; al++)
             for (int dec = 0; dec < 2; dec++)
-                T->isolation_onset[a][al][dec] = spr_rng_threshold(P->isolation_onset[a][al][dec]);
+                for (int b = 0; b < 2; b++)
+                    T->isolation_onset[a][al][dec][b] = spr_rng_threshold(P->isolation_onset[a][al][dec][b]);
         for (int s = 0; s < SPR_SEXES; s++) T->alone_onset[s][a] = spr_rng_threshold(P->alone_onset[s][a]);
         T->metabolic_onset[a] = spr_rng_threshold(P->metabolic_onset[a]);
         T->birth[a] = spr_rng_threshold(P->birth[a]);
     }
-    T->isolation_recovery = spr_rng_threshold(P->isolation_recovery);
+    for (int b = 0; b < 2; b++) T->isolation_recovery[b] = spr_rng_threshold(P->isolation_recovery[b]);
     T->isolation_on_bereavement = spr_rng_threshold(P->isolation_on_bereavement);
     T->metabolic_recovery = spr_rng_threshold(P->metabolic_recovery);
     for (int b = 0; b < SPR_AGE_BANDS; b++) T->out_migration[b] = spr_rng_threshold(P->out_migration[b]);

@@ -1,6 +1,7 @@
 #include "sprsim/output.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,84 @@ out:
     return rc;
 }
 
+/* One [replicate, month] series of the programme, gathered from the month records. */
+static int programme_series(hid_t g, const spr_results *res, const char *name, const char *units, const char *desc,
+                            size_t offset, int is_int32, int count, int is_int64)
+{
+    size_t cells = (size_t)res->replicates * (size_t)res->months * (size_t)count;
+    void *buf = malloc(cells * 8);
+    if (buf == NULL) return -1;
+    for (size_t rm = 0; rm < (size_t)res->replicates * (size_t)res->months; rm++)
+        for (int k = 0; k < count; k++) {
+            const char *src = (const char *)&res->programme[rm] + offset;
+            if (is_int32) ((int32_t *)buf)[rm * count + k] = ((const int32_t *)src)[k];
+            else if (is_int64) ((int64_t *)buf)[rm * count + k] = ((const int64_t *)src)[k];
+            else ((double *)buf)[rm * count + k] = ((const double *)src)[k];
+        }
+    hsize_t dims[3] = {(hsize_t)res->replicates, (hsize_t)res->months, (hsize_t)count};
+    hsize_t chunk[3] = {1, (hsize_t)res->months, (hsize_t)count};
+    hid_t ft = is_int32 ? H5T_STD_I32LE : is_int64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+    hid_t mt = is_int32 ? H5T_NATIVE_INT32 : is_int64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
+    hid_t d = dataset_nd(g, name, ft, mt, count > 1 ? 3 : 2, dims, chunk, buf, units, desc);
+    free(buf);
+    if (d < 0) return -1;
+    H5Dclose(d);
+    return 0;
+}
+
+#define PSERIES(name, units, desc, field, kind, count)                                                          \
+    CHECK(programme_series(pg, res, name, units, desc, offsetof(spr_programme_month, field), kind == 1, count,   \
+                           kind == 2),                                                                           \
+          "write programme series " name)
+
+static int write_programme(hid_t grp, const spr_results *res, const char *path, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t pg = -1, d = -1;
+    CHECK(pg = H5Gcreate2(grp, "programme", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the programme group");
+    CHECK(attr_string(pg, "dimensions", "replicate, month[, category]"), "write dimensions");
+    CHECK(attr_string(pg, "referral_sources", "check-up, clinic, public-health nurse, self"), "write sources");
+    CHECK(attr_string(pg, "outcomes", "waiting, active, settled, declined, unplaced, dropped, died or moved"),
+          "write outcomes");
+    CHECK(attr_string(pg, "resource_types", "exercise, hobby, salon, volunteering, culture"), "write types");
+    PSERIES("referrals", "persons", "referrals made during the month, by source", referrals, 1, SPR_REFERRAL_SOURCES);
+    PSERIES("queue_waiting", "persons", "referred residents waiting for a link worker at the end of the month", waiting, 1, 1);
+    PSERIES("caseload", "persons", "open cases at the end of the month", active, 1, 1);
+    PSERIES("caseload_places", "persons", "link workers' maximum caseload", places, 1, 1);
+    PSERIES("first_contacts", "persons", "cases that started (first contact) during the month", first_contacts, 1, 1);
+    PSERIES("wait_mean", "days", "mean wait from referral to first contact, cases started this month", wait_mean_days, 0, 1);
+    PSERIES("wait_p90", "days", "90th percentile of that wait", wait_p90_days, 0, 1);
+    PSERIES("waited_share", "share", "share of cases started this month that had to queue", waited_share, 0, 1);
+    PSERIES("volunteers", "persons", "participants volunteering in their group", volunteers, 1, 1);
+    PSERIES("cost_link_workers", "yen", "link workers' salaries and overhead over the month", cost_link_workers_yen, 0, 1);
+    PSERIES("cost_resources", "yen", "public cost of the groups: participants and new groups", cost_resources_yen, 0, 1);
+    PSERIES("cost_outreach", "yen", "outreach events over the month", cost_outreach_yen, 0, 1);
+    PSERIES("outcomes", "persons", "referrals by where they are at the end of the month (cumulative)", outcomes, 2,
+            SPR_OUTCOMES);
+    PSERIES("referrals_total", "persons", "referrals since the start", referrals_total, 2, 1);
+    PSERIES("groups_opened", "groups", "groups opened during the month (budget and volunteers)", groups_opened, 1, 1);
+    const hsize_t dims[4] = {(hsize_t)res->replicates, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
+    const hsize_t chunk[4] = {1, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
+    CHECK(d = dataset_nd(pg, "participants", H5T_STD_I32LE, H5T_NATIVE_INT32, 4, dims, chunk, res->group_participants,
+                         "persons", "participants by resource type and district at the end of the month"),
+          "write participants");
+    H5Dclose(d);
+    CHECK(d = dataset_nd(pg, "places", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 4, dims, chunk, res->group_places, "places",
+                         "places in open groups by resource type and district at the end of the month"),
+          "write places");
+    H5Dclose(d);
+    const hsize_t hdims[2] = {(hsize_t)res->replicates, SPR_WAIT_DAYS};
+    CHECK(d = dataset_nd(pg, "wait_histogram", H5T_STD_I32LE, H5T_NATIVE_INT32, 2, hdims, hdims, res->wait_histogram,
+                         "cases", "waits from referral to first contact over the run, by whole days 0..364 and 365+"),
+          "write wait histogram");
+    H5Dclose(d);
+    d = -1;
+out:
+    if (d >= 0) H5Dclose(d);
+    if (pg >= 0) H5Gclose(pg);
+    return rc;
+}
+
 static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results *res, const char *path, spr_error *err)
 {
     int rc = SPR_OK;
@@ -278,6 +357,7 @@ static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results 
           "write district population");
     H5Dclose(d);
     d = -1;
+    rc = write_programme(g, res, path, err);
 out:
     if (d >= 0) H5Dclose(d);
     if (mg >= 0) H5Gclose(mg);

@@ -17,7 +17,13 @@ static int grow(spr_population *pop, size_t cap)
     if (d) pop->state = d;
     void *e = realloc(pop->flags, cap);
     if (e) pop->flags = e;
-    if (!a || !b || !c || !d || !e) return SPR_ERR_NOMEM;
+    void *f = realloc(pop->sp, cap);
+    if (f) pop->sp = f;
+    void *g = realloc(pop->sp_months, cap);
+    if (g) pop->sp_months = g;
+    void *h = realloc(pop->resource, cap * sizeof *pop->resource);
+    if (h) pop->resource = h;
+    if (!a || !b || !c || !d || !e || !f || !g || !h) return SPR_ERR_NOMEM;
     pop->cap = cap;
     return SPR_OK;
 }
@@ -41,6 +47,9 @@ void spr_population_destroy(spr_population *pop)
     free(pop->district);
     free(pop->state);
     free(pop->flags);
+    free(pop->sp);
+    free(pop->sp_months);
+    free(pop->resource);
     free(pop);
 }
 
@@ -53,6 +62,9 @@ ptrdiff_t spr_population_add(spr_population *pop, int female, uint16_t age_month
     pop->district[i] = district;
     pop->state[i] = state;
     pop->flags[i] = (uint8_t)((female ? SPR_FLAG_FEMALE : 0u) | SPR_FLAG_ALIVE);
+    pop->sp[i] = 0;
+    pop->sp_months[i] = 0;
+    pop->resource[i] = SPR_NO_RESOURCE;
     return (ptrdiff_t)i;
 }
 
@@ -66,9 +78,23 @@ void spr_population_compact(spr_population *pop)
         pop->district[j] = pop->district[i];
         pop->state[j] = pop->state[i];
         pop->flags[j] = pop->flags[i];
+        pop->sp[j] = pop->sp[i];
+        pop->sp_months[j] = pop->sp_months[i];
+        pop->resource[j] = pop->resource[i];
         j++;
     }
     pop->n = j;
+}
+
+ptrdiff_t spr_population_find(const spr_population *pop, uint32_t id)
+{
+    size_t lo = 0, hi = pop->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pop->id[mid] < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < pop->n && pop->id[lo] == id ? (ptrdiff_t)lo : -1;
 }
 
 static int draw_state(const double *dist, double u)

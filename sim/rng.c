@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include <Random123/philox.h>
 #include <Random123/gsl_microrng.h>
 
 /* Declares gsl_rng_spr_philox and spr_philox_reset(): a gsl_rng over
@@ -21,16 +20,6 @@ static philox4x32_key_t make_key(spr_rng_key key)
 {
     philox4x32_key_t k = {{(uint32_t)(key.seed & 0xffffffffu), (uint32_t)(key.seed >> 32)}};
     return k;
-}
-
-void spr_rng_block(spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose, uint32_t index,
-                   uint32_t out[4])
-{
-    philox4x32_ctr_t r = philox4x32(make_counter(key, id, month, purpose, index), make_key(key));
-    out[0] = r.v[0];
-    out[1] = r.v[1];
-    out[2] = r.v[2];
-    out[3] = r.v[3];
 }
 
 uint32_t spr_rng_threshold(double p)

@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "sprsim/scenario.h"
 
 #include <errno.h>
@@ -7,14 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdlib.h>
 
 #include <yaml.h>
 
 #define MAX_EXTENDS_DEPTH 16
 
 /* What the loader knows while it walks one file. */
+#define MAX_FILES 64
+
 typedef struct {
     spr_params *p;
+    /* files loaded (real paths): each is applied once, so that two parents
+     * sharing an ancestor (extends: [a.yaml, b.yaml], both extending the
+     * baseline) do not re-apply the ancestor over the first parent's values */
+    char *loaded[MAX_FILES];
+    int n_loaded;
     unsigned char *set;         /* per table entry: set by any file */
     unsigned char *set_here;    /* per table entry: set by the current file */
     const char *file;           /* name shown in messages */
@@ -240,6 +249,45 @@ static int walk_mapping(loader *L, yaml_document_t *doc, yaml_node_t *map, const
     return SPR_OK;
 }
 
+/* Loads one parent named by an 'extends' value node, relative to file. */
+static int load_parent(loader *L, const char *file, const yaml_node_t *key, const yaml_node_t *value, int depth)
+{
+    if (value->type != YAML_SCALAR_NODE)
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: 'extends' needs a file name or a list of them",
+                             file, (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1);
+    char parent[2048];
+    const char *name = (const char *)value->data.scalar.value;
+    const char *slash = strrchr(file, '/');
+    if (name[0] == '/' || slash == NULL) snprintf(parent, sizeof parent, "%s", name);
+    else snprintf(parent, sizeof parent, "%.*s/%s", (int)(slash - file), file, name);
+    if (depth + 1 > MAX_EXTENDS_DEPTH)
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: 'extends' nests deeper than %d files (a cycle?) at '%s'",
+                             file, (unsigned long)value->start_mark.line + 1, (unsigned long)value->start_mark.column + 1,
+                             MAX_EXTENDS_DEPTH, parent);
+    FILE *probe = fopen(parent, "rb");
+    if (probe == NULL)
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: key 'extends': cannot open '%s': %s", file,
+                             (unsigned long)value->start_mark.line + 1, (unsigned long)value->start_mark.column + 1,
+                             parent, strerror(errno));
+    fclose(probe);
+    char *real = realpath(parent, NULL);
+    for (int k = 0; real && k < L->n_loaded; k++)
+        if (strcmp(L->loaded[k], real) == 0) {
+            free(real);
+            return SPR_OK; /* already applied through another parent */
+        }
+    free(real);
+    const char *saved_file = L->file;
+    unsigned char *saved_here = malloc(L->n);
+    if (saved_here == NULL) return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory");
+    memcpy(saved_here, L->set_here, L->n);
+    int rc = load_file(L, parent, depth + 1);
+    L->file = saved_file;
+    memcpy(L->set_here, saved_here, L->n);
+    free(saved_here);
+    return rc;
+}
+
 /* Parses text (named file in messages) and applies it; extends loads first. */
 static int load_text(loader *L, const char *file, const unsigned char *text, size_t len, int depth)
 {
@@ -269,48 +317,25 @@ static int load_text(loader *L, const char *file, const unsigned char *text, siz
                            (unsigned long)root->start_mark.line + 1, (unsigned long)root->start_mark.column + 1);
         goto out;
     }
-    /* extends first, so that this file's keys override the parent's */
+    /* extends first (a file or a list of files, in order), so that this
+     * file's keys override its parents' */
     for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
         yaml_node_t *key = yaml_document_get_node(&doc, pr->key);
         yaml_node_t *value = yaml_document_get_node(&doc, pr->value);
         if (key->type != YAML_SCALAR_NODE || strcmp((const char *)key->data.scalar.value, "extends") != 0) continue;
-        if (value->type != YAML_SCALAR_NODE || depth < 0) {
-            rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: 'extends' %s", file,
-                               (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1,
-                               depth < 0 ? "is not allowed in --set" : "needs a file name");
+        if (depth < 0) {
+            rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: 'extends' is not allowed in --set", file,
+                               (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1);
             goto out;
         }
-        char parent[2048];
-        const char *name = (const char *)value->data.scalar.value;
-        const char *slash = strrchr(file, '/');
-        if (name[0] == '/' || slash == NULL) snprintf(parent, sizeof parent, "%s", name);
-        else snprintf(parent, sizeof parent, "%.*s/%s", (int)(slash - file), file, name);
-        if (depth + 1 > MAX_EXTENDS_DEPTH) {
-            rc = spr_error_set(L->err, SPR_ERR_SCENARIO,
-                               "%s:%lu:%lu: 'extends' nests deeper than %d files (a cycle?) at '%s'", file,
-                               (unsigned long)value->start_mark.line + 1, (unsigned long)value->start_mark.column + 1,
-                               MAX_EXTENDS_DEPTH, parent);
-            goto out;
+        yaml_node_item_t single = pr->value;
+        yaml_node_item_t *items = &single, *end = &single + 1;
+        if (value->type == YAML_SEQUENCE_NODE) {
+            items = value->data.sequence.items.start;
+            end = value->data.sequence.items.top;
         }
-        FILE *probe = fopen(parent, "rb");
-        if (probe == NULL) {
-            rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: key 'extends': cannot open '%s': %s", file,
-                               (unsigned long)value->start_mark.line + 1, (unsigned long)value->start_mark.column + 1,
-                               parent, strerror(errno));
-            goto out;
-        }
-        fclose(probe);
-        const char *saved_file = L->file;
-        unsigned char *saved_here = malloc(L->n);
-        if (saved_here == NULL) {
-            rc = spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        memcpy(saved_here, L->set_here, L->n);
-        rc = load_file(L, parent, depth + 1);
-        L->file = saved_file;
-        memcpy(L->set_here, saved_here, L->n);
-        free(saved_here);
+        for (; items < end && rc == SPR_OK; items++)
+            rc = load_parent(L, file, key, yaml_document_get_node(&doc, *items), depth);
         if (rc != SPR_OK) goto out;
     }
     L->file = file;
@@ -353,6 +378,10 @@ static int load_file(loader *L, const char *path, int depth)
     memset(L->set_here, 0, L->n);
     int rc = load_text(L, path, text, len, depth);
     free(text);
+    /* recorded once applied: a file that extends itself is still a cycle */
+    char *real = realpath(path, NULL);
+    if (real != NULL && L->n_loaded < MAX_FILES) L->loaded[L->n_loaded++] = real;
+    else free(real);
     return rc;
 }
 
@@ -417,6 +446,7 @@ int spr_scenario_load(const char *path, const char *const *overrides, int n_over
     if (rc == SPR_OK) rc = spr_params_to_yaml(&sc->params, &sc->resolved_yaml, err);
     if (rc == SPR_OK) sc->hash = spr_hash_fnv1a64(sc->resolved_yaml);
 out:
+    for (int k = 0; k < L.n_loaded; k++) free(L.loaded[k]);
     free(L.set);
     free(L.set_here);
     return rc;

@@ -26,6 +26,8 @@ static const spr_indicator_info INFO[SPR_IND_COUNT] = {
     {"isolated", "persons", "socially isolated (contact with others less than once a week)"},
     {"living_alone", "persons", "residents living alone"},
     {"metabolic_risk", "persons", "high metabolic risk (特定保健指導 target group, ages 40-74)"},
+    {"participants", "persons", "taking part in a community group at the start of the month"},
+    {"benefit", "persons", "with the health effect of taking part (now, or lingering after leaving)"},
 };
 
 const spr_indicator_info *spr_indicator_describe(spr_indicator ind) { return &INFO[ind]; }
@@ -37,6 +39,10 @@ void spr_results_destroy(spr_results *res)
     free(res->medical_yen);
     free(res->ltc_yen);
     free(res->district_population);
+    free(res->programme);
+    free(res->group_participants);
+    free(res->group_places);
+    free(res->wait_histogram);
     free(res);
 }
 
@@ -50,7 +56,8 @@ int64_t spr_results_total(const spr_results *res, int r, int m, spr_indicator in
 
 /* What one thread gathers in one month. */
 typedef struct {
-    int64_t state[SPR_SEXES][SPR_AGE_BANDS][SPR_STATES];
+    int64_t state[SPR_SEXES][SPR_AGE_BANDS][SPR_STATE_CODES];
+    int64_t participants[SPR_SEXES][SPR_AGE_BANDS];
     int64_t deaths[SPR_SEXES][SPR_AGE_BANDS];
     int64_t out_migrants[SPR_SEXES][SPR_AGE_BANDS];
     int64_t district[256];
@@ -59,11 +66,14 @@ typedef struct {
     size_t *birth_mother;
     uint8_t *birth_female;
     int oom;
+    spr_programme_tally prog;
 } tally;
 
-static void tally_clear(tally *t)
+static void tally_clear(tally *t, size_t n_resources)
 {
     memset(t->state, 0, sizeof t->state);
+    memset(t->participants, 0, sizeof t->participants);
+    spr_programme_tally_clear(&t->prog, n_resources);
     memset(t->deaths, 0, sizeof t->deaths);
     memset(t->out_migrants, 0, sizeof t->out_migrants);
     memset(t->district, 0, sizeof t->district);
@@ -97,8 +107,8 @@ enum { B_BIRTH = 0, B_CHILD_SEX = 1, B_ALONE_REDRAW = 2 };
 
 /* One month of one resident.  All probabilities use the state at the start
  * of the month (as the cohort model does). */
-static void step_resident(const spr_params *p, const spr_model *M, spr_population *pop, size_t i, spr_rng_key key,
-                          uint32_t month, tally *t)
+static void step_resident(const spr_params *p, const spr_model *M, const spr_programme *g, spr_population *pop,
+                          size_t i, spr_rng_key key, uint32_t month, tally *t)
 {
     const spr_thresholds *T = &M->thr;
     const uint32_t id = pop->id[i];
@@ -119,18 +129,22 @@ static void step_resident(const spr_params *p, const spr_model *M, spr_populatio
         st = (st & ~2) | (alone << 1);
     }
     if (age >= M->probs.metabolic_max_age) st &= ~1;
+    pop->state[i] = (uint8_t)st;
 
     t->state[female][band][st]++;
     t->district[pop->district[i]]++;
+    if (pop->sp[i] & SPR_SP_PARTICIPATING) t->participants[female][band]++;
 
+    const int ben = spr_state_benefit(st), base = spr_state_base(st);
     const int f = spr_state_func(st), dem = spr_state_dementia(st), iso = spr_state_isolated(st);
     const int alone = spr_state_alone(st), met = spr_state_metabolic(st);
 
     uint32_t wh[4];
     spr_rng_block(key, id, month, SPR_STREAM_MONTH_HEALTH, 0, wh);
-    if (wh[H_DEATH] < T->die[female][age][f][dem][iso]) {
+    if (wh[H_DEATH] < T->die[female][age][f][dem][iso][ben]) {
         pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
         t->deaths[female][band]++;
+        spr_programme_resident(g, pop, i, 0, age, base, month, &t->prog);
         return;
     }
     const int need_social = T->out_migration[band] != 0 || (!alone && T->alone_onset[female][age] != 0) ||
@@ -140,22 +154,26 @@ static void step_resident(const spr_params *p, const spr_model *M, spr_populatio
     if (ws[S_MIGRATION] < T->out_migration[band]) {
         pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
         t->out_migrants[female][band]++;
+        spr_programme_resident(g, pop, i, 0, age, base, month, &t->prog);
         return;
     }
+    /* the programme may end the benefit of a group left earlier (it rewrites the state) */
+    spr_programme_resident(g, pop, i, 1, age, base, month, &t->prog);
+    const int ben2 = spr_state_benefit(pop->state[i]);
     if (may_give_birth && wb[B_BIRTH] < T->birth[age]) tally_birth(t, i, wb[B_CHILD_SEX] >= T->boy);
 
-    const uint32_t *cum = T->func_cum[female][age][f][dem][iso];
+    const uint32_t *cum = T->func_cum[female][age][f][dem][iso][ben];
     int f2 = 0;
     while (f2 < SPR_FUNC_STATES - 1 && wh[H_FUNCTION] >= cum[f2]) f2++;
-    const int dem2 = dem || wh[H_DEMENTIA] < T->dementia_onset[age][iso];
+    const int dem2 = dem || wh[H_DEMENTIA] < T->dementia_onset[age][iso][ben];
     const int alone2 = alone || ws[S_ALONE] < T->alone_onset[female][age];
     int iso2;
-    if (iso) iso2 = !(wh[H_ISOLATION] < T->isolation_recovery);
-    else iso2 = wh[H_ISOLATION] < T->isolation_onset[age][alone][f > 0] ||
+    if (iso) iso2 = !(wh[H_ISOLATION] < T->isolation_recovery[ben]);
+    else iso2 = wh[H_ISOLATION] < T->isolation_onset[age][alone][f > 0][ben] ||
                 (alone2 && !alone && ws[S_BEREAVEMENT] < T->isolation_on_bereavement);
     const int met2 = met ? !(ws[S_METABOLIC] < T->metabolic_recovery) : ws[S_METABOLIC] < T->metabolic_onset[age];
 
-    pop->state[i] = (uint8_t)spr_state_index(f2, dem2, iso2, alone2, met2);
+    pop->state[i] = (uint8_t)(spr_state_index(f2, dem2, iso2, alone2, met2) + SPR_STATES * ben2);
     pop->age_months[i] = (uint16_t)(age_m + 1);
 }
 
@@ -169,10 +187,17 @@ static void record_month(const spr_model *M, spr_results *res, int r, int m, tal
             for (int k = 0; k < nthreads; k++) {
                 ind[SPR_IND_DEATHS] += tl[k].deaths[s][b];
                 ind[SPR_IND_OUT_MIGRANTS] += tl[k].out_migrants[s][b];
+                ind[SPR_IND_PARTICIPANTS] += tl[k].participants[s][b];
             }
+            /* each base state with its benefit twin, so that costs are summed in the same
+             * order whether or not anyone takes part (bit-identical when effects are off) */
             for (int st = 0; st < SPR_STATES; st++) {
-                int64_t c = 0;
-                for (int k = 0; k < nthreads; k++) c += tl[k].state[s][b][st];
+                int64_t c0 = 0, c1 = 0;
+                for (int k = 0; k < nthreads; k++) {
+                    c0 += tl[k].state[s][b][st];
+                    c1 += tl[k].state[s][b][st + SPR_STATES];
+                }
+                int64_t c = c0 + c1;
                 if (c == 0) continue;
                 ind[SPR_IND_POPULATION] += c;
                 ind[SPR_IND_INDEPENDENT + spr_state_func(st)] += c;
@@ -180,7 +205,9 @@ static void record_month(const spr_model *M, spr_results *res, int r, int m, tal
                 ind[SPR_IND_ISOLATED] += spr_state_isolated(st) ? c : 0;
                 ind[SPR_IND_LIVING_ALONE] += spr_state_alone(st) ? c : 0;
                 ind[SPR_IND_METABOLIC] += spr_state_metabolic(st) ? c : 0;
-                medical += (double)c * M->medical_yen_per_month[s][b][st];
+                ind[SPR_IND_BENEFIT] += c1;
+                const double u0 = M->medical_yen_per_month[s][b][st], u1 = M->medical_yen_per_month[s][b][st + SPR_STATES];
+                medical += u0 == u1 ? (double)c * u0 : (double)c0 * u0 + (double)c1 * u1;
                 ltc += (double)c * M->ltc_yen_per_month[spr_state_func(st)];
             }
             for (int k = 0; k < SPR_IND_COUNT; k++)
@@ -266,30 +293,42 @@ static void entrants_rate(const spr_params *p, double out[SPR_SEXES])
     for (int s = 0; s < SPR_SEXES; s++) out[s] = p->pyramid[s][b] / 5.0 * kept_total / pyr_total / 12.0;
 }
 
+/* Stores the programme's month and the supply of groups. */
+static void record_programme(const spr_programme *g, spr_results *res, int r, int m, const spr_programme_month *pm)
+{
+    size_t rm = (size_t)r * (size_t)res->months + (size_t)m;
+    res->programme[rm] = *pm;
+    size_t cells = (size_t)SPR_RESOURCE_TYPES * (size_t)res->districts;
+    spr_programme_supply(g, res->group_participants + rm * cells, res->group_places + rm * cells, res->districts);
+}
+
 static int run_replicate(const spr_params *p, const spr_model *M, spr_results *res, int r, tally *tl, int nthreads,
                          spr_progress_fn progress, void *ctx, spr_error *err)
 {
     spr_rng_key key = {(uint64_t)p->seed, (uint32_t)r};
     spr_population *pop = spr_population_create((size_t)p->population + 16);
     spr_stream *stream = spr_stream_create();
+    spr_programme *g = NULL;
     int rc = SPR_OK;
     if (pop == NULL || stream == NULL) {
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for %lld residents", (long long)p->population);
         goto out;
     }
     rc = spr_population_synthesise(pop, p, M, key, err);
+    if (rc == SPR_OK) rc = spr_programme_create(p, M, pop, key, &g, err);
     if (rc != SPR_OK) goto out;
     double entrants[SPR_SEXES];
     entrants_rate(p, entrants);
+    int32_t *hist = res->wait_histogram + (size_t)r * SPR_WAIT_DAYS;
     for (int m = 0; m < res->months; m++) {
         size_t n = pop->n;
-        for (int k = 0; k < nthreads; k++) tally_clear(&tl[k]);
+        for (int k = 0; k < nthreads; k++) tally_clear(&tl[k], spr_programme_resources(g)->n);
 #pragma omp parallel num_threads(nthreads)
         {
             tally *t = &tl[omp_get_thread_num()];
 #pragma omp for schedule(static)
             for (size_t i = 0; i < n; i++)
-                if (pop->flags[i] & SPR_FLAG_ALIVE) step_resident(p, M, pop, i, key, (uint32_t)m, t);
+                if (pop->flags[i] & SPR_FLAG_ALIVE) step_resident(p, M, g, pop, i, key, (uint32_t)m, t);
         }
         for (int k = 0; k < nthreads; k++)
             if (tl[k].oom) {
@@ -297,6 +336,23 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
                 goto out;
             }
         record_month(M, res, r, m, tl, nthreads);
+        spr_programme_month pm;
+        spr_programme_tally *pt = malloc(sizeof *pt * (size_t)nthreads);
+        if (pt == NULL) {
+            rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        for (int k = 0; k < nthreads; k++) pt[k] = tl[k].prog;
+        rc = spr_programme_step(g, pop, (uint32_t)m, pt, nthreads, &pm, hist, err);
+        free(pt);
+        if (rc != SPR_OK) goto out;
+        record_programme(g, res, r, m, &pm);
+        if (p->check_invariants && (rc = spr_programme_check(g, pop, err)) != SPR_OK) {
+            char where[SPR_ERROR_MSG_MAX];
+            snprintf(where, sizeof where, "%s", err->msg);
+            spr_error_set(err, rc, "replicate %d, month %d: %s", r, m, where);
+            goto out;
+        }
         rc = add_newcomers(p, M, pop, res, r, m, tl, nthreads, key, spr_stream_gsl(stream), stream, entrants);
         if (rc != SPR_OK) {
             spr_error_set(err, rc, "out of memory adding residents in month %d", m);
@@ -307,9 +363,21 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
         if (progress) progress(ctx, r, m);
     }
 out:
+    spr_programme_destroy(g);
     spr_stream_destroy(stream);
     spr_population_destroy(pop);
     return rc;
+}
+
+static void free_tallies(tally *tl, int nthreads)
+{
+    if (tl == NULL) return;
+    for (int k = 0; k < nthreads; k++) {
+        free(tl[k].birth_mother);
+        free(tl[k].birth_female);
+        spr_programme_tally_free(&tl[k].prog);
+    }
+    free(tl);
 }
 
 int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **out, spr_progress_fn progress,
@@ -327,31 +395,28 @@ int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **ou
     res->months = 12 * p->years;
     res->districts = p->districts;
     size_t cells = (size_t)res->replicates * (size_t)res->months;
+    size_t groups = cells * SPR_RESOURCE_TYPES * (size_t)res->districts;
     res->counts = calloc(cells * SPR_IND_COUNT * SPR_SEXES * SPR_AGE_BANDS, sizeof *res->counts);
     res->medical_yen = calloc(cells * SPR_SEXES * SPR_AGE_BANDS, sizeof *res->medical_yen);
     res->ltc_yen = calloc(cells * SPR_SEXES * SPR_AGE_BANDS, sizeof *res->ltc_yen);
     res->district_population = calloc(cells * (size_t)res->districts, sizeof *res->district_population);
-    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->district_population) {
+    res->programme = calloc(cells, sizeof *res->programme);
+    res->group_participants = calloc(groups, sizeof *res->group_participants);
+    res->group_places = calloc(groups, sizeof *res->group_places);
+    res->wait_histogram = calloc((size_t)res->replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
+    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->district_population || !res->programme ||
+        !res->group_participants || !res->group_places || !res->wait_histogram) {
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results");
         goto fail;
     }
     for (int r = 0; r < res->replicates && rc == SPR_OK; r++)
         rc = run_replicate(p, M, res, r, tl, nthreads, progress, ctx, err);
     if (rc != SPR_OK) goto fail;
-    for (int k = 0; k < nthreads; k++) {
-        free(tl[k].birth_mother);
-        free(tl[k].birth_female);
-    }
-    free(tl);
+    free_tallies(tl, nthreads);
     *out = res;
     return SPR_OK;
 fail:
-    if (tl)
-        for (int k = 0; k < nthreads; k++) {
-            free(tl[k].birth_mother);
-            free(tl[k].birth_female);
-        }
-    free(tl);
+    free_tallies(tl, nthreads);
     spr_results_destroy(res);
     return rc;
 }

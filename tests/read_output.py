@@ -46,6 +46,14 @@ with h5py.File(path, "r") as f:
         states = sum(tot(k) for k in ("independent", "limited", "support", "care12", "care35"))
         check(np.array_equal(states, tot("population")), "functional states add up")
         check(np.array_equal(g["monthly/district_population"][:].sum(axis=2), tot("population")), "districts add up")
+        prog = g["programme"]
+        check(prog["referrals"].shape == (R, months, 4), "referrals by source")
+        check(np.array_equal(prog["outcomes"][:].sum(axis=2), prog["referrals_total"][:]), "every referral accounted for")
+        check(np.all(prog["caseload"][:] <= prog["caseload_places"][:]), "caseload within places")
+        check(prog["participants"].shape[2] == 5 and np.all(prog["participants"][:] <= prog["places"][:]),
+              "participants within places, by type and district")
+        check(prog["wait_histogram"].shape == (R, 366), "wait histogram by day")
+        check(prog["wait_mean"].attrs["units"] == "days", "wait units")
 
 for f in failures:
     print("FAIL", f)

@@ -25,7 +25,7 @@ int main(int argc, char **argv)
         for (int a = 0; a < SPR_LIFE_AGES; a++)
             for (int f = 0; f < SPR_FUNC_STATES; f++) {
                 double t = 0;
-                for (int j = 0; j < SPR_FUNC_STATES; j++) t += M->probs.func[s][a][f][1][1][j];
+                for (int j = 0; j < SPR_FUNC_STATES; j++) t += M->probs.func[s][a][f][1][1][1][j];
                 if (fabs(t - 1) > 1e-12) rows_ok = 0;
             }
     CHECK(rows_ok, "functional transition rows sum to 1");
@@ -55,10 +55,10 @@ int main(int argc, char **argv)
           M->ex[SPR_MALE][0], M->ex[SPR_FEMALE][0]);
 
     /* thresholds carry the probabilities to 2^-32 */
-    double p = M->probs.die[SPR_FEMALE][85][SPR_FUNC_CARE35][1][1];
-    CHECK(fabs(M->thr.die[SPR_FEMALE][85][SPR_FUNC_CARE35][1][1] / 4294967296.0 - p) < 1e-9, "death threshold");
+    double p = M->probs.die[SPR_FEMALE][85][SPR_FUNC_CARE35][1][1][0];
+    CHECK(fabs(M->thr.die[SPR_FEMALE][85][SPR_FUNC_CARE35][1][1][0] / 4294967296.0 - p) < 1e-9, "death threshold");
     /* a death hazard ratio above 1 raises the monthly probability */
-    CHECK(M->probs.die[SPR_MALE][75][SPR_FUNC_CARE35][0][0] > M->probs.die[SPR_MALE][75][0][0][0], "care 3-5 dies faster");
+    CHECK(M->probs.die[SPR_MALE][75][SPR_FUNC_CARE35][0][0][0] > M->probs.die[SPR_MALE][75][0][0][0][0], "care 3-5 dies faster");
 
     /* switching normalisation off leaves mortality above the life table (hazard ratios add deaths) */
     sc.params.normalise_to_life_table = 0;

@@ -7,7 +7,7 @@ SPRSIM=$1; SRC=$2; WORK=$3; PY=$4
 pass=0; fail=0
 ok() { if [ "$1" -eq 0 ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $2"; fi; }
 rm -rf "$WORK" && mkdir -p "$WORK"
-S="$SRC/tests/data/small.yaml $SRC/tests/data/older_only.yaml"
+S="$SRC/tests/data/small.yaml $SRC/tests/data/older_only.yaml $SRC/tests/data/small_dual.yaml"
 "$SPRSIM" run $S -o "$WORK/t1.h5" --threads 1 --quiet > "$WORK/t1.txt"; ok $? "run with 1 thread"
 "$SPRSIM" run $S -o "$WORK/t2.h5" --threads 2 --quiet > "$WORK/t2.txt"; ok $? "run with 2 threads"
 h5diff "$WORK/t1.h5" "$WORK/t2.h5" /scenarios /scenarios; ok $? "datasets identical with 1 and 2 threads"
@@ -17,6 +17,6 @@ h5diff -q "$WORK/t1.h5" "$WORK/s.h5" /scenarios/small/monthly/deaths /scenarios/
 h5dump -H "$WORK/t1.h5" > /dev/null; ok $? "h5dump reads the file"
 ls "$WORK"/*.tmp-* > /dev/null 2>&1; [ $? -ne 0 ]; ok $? "no temporary files left"
 grep -q "life expectancy at 65" "$WORK/t1.txt"; ok $? "summary table printed"
-if [ -n "$PY" ]; then "$PY" "$SRC/tests/read_output.py" "$WORK/t1.h5" small,older_only; ok $? "h5py reads the layout"; fi
+if [ -n "$PY" ]; then "$PY" "$SRC/tests/read_output.py" "$WORK/t1.h5" small,older_only,small_dual; ok $? "h5py reads the layout"; fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -57,6 +57,18 @@ int main(int argc, char **argv)
     rc = spr_scenario_load(base, noeq, 1, &d, &err);
     CHECK(rc == SPR_ERR_SCENARIO && strstr(err.msg, "key=value"), "no '=': %s", err.msg);
 
+    /* extends: [high_risk.yaml, population.yaml]: both parents' changes survive, their
+     * shared ancestor (the baseline) is applied once, and the child's keys win */
+    char dual[1024];
+    snprintf(dual, sizeof dual, "%s/scenarios/dual_cycle.yaml", argv[1]);
+    spr_scenario e;
+    rc = spr_scenario_load(dual, NULL, 0, &e, &err);
+    CHECK(rc == SPR_OK, "dual cycle: %s", err.msg);
+    CHECK(e.params.lw_fte == 8 && e.params.referral_multiplier[1] == 2, "high_risk's keys kept (fte %g)", e.params.lw_fte);
+    CHECK(e.params.pa_budget_yen_per_year == 1e7 && e.params.pa_outreach_events_per_year == 24, "population's keys kept");
+    CHECK(e.params.loop1_enabled && e.params.loop2_enabled && strcmp(e.params.name, "dual_cycle") == 0, "own keys win");
+    spr_scenario_free(&e);
+
     spr_scenario_free(&a);
     spr_scenario_free(&b);
     spr_scenario_free(&c);

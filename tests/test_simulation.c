@@ -5,29 +5,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "helpers.h"
 #include "sprsim/model.h"
 #include "sprsim/scenario.h"
 #include "sprsim/simulation.h"
-
-static spr_results *run(const char *path, int threads, const char *const *sets, int n_sets, spr_params *out_p)
-{
-    spr_scenario sc;
-    spr_error err;
-    if (spr_scenario_load(path, sets, n_sets, &sc, &err) != SPR_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        return NULL;
-    }
-    spr_model *M;
-    spr_results *res = NULL;
-    omp_set_num_threads(threads);
-    if (spr_model_create(&sc.params, &M, &err) == SPR_OK) {
-        if (spr_simulation_run(&sc.params, M, &res, NULL, NULL, &err) != SPR_OK) fprintf(stderr, "%s\n", err.msg);
-        spr_model_destroy(M);
-    }
-    if (out_p) *out_p = sc.params;
-    spr_scenario_free(&sc);
-    return res;
-}
 
 /* pop(m+1) = pop(m) - deaths - out-migrants + births + in-migrants + entrants, every month */
 static void check_conservation(const spr_results *res, const char *label)
@@ -60,7 +41,7 @@ int main(int argc, char **argv)
     snprintf(small, sizeof small, "%s/tests/data/small.yaml", argv[1]);
     snprintf(older, sizeof older, "%s/tests/data/older_only.yaml", argv[1]);
     spr_params p;
-    spr_results *one = run(small, 1, NULL, 0, &p), *two = run(small, 2, NULL, 0, NULL);
+    spr_results *one = run_scenario(small, NULL, 0, 1, &p), *two = run_scenario(small, NULL, 0, 2, NULL);
     CHECK(one && two, "runs");
     if (!one || !two) TEST_MAIN_END();
     check_conservation(one, "small");
@@ -86,12 +67,12 @@ int main(int argc, char **argv)
     CHECK(memcmp(one->counts, one->counts + per_rep, per_rep * sizeof(int32_t)) != 0, "replicates are identical");
     /* ... and another seed gives another history */
     const char *seed[] = {"simulation.seed=777"};
-    spr_results *other = run(small, 2, seed, 1, NULL);
+    spr_results *other = run_scenario(small, seed, 1, 2, NULL);
     CHECK(other && memcmp(one->counts, other->counts, n_counts * sizeof(int32_t)) != 0, "seed has no effect");
     spr_results_destroy(other);
 
     /* a model of residents aged 65+ only: nobody younger, entrants at 65 keep it going */
-    spr_results *old = run(older, 2, NULL, 0, NULL);
+    spr_results *old = run_scenario(older, NULL, 0, 2, NULL);
     CHECK(old != NULL, "older-only run");
     if (old) {
         check_conservation(old, "older_only");

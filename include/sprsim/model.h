@@ -23,25 +23,32 @@
 #include "sprsim/error.h"
 #include "sprsim/params.h"
 
-#define SPR_STATES 80
+#define SPR_STATES 80      /* joint health and social states */
+#define SPR_STATE_CODES 160 /* the same, with and without the benefit of taking part */
 
+/* A state code is base + SPR_STATES * benefit, where base combines the five
+ * components and benefit marks a resident who takes part in a community
+ * activity (or left recently and still has its effect). */
 static inline int spr_state_index(int func, int dementia, int isolated, int alone, int metabolic)
 {
     return (((func * 2 + dementia) * 2 + isolated) * 2 + alone) * 2 + metabolic;
 }
-static inline int spr_state_func(int s) { return s >> 4; }
-static inline int spr_state_dementia(int s) { return (s >> 3) & 1; }
-static inline int spr_state_isolated(int s) { return (s >> 2) & 1; }
-static inline int spr_state_alone(int s) { return (s >> 1) & 1; }
+static inline int spr_state_benefit(int s) { return s >= SPR_STATES; }
+static inline int spr_state_base(int s) { return s >= SPR_STATES ? s - SPR_STATES : s; }
+static inline int spr_state_func(int s) { return spr_state_base(s) >> 4; }
+static inline int spr_state_dementia(int s) { return (spr_state_base(s) >> 3) & 1; }
+static inline int spr_state_isolated(int s) { return (spr_state_base(s) >> 2) & 1; }
+static inline int spr_state_alone(int s) { return (spr_state_base(s) >> 1) & 1; }
 static inline int spr_state_metabolic(int s) { return s & 1; }
 
 /* Probabilities of events within one month, by sex and age in years. */
 typedef struct {
-    double die[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2];                  /* [func][dementia][isolated] */
-    double func[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][SPR_FUNC_STATES]; /* destination, given func, dem, iso */
-    double dementia_onset[SPR_LIFE_AGES][2];                                    /* [isolated] */
-    double isolation_onset[SPR_LIFE_AGES][2][2];                                /* [alone][declined] */
-    double isolation_recovery;
+    /* the last index of each table is the benefit of taking part (0 or 1) */
+    double die[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][2];                  /* [func][dementia][isolated][benefit] */
+    double func[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][2][SPR_FUNC_STATES]; /* destination, given func, dem, iso, benefit */
+    double dementia_onset[SPR_LIFE_AGES][2][2];                                    /* [isolated][benefit] */
+    double isolation_onset[SPR_LIFE_AGES][2][2][2];                                /* [alone][declined][benefit] */
+    double isolation_recovery[2];
     double isolation_on_bereavement;
     double alone_onset[SPR_SEXES][SPR_LIFE_AGES];
     double metabolic_onset[SPR_LIFE_AGES];
@@ -55,11 +62,11 @@ typedef struct {
 
 /* The same probabilities as 32-bit thresholds for the agent loop. */
 typedef struct {
-    uint32_t die[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2];
-    uint32_t func_cum[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][SPR_FUNC_STATES - 1];
-    uint32_t dementia_onset[SPR_LIFE_AGES][2];
-    uint32_t isolation_onset[SPR_LIFE_AGES][2][2];
-    uint32_t isolation_recovery;
+    uint32_t die[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][2];
+    uint32_t func_cum[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][2][SPR_FUNC_STATES - 1];
+    uint32_t dementia_onset[SPR_LIFE_AGES][2][2];
+    uint32_t isolation_onset[SPR_LIFE_AGES][2][2][2];
+    uint32_t isolation_recovery[2];
     uint32_t isolation_on_bereavement;
     uint32_t alone_onset[SPR_SEXES][SPR_LIFE_AGES];
     uint32_t metabolic_onset[SPR_LIFE_AGES];
@@ -77,8 +84,8 @@ typedef struct {
     /* cohort survivorship l(x) and life expectancy at each age */
     double lx[SPR_SEXES][SPR_LIFE_AGES + 1];
     double ex[SPR_SEXES][SPR_LIFE_AGES];
-    /* medical cost per person-month by sex, age band and joint state (yen) */
-    double medical_yen_per_month[SPR_SEXES][SPR_AGE_BANDS][SPR_STATES];
+    /* medical cost per person-month by sex, age band and state code (yen) */
+    double medical_yen_per_month[SPR_SEXES][SPR_AGE_BANDS][SPR_STATE_CODES];
     double ltc_yen_per_month[SPR_FUNC_STATES];
 } spr_model;
 

@@ -18,6 +18,8 @@
 #define SPR_LIFE_AGES 111  /* single years 0..110; q at 110 must be 1 */
 #define SPR_MAX_AGE_YEARS 110
 #define SPR_FERTILITY_BANDS 7 /* 15-19 ... 45-49 */
+#define SPR_RESOURCE_TYPES 5 /* exercise class, hobby circle, salon, volunteering, cultural activity */
+#define SPR_REFERRAL_SOURCES 4 /* health check-up, clinic, public-health nurse, self-referral */
 #define SPR_NAME_MAX 64
 #define SPR_TEXT_MAX 512
 
@@ -109,6 +111,82 @@ typedef struct {
     double medical_multiplier_metabolic;
     int normalise_medical_cost;                    /* keep the band average at the published value */
     double ltc_yen_per_month[3];                   /* per certified person: support, care 1-2, care 3-5 */
+
+    /* link workers (the high-risk approach) */
+    double lw_fte;                     /* total full-time equivalents; 0: no link-worker service */
+    int lw_per_district;               /* one queue per district instead of one for the municipality */
+    char lw_employer[SPR_TEXT_MAX];
+    int lw_max_caseload;               /* active clients per full-time link worker */
+    int lw_sessions;                   /* sessions per client */
+    double lw_session_spacing_weeks;
+    double lw_first_contact_days;      /* administrative delay from allocation to first contact */
+    int lw_exponential_cases;          /* case length exponential (else fixed) */
+    int lw_priority_high_risk;
+    double lw_salary_yen_per_year;
+    double lw_overhead_share;
+    double lw_engage_probability;      /* a matched client takes up the place */
+
+    /* referral sources: check-up, clinic, public-health nurse, self */
+    double referral_min_age;
+    double referral_multiplier[SPR_REFERRAL_SOURCES];
+    double checkup_uptake;             /* share of 40-74 examined each year */
+    double checkup_refer_probability;  /* a high-metabolic-risk examinee is referred */
+    double clinic_visits_per_year[SPR_AGE_BANDS];
+    double clinic_visit_multiplier[SPR_FUNC_STATES];
+    double clinic_refer_probability;   /* per visit of an isolated patient */
+    double nurse_contacts_per_year;    /* per resident 65+ */
+    double nurse_refer_probability;    /* per contact with an isolated or frail resident */
+    double self_referral_rate;         /* per isolated resident per year, at full awareness */
+
+    /* community resources, by type */
+    double res_groups_per_10000[SPR_RESOURCE_TYPES];
+    double res_capacity[SPR_RESOURCE_TYPES];
+    double res_meetings_per_month[SPR_RESOURCE_TYPES];
+    double res_provider[SPR_RESOURCE_TYPES];          /* 0 municipality, 1 NPO, 2 private */
+    double res_cost_yen_per_participant_month[SPR_RESOURCE_TYPES];
+    double res_max_function[SPR_RESOURCE_TYPES];      /* eligibility: highest functional state */
+    double res_preference[SPR_RESOURCE_TYPES];        /* residents' first choice, shares */
+    double res_dropout_rate;                          /* per year, settled participants */
+    double res_dropout_early_rate;                    /* extra per year in the first months */
+    double res_dropout_early_months;                  /* e-folding time of the extra drop-out */
+    double res_prescribed_places;                     /* per group, kept for link workers' clients */
+    double res_close_rate;                            /* groups closing per year */
+    double res_replacement;                           /* probability a closing group is replaced */
+    double res_new_group_cost_yen;                    /* a year of a new group's running cost */
+
+    /* the population approach */
+    double pa_join_rate;                /* per year, at full awareness and reference supply */
+    double pa_min_age;
+    double pa_awareness;                /* share aware without outreach */
+    double pa_initial_share;            /* share of residents from min_age taking part at the start */
+    double pa_outreach_events_per_year;
+    double pa_awareness_per_event;      /* awareness gained per event per 10,000 residents */
+    double pa_outreach_cost_yen;        /* per event */
+    double pa_neighbourhood_effect;     /* join rate x (1 + effect x district share / reference) */
+    double pa_reference_share;          /* reference participation share of 65+ */
+    double pa_reference_places;         /* places per 100 residents 65+ giving supply factor 1 */
+    double pa_budget_yen_per_year;      /* opens groups where demand exceeds supply */
+
+    /* effects of taking part (hazard ratios while engaged, decaying after) */
+    int eff_enabled;
+    double eff_hr_isolation_onset;
+    double eff_isolation_recovery;      /* multiplier of the recovery rate */
+    double eff_hr_certification;
+    double eff_hr_dementia;
+    double eff_hr_death;
+    double eff_medical_multiplier;
+    double eff_decay_months;            /* mean time the effect lasts after leaving */
+
+    /* the dual cycle */
+    int loop1_enabled;                  /* settled clients volunteer, adding places and groups */
+    double loop1_volunteer_rate;        /* per year */
+    double loop1_after_months;
+    double loop1_places_per_volunteer;
+    double loop1_volunteers_per_group;
+    int loop2_enabled;                  /* participation raises uptake and retention of referred clients */
+    double loop2_engage_gain;
+    double loop2_retention_gain;
+    int check_invariants;               /* verify programme invariants every month (slow) */
 } spr_params;
 
 typedef enum { SPR_PT_INT, SPR_PT_INT64, SPR_PT_DOUBLE, SPR_PT_BOOL, SPR_PT_STRING } spr_param_type;

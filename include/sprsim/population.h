@@ -1,8 +1,8 @@
 /* Residents, stored as a structure of arrays of small integers.
  *
- * A resident is 9 bytes: a stable id (the key of its random streams), age
- * in months, district, joint health/social state (spr_state_index) and
- * flags.  Dead and departed residents stay in place (not alive) until the
+ * A resident is 13 bytes: a stable id (the key of its random streams), age
+ * in months, district, state code (spr_state_index, plus the benefit of
+ * taking part), flags, programme status, months in a group and the group.  Dead and departed residents stay in place (not alive) until the
  * yearly compaction, which keeps the survivors in order. */
 #ifndef SPRSIM_POPULATION_H
 #define SPRSIM_POPULATION_H
@@ -17,24 +17,44 @@
 
 enum { SPR_FLAG_FEMALE = 1u, SPR_FLAG_ALIVE = 2u };
 
+/* Programme status bits of a resident (spr_population.sp). */
+enum {
+    SPR_SP_WAITING = 1u,       /* referred, waiting for a link worker */
+    SPR_SP_CASE = 2u,          /* an open case with a link worker */
+    SPR_SP_PARTICIPATING = 4u, /* takes part in a community resource */
+    SPR_SP_VIA_LW = 8u,        /* placed by a link worker */
+    SPR_SP_VOLUNTEER = 16u,    /* volunteers in their group (dual cycle, loop 1) */
+    SPR_SP_PLACED = 32u,       /* took up a place during the current case */
+    SPR_SP_DECLINED = 64u,     /* declined the place offered during the current case */
+    SPR_SP_PRESCRIBED = 128u   /* holds one of a group's places kept for link workers' clients */
+};
+#define SPR_NO_RESOURCE 0xffffu
+
 typedef struct {
     size_t n, cap;
     uint32_t next_id;     /* id of the next resident to be created */
     uint32_t *id;
     uint16_t *age_months;
     uint8_t *district;
-    uint8_t *state;       /* joint state, 0..SPR_STATES-1 */
+    uint8_t *state;       /* state code, 0..SPR_STATE_CODES-1 */
     uint8_t *flags;
+    uint8_t *sp;          /* programme status (SPR_SP_*) */
+    uint8_t *sp_months;   /* months in the current group (saturates at 255) */
+    uint16_t *resource;   /* group taken part in, or SPR_NO_RESOURCE */
 } spr_population;
 
 /* Bytes of state per resident (the sum over the arrays). */
-#define SPR_BYTES_PER_RESIDENT (sizeof(uint32_t) + sizeof(uint16_t) + 3 * sizeof(uint8_t))
+#define SPR_BYTES_PER_RESIDENT (sizeof(uint32_t) + 2 * sizeof(uint16_t) + 5 * sizeof(uint8_t))
 
 spr_population *spr_population_create(size_t capacity);
 void spr_population_destroy(spr_population *pop);
 
 /* Appends one resident with the next id; returns its index or -1 (no memory). */
 ptrdiff_t spr_population_add(spr_population *pop, int female, uint16_t age_months, uint8_t district, uint8_t state);
+
+/* The index of the resident with this id, or -1: ids increase along the
+ * arrays (residents are appended with new ids and compaction keeps order). */
+ptrdiff_t spr_population_find(const spr_population *pop, uint32_t id);
 
 /* Removes residents who are not alive, keeping the others in order. */
 void spr_population_compact(spr_population *pop);

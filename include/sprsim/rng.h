@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
+#include <Random123/philox.h>
 
 /* What a stream is used for: part of the counter, so that two purposes never
  * share numbers.  Append only: renumbering changes every result. */
@@ -28,6 +29,8 @@ typedef enum {
     SPR_STREAM_MONTH_HEALTH = 2,  /* death, function, dementia, isolation   */
     SPR_STREAM_MONTH_SOCIAL = 3,  /* living alone, metabolic, migration, birth */
     SPR_STREAM_INFLOW = 4,        /* counts of in-migrants and entrants     */
+    SPR_STREAM_PROGRAMME = 5,     /* a resident's programme events          */
+    SPR_STREAM_RESOURCE = 6,      /* a group's events (closing)             */
     SPR_STREAM_TEST = 255         /* reserved for tests                     */
 } spr_stream_purpose;
 
@@ -36,9 +39,19 @@ typedef struct {
     uint32_t replicate; /* < 2^24 */
 } spr_rng_key;
 
-/* Four independent uniform 32-bit words for (key, id, month, purpose, index). */
-void spr_rng_block(spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose,
-                   uint32_t index, uint32_t out[4]);
+/* Four independent uniform 32-bit words for (key, id, month, purpose, index).
+ * Inline: the monthly step calls it a few times per resident. */
+static inline void spr_rng_block(spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose,
+                                 uint32_t index, uint32_t out[4])
+{
+    philox4x32_ctr_t c = {{id, month, (key.replicate << 8) | ((uint32_t)purpose & 0xffu), index}};
+    philox4x32_key_t k = {{(uint32_t)(key.seed & 0xffffffffu), (uint32_t)(key.seed >> 32)}};
+    philox4x32_ctr_t r = philox4x32(c, k);
+    out[0] = r.v[0];
+    out[1] = r.v[1];
+    out[2] = r.v[2];
+    out[3] = r.v[3];
+}
 
 /* A uniform double in (0, 1) from a 32-bit word (never 0 or 1). */
 static inline double spr_rng_u01(uint32_t word) { return ((double)word + 0.5) * (1.0 / 4294967296.0); }

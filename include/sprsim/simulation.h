@@ -17,6 +17,7 @@
 #include "sprsim/error.h"
 #include "sprsim/model.h"
 #include "sprsim/params.h"
+#include "sprsim/programme.h"
 
 typedef enum {
     SPR_IND_POPULATION, /* alive at the start of the month (person-months) */
@@ -34,6 +35,8 @@ typedef enum {
     SPR_IND_ISOLATED,
     SPR_IND_LIVING_ALONE,
     SPR_IND_METABOLIC,
+    SPR_IND_PARTICIPANTS, /* taking part in a community group at the start of the month */
+    SPR_IND_BENEFIT,      /* with the health effect of taking part (now or recently) */
     SPR_IND_COUNT
 } spr_indicator;
 
@@ -54,6 +57,13 @@ typedef struct {
     double *ltc_yen;
     /* [r][m][district]: residents at the start of the month */
     int32_t *district_population;
+    /* the programme, [r][m] */
+    spr_programme_month *programme;
+    /* participants and places by type and district at the end of the month, [r][m][type][district] */
+    int32_t *group_participants;
+    double *group_places;
+    /* waits to first contact, whole days 0..364 and 365+, [r][day] */
+    int32_t *wait_histogram;
     size_t peak_residents; /* largest array length reached (memory) */
 } spr_results;
 

@@ -1,6 +1,9 @@
-/* The plain-text summary of a run: per scenario, the main measures in the
- * first and last year of the projection, as the mean over replicates with a
- * 95% confidence interval of that mean (Student t over replicates). */
+/* The plain-text summary of a run.  For each scenario, the main measures
+ * as the mean over replicates with a 95% confidence interval of that mean
+ * (Student t), and, for every scenario after the first, the difference from
+ * the first (the reference) paired by replicate: with common random numbers
+ * replicate r of every scenario meets the same chance events, so the paired
+ * difference is far more precise than the difference of the means. */
 #ifndef SPRSIM_SUMMARY_H
 #define SPRSIM_SUMMARY_H
 
@@ -10,32 +13,42 @@
 #include "sprsim/simulation.h"
 
 typedef enum {
-    SPR_SUM_POPULATION,       /* residents at the start of the year */
-    SPR_SUM_SHARE_65PLUS,     /* % of residents aged 65+ */
-    SPR_SUM_E65_MALE,         /* period life expectancy at 65, years */
+    SPR_SUM_POPULATION_END,   /* residents at the start of the last month */
+    SPR_SUM_E65_MALE,         /* period life expectancy at 65 in the last year, years */
     SPR_SUM_E65_FEMALE,
-    SPR_SUM_CARE_NEED_65PLUS, /* % certified (support or care) among 65+ */
-    SPR_SUM_DEMENTIA_65PLUS,  /* % */
-    SPR_SUM_ISOLATED_65PLUS,  /* % */
-    SPR_SUM_MEDICAL_COST,     /* yen per year, millions */
-    SPR_SUM_LTC_COST,         /* yen per year, millions */
+    SPR_SUM_CARE_NEED_65PLUS, /* % certified (support or care) among 65+, last year */
+    SPR_SUM_DEMENTIA_65PLUS,  /* %, last year */
+    SPR_SUM_ISOLATED_65PLUS,  /* %, last year */
+    SPR_SUM_TAKING_PART_65PLUS, /* % in a community group, last year */
+    SPR_SUM_DEATHS,           /* over the projection */
+    SPR_SUM_MEDICAL_COST,     /* yen million a year, mean over the projection */
+    SPR_SUM_LTC_COST,         /* yen million a year, mean over the projection */
+    SPR_SUM_PROGRAMME_COST,   /* yen million a year: link workers, groups, outreach */
+    SPR_SUM_REFERRALS,        /* a year, mean over the projection */
+    SPR_SUM_WAIT_MEAN,        /* days from referral to first contact, over the projection */
+    SPR_SUM_WAIT_P90,         /* days, 90th percentile (from the weekly histogram) */
+    SPR_SUM_UTILISATION,      /* % of link workers' caseload places in use */
+    SPR_SUM_SETTLED,          /* % of closed cases that ended settled in a group */
+    SPR_SUM_VOLUNTEERS,       /* at the end */
     SPR_SUM_COUNT
 } spr_summary_measure;
 
-/* The value of a measure in one replicate and one projection year. */
-double spr_summary_measure_value(const spr_results *res, int replicate, int year, spr_summary_measure m);
+/* The value of a measure in one replicate (NaN where it does not apply). */
+double spr_summary_measure_value(const spr_results *res, int replicate, spr_summary_measure m);
 
 typedef struct {
     double mean, lo, hi; /* lo = hi = mean when there is one replicate */
-    int n;
+    int n;               /* replicates with a value */
 } spr_interval;
 
 /* Mean and 95% t-interval of a measure over replicates. */
-spr_interval spr_summary_interval(const spr_results *res, int year, spr_summary_measure m);
+spr_interval spr_summary_interval(const spr_results *res, spr_summary_measure m);
+/* The same for the paired difference res - ref (same replicate numbers). */
+spr_interval spr_summary_difference(const spr_results *res, const spr_results *ref, spr_summary_measure m);
 
 const char *spr_summary_label(spr_summary_measure m);
 
-/* Writes the summary table of n scenarios to out. */
+/* Writes the summary table of n scenarios to out; the first is the reference. */
 void spr_summary_print(FILE *out, const spr_scenario *scenarios, spr_results *const *results, int n);
 
 #endif

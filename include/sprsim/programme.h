@@ -1,0 +1,138 @@
+/* Social prescribing: link workers, referral sources, community resources,
+ * the population approach, the effects of taking part and the dual cycle.
+ *
+ * Each month has two phases.  In the parallel resident step every resident
+ * decides, with its own random numbers, what only concerns itself: whether
+ * it is referred and by which source, whether it asks to join a group on its
+ * own, drops out, volunteers, or loses the lingering benefit of a group it
+ * left; these requests go to per-thread buffers (spr_programme_tally).  The
+ * serial programme step then resolves everything that involves shared
+ * places in a fixed order: leavers free places, departures leave the
+ * queue, referrals join the queue (resolved in continuous time, so waits are
+ * in days), link workers match clients to places, self-joiners take the
+ * places left, groups close and open.  The outcome is the same whatever the
+ * number of threads. */
+#ifndef SPRSIM_PROGRAMME_H
+#define SPRSIM_PROGRAMME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sprsim/error.h"
+#include "sprsim/model.h"
+#include "sprsim/params.h"
+#include "sprsim/population.h"
+#include "sprsim/rng.h"
+
+#define SPR_MAX_DISTRICTS 256
+#define SPR_MONTH_DAYS 30.4375 /* mean length of a month in days */
+#define SPR_WAIT_DAYS 366      /* wait histogram: whole days 0..364 and 365+ */
+
+enum { SPR_SRC_CHECKUP, SPR_SRC_CLINIC, SPR_SRC_NURSE, SPR_SRC_SELF };
+
+/* Where every referral is (the accounting identity: their sum is the
+ * number of referrals ever made). */
+enum {
+    SPR_OUT_WAITING,  /* in the queue */
+    SPR_OUT_ACTIVE,   /* case open */
+    SPR_OUT_SETTLED,  /* case closed, taking part */
+    SPR_OUT_DECLINED, /* case closed, declined the place offered */
+    SPR_OUT_UNPLACED, /* case closed, no fitting place found */
+    SPR_OUT_DROPPED,  /* case closed, took part but dropped out */
+    SPR_OUT_DIED,     /* died or moved away while waiting or in a case */
+    SPR_OUTCOMES
+};
+
+/* Requests a resident makes in the parallel step. */
+typedef struct {
+    uint32_t id;
+    uint8_t source, high_risk;
+    uint32_t u_time, u_service; /* random words: arrival time in the month, case length */
+} spr_referral_request;
+
+typedef struct {
+    uint32_t id, order; /* order: a random word, so no index order favours anyone */
+} spr_join_request;
+
+typedef struct {
+    uint32_t id;
+    uint8_t sp;
+    uint16_t resource;
+} spr_programme_exit;
+
+/* One thread's requests and counts in one month. */
+typedef struct {
+    spr_referral_request *referrals;
+    size_t n_referrals, cap_referrals;
+    spr_join_request *joins;
+    size_t n_joins, cap_joins;
+    spr_programme_exit *exits;
+    size_t n_exits, cap_exits;
+    uint32_t *volunteers; /* resource of each new volunteer */
+    size_t n_volunteers, cap_volunteers;
+    int32_t *occupancy_delta;    /* per resource: open places freed (negative) */
+    int32_t *prescribed_delta;   /* per resource: prescribed places freed (negative) */
+    size_t n_delta;
+    int64_t pop65[SPR_MAX_DISTRICTS], part65[SPR_MAX_DISTRICTS];
+    int64_t participants, volunteers_total;
+    int oom;
+} spr_programme_tally;
+
+/* Who opened a group. */
+enum { SPR_ORIGIN_STOCK = 0, SPR_ORIGIN_BUDGET = 1, SPR_ORIGIN_VOLUNTEERS = 2 };
+
+/* Community resources (groups), a structure of arrays.  Each group has open
+ * places, which anyone may take, and a few prescribed places kept for link
+ * workers' clients (resources.prescribed_places). */
+typedef struct {
+    size_t n, cap;
+    uint8_t *type, *district, *open, *origin;
+    double *capacity;     /* open places (volunteers add fractions) */
+    int32_t *occupancy;   /* participants in open places */
+    int32_t *prescribed;  /* participants in prescribed places */
+    int32_t *opened_month;
+} spr_resources;
+
+/* What the programme reports each month. */
+typedef struct {
+    int32_t referrals[SPR_REFERRAL_SOURCES];
+    int32_t waiting, active, places, first_contacts;
+    double wait_mean_days, wait_p90_days, waited_share;
+    int32_t volunteers;
+    double cost_link_workers_yen, cost_resources_yen, cost_outreach_yen;
+    int64_t outcomes[SPR_OUTCOMES];
+    int64_t referrals_total;
+    int32_t groups_opened;
+} spr_programme_month;
+
+typedef struct spr_programme spr_programme;
+
+/* Creates the programme of one replicate: the resources of the initial
+ * population (pop must be synthesised), the link workers and queues. */
+int spr_programme_create(const spr_params *p, const spr_model *m, const spr_population *pop, spr_rng_key key,
+                         spr_programme **out, spr_error *err);
+void spr_programme_destroy(spr_programme *g);
+
+const spr_resources *spr_programme_resources(const spr_programme *g);
+int spr_programme_active(const spr_programme *g); /* any link workers */
+
+/* Parallel part, for resident i after it survived the month's death and
+ * migration draws (alive == 0: it died or left; report its programme exit). */
+void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t i, int alive, int age_years,
+                            int base_state, uint32_t month, spr_programme_tally *t);
+
+void spr_programme_tally_clear(spr_programme_tally *t, size_t n_resources);
+void spr_programme_tally_free(spr_programme_tally *t);
+
+/* Serial part of month m: resolves requests of nthreads tallies, in order. */
+int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, spr_programme_tally *tl, int nthreads,
+                       spr_programme_month *out, int wait_hist[SPR_WAIT_DAYS], spr_error *err);
+
+/* Participants and places by type and district at the end of the month. */
+void spr_programme_supply(const spr_programme *g, int32_t *participants, double *places, int districts);
+
+/* Checks the invariants (caseloads, capacities, one place per resident, the
+ * accounting of referrals); SPR_ERR_INTERNAL with the first violation. */
+int spr_programme_check(const spr_programme *g, const spr_population *pop, spr_error *err);
+
+#endif

@@ -1,0 +1,909 @@
+#include "sprsim/programme.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "sprsim/queue.h"
+
+struct spr_programme {
+    const spr_params *p;
+    const spr_model *m;
+    spr_rng_key key;
+    int districts;
+    spr_resources res;
+    int n_queues;           /* 1, or one per district */
+    spr_queue **queues;
+    double awareness;
+    /* monthly probabilities as thresholds */
+    uint32_t thr_checkup, thr_nurse, thr_self, thr_clinic[SPR_AGE_BANDS][SPR_FUNC_STATES];
+    uint32_t thr_join[SPR_MAX_DISTRICTS];
+    uint32_t thr_benefit_loss, thr_volunteer, thr_close, thr_replace;
+    double share65[SPR_MAX_DISTRICTS];     /* participation share of residents 65+, last month */
+    /* accounting */
+    int64_t outcomes[SPR_OUTCOMES];
+    int64_t referrals_total;
+    double unmet[SPR_MAX_DISTRICTS], unmet_type[SPR_MAX_DISTRICTS][SPR_RESOURCE_TYPES];
+    double volunteer_pool[SPR_MAX_DISTRICTS];
+    /* groups of each type and district, and their free places (to skip full ones quickly) */
+    uint32_t *by_cell[SPR_RESOURCE_TYPES][SPR_MAX_DISTRICTS];
+    size_t n_cell[SPR_RESOURCE_TYPES][SPR_MAX_DISTRICTS], cap_cell[SPR_RESOURCE_TYPES][SPR_MAX_DISTRICTS];
+    /* free places of each kind in each cell, counted before matching (full cells are skipped at once),
+     * and where the last place was found (the search resumes there) */
+    int64_t free_cell[2][SPR_RESOURCE_TYPES][SPR_MAX_DISTRICTS];
+    size_t hint_cell[2][SPR_RESOURCE_TYPES][SPR_MAX_DISTRICTS];
+    int32_t volunteers;
+    /* scratch */
+    spr_queue_client *arrivals;
+    size_t cap_arrivals;
+    spr_join_request *joins;
+    size_t cap_joins;
+    double *waits;
+    size_t n_waits, cap_waits;
+    uint32_t *leavers;
+    size_t cap_leavers;
+    uint8_t *where;
+    size_t cap_where;
+    spr_queue_events ev;
+};
+
+static double per_month(double rate_per_year) { return -expm1(-rate_per_year / 12.0); }
+
+static int grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t c = *cap * 2 + 64;
+    if (c < need) c = need;
+    void *t = realloc(*v, c * elem);
+    if (t == NULL) return -1;
+    *v = t;
+    *cap = c;
+    return 0;
+}
+
+/* ---- resources ---------------------------------------------------------- */
+
+static int add_resource(spr_resources *r, int type, int district, double capacity, int month, int origin)
+{
+    if (r->n == r->cap) {
+        size_t c = r->cap * 2 + 32;
+        int ok = grow((void **)&r->type, &(size_t){r->cap}, c, 1) == 0;
+        ok &= grow((void **)&r->district, &(size_t){r->cap}, c, 1) == 0;
+        ok &= grow((void **)&r->open, &(size_t){r->cap}, c, 1) == 0;
+        ok &= grow((void **)&r->origin, &(size_t){r->cap}, c, 1) == 0;
+        ok &= grow((void **)&r->capacity, &(size_t){r->cap}, c, sizeof *r->capacity) == 0;
+        ok &= grow((void **)&r->occupancy, &(size_t){r->cap}, c, sizeof *r->occupancy) == 0;
+        ok &= grow((void **)&r->prescribed, &(size_t){r->cap}, c, sizeof *r->prescribed) == 0;
+        ok &= grow((void **)&r->opened_month, &(size_t){r->cap}, c, sizeof *r->opened_month) == 0;
+        if (!ok) return -1;
+        r->cap = c;
+    }
+    size_t i = r->n++;
+    r->type[i] = (uint8_t)type;
+    r->district[i] = (uint8_t)district;
+    r->open[i] = 1;
+    r->origin[i] = (uint8_t)origin;
+    r->capacity[i] = capacity;
+    r->occupancy[i] = 0;
+    r->prescribed[i] = 0;
+    r->opened_month[i] = month;
+    return 0;
+}
+
+/* Two kinds of place: open places anyone may take, and prescribed places
+ * kept for link workers' clients.  Without loop 2, clients use only the
+ * prescribed places of the groups the municipality already had (and their
+ * replacements): the population approach's new groups and its open places
+ * do not help them, so the two approaches do not interact. */
+enum { PLACE_OPEN, PLACE_PRESCRIBED };
+
+static int has_place(const spr_programme *g, size_t i, int kind)
+{
+    const spr_resources *r = &g->res;
+    if (!r->open[i]) return 0;
+    if (kind == PLACE_OPEN) return r->occupancy[i] < (int32_t)floor(r->capacity[i]);
+    return r->prescribed[i] < (int32_t)floor(g->p->res_prescribed_places) &&
+           (g->p->loop2_enabled || r->origin[i] == SPR_ORIGIN_STOCK);
+}
+
+/* Opens a group and files it under its type and district. */
+static int add_group(spr_programme *g, int type, int d, int month, int origin)
+{
+    if (grow((void **)&g->by_cell[type][d], &g->cap_cell[type][d], g->n_cell[type][d] + 1, sizeof(uint32_t)) < 0)
+        return -1;
+    if (add_resource(&g->res, type, d, g->p->res_capacity[type], month, origin) < 0) return -1;
+    g->by_cell[type][d][g->n_cell[type][d]++] = (uint32_t)(g->res.n - 1);
+    return 0;
+}
+
+/* Closes group r and takes it out of its type and district's list. */
+static void close_group(spr_programme *g, size_t r)
+{
+    int t = g->res.type[r], d = g->res.district[r];
+    g->res.open[r] = 0;
+    for (size_t k = 0; k < g->n_cell[t][d]; k++)
+        if (g->by_cell[t][d][k] == r) {
+            /* keep the order (it decides which group fills first) */
+            memmove(&g->by_cell[t][d][k], &g->by_cell[t][d][k + 1], sizeof(uint32_t) * (g->n_cell[t][d] - k - 1));
+            g->n_cell[t][d]--;
+            break;
+        }
+}
+
+static int64_t free_places(const spr_programme *g, size_t r, int kind)
+{
+    if (!has_place(g, r, kind)) return 0;
+    return kind == PLACE_OPEN ? (int32_t)floor(g->res.capacity[r]) - g->res.occupancy[r]
+                              : (int32_t)floor(g->p->res_prescribed_places) - g->res.prescribed[r];
+}
+
+/* Counts the free places of every cell (before the month's matching). */
+static void count_free_places(spr_programme *g)
+{
+    for (int kind = 0; kind < 2; kind++)
+        for (int t = 0; t < SPR_RESOURCE_TYPES; t++)
+            for (int d = 0; d < g->districts; d++) {
+                int64_t f = 0;
+                for (size_t k = 0; k < g->n_cell[t][d]; k++) f += free_places(g, g->by_cell[t][d][k], kind);
+                g->free_cell[kind][t][d] = f;
+            }
+}
+
+/* A group of this type in district d with a free place of this kind, or -1:
+ * the search goes round the district's groups from where it last found one. */
+static ptrdiff_t place_in(spr_programme *g, int type, int d, int kind)
+{
+    size_t n = g->n_cell[type][d];
+    if (g->free_cell[kind][type][d] <= 0 || n == 0) return -1;
+    size_t start = g->hint_cell[kind][type][d] % n;
+    for (size_t j = 0; j < n; j++) {
+        size_t k = (start + j) % n;
+        if (has_place(g, g->by_cell[type][d][k], kind)) {
+            g->hint_cell[kind][type][d] = k;
+            return (ptrdiff_t)g->by_cell[type][d][k];
+        }
+    }
+    return -1;
+}
+
+/* The first fitting group: the preferred type first, own district before
+ * neighbours (districts d-1 and d+1, when allowed), then the other types the
+ * resident is eligible for, in type order. */
+static ptrdiff_t find_place(spr_programme *g, int pref, int func, int d, int neighbours, int kind)
+{
+    int order[SPR_RESOURCE_TYPES], n = 0;
+    order[n++] = pref;
+    for (int t = 0; t < SPR_RESOURCE_TYPES; t++)
+        if (t != pref) order[n++] = t;
+    int near[3] = {d, d - 1, d + 1}, n_near = neighbours ? 3 : 1;
+    for (int k = 0; k < n; k++) {
+        if (func > (int)g->p->res_max_function[order[k]]) continue;
+        for (int j = 0; j < n_near; j++) {
+            if (near[j] < 0 || near[j] >= g->districts) continue;
+            ptrdiff_t r = place_in(g, order[k], near[j], kind);
+            if (r >= 0) return r;
+        }
+    }
+    return -1;
+}
+
+/* A resident's preferred type: a fixed trait from its INIT stream. */
+static int preferred_type(const spr_programme *g, uint32_t id)
+{
+    uint32_t w[4];
+    spr_rng_block(g->key, id, 0, SPR_STREAM_INIT_RESIDENT, 0, w);
+    double u = spr_rng_u01(w[3]), cum = 0;
+    for (int t = 0; t < SPR_RESOURCE_TYPES; t++) {
+        cum += g->p->res_preference[t];
+        if (u < cum) return t;
+    }
+    return SPR_RESOURCE_TYPES - 1;
+}
+
+static void join_group(spr_programme *g, spr_population *pop, size_t i, size_t r, int via_lw, int kind)
+{
+    if (kind == PLACE_PRESCRIBED) g->res.prescribed[r]++;
+    else g->res.occupancy[r]++;
+    g->free_cell[kind][g->res.type[r]][g->res.district[r]]--;
+    pop->sp[i] |= SPR_SP_PARTICIPATING | (via_lw ? SPR_SP_VIA_LW | SPR_SP_PLACED : 0) |
+                  (kind == PLACE_PRESCRIBED ? SPR_SP_PRESCRIBED : 0);
+    pop->resource[i] = (uint16_t)r;
+    pop->sp_months[i] = 0;
+    if (!spr_state_benefit(pop->state[i])) pop->state[i] = (uint8_t)(pop->state[i] + SPR_STATES);
+}
+
+/* ---- creation ------------------------------------------------------------ */
+
+static int queue_of(const spr_programme *g, int district) { return g->n_queues == 1 ? 0 : district; }
+
+static int create_queues(spr_programme *g)
+{
+    const spr_params *p = g->p;
+    g->n_queues = p->lw_per_district ? g->districts : 1;
+    g->queues = calloc((size_t)g->n_queues, sizeof *g->queues);
+    if (g->queues == NULL) return -1;
+    /* link workers: whole FTEs and one part-time for the remainder, spread over the queues */
+    int workers = (int)ceil(p->lw_fte - 1e-9);
+    for (int k = 0; k < g->n_queues; k++) {
+        int *places = calloc((size_t)(workers > 0 ? workers : 1), sizeof(int)), n = 0;
+        if (places == NULL) return -1;
+        for (int w = 0; w < workers; w++) {
+            if (w % g->n_queues != k) continue;
+            double fte = p->lw_fte - w >= 1.0 ? 1.0 : p->lw_fte - w;
+            places[n++] = (int)floor(fte * p->lw_max_caseload + 1e-9);
+        }
+        g->queues[k] = spr_queue_create(n, places, p->lw_priority_high_risk);
+        free(places);
+        if (g->queues[k] == NULL) return -1;
+    }
+    return 0;
+}
+
+static void set_referral_thresholds(spr_programme *g)
+{
+    const spr_params *p = g->p;
+    const double *mult = p->referral_multiplier;
+    g->thr_checkup = spr_rng_threshold(fmin(1.0, p->checkup_uptake / 12.0 * p->checkup_refer_probability * mult[SPR_SRC_CHECKUP]));
+    g->thr_nurse = spr_rng_threshold(-expm1(-p->nurse_contacts_per_year / 12.0 * p->nurse_refer_probability * mult[SPR_SRC_NURSE]));
+    /* outreach raises self-referral only through loop 2 (population to high-risk) */
+    double aware = p->loop2_enabled ? g->awareness : p->pa_awareness;
+    g->thr_self = spr_rng_threshold(per_month(p->self_referral_rate * aware * mult[SPR_SRC_SELF]));
+    for (int b = 0; b < SPR_AGE_BANDS; b++)
+        for (int f = 0; f < SPR_FUNC_STATES; f++)
+            g->thr_clinic[b][f] = spr_rng_threshold(-expm1(-p->clinic_visits_per_year[b] * p->clinic_visit_multiplier[f] / 12.0 *
+                                                           p->clinic_refer_probability * mult[SPR_SRC_CLINIC]));
+}
+
+/* Joining on one's own, per district, from last month's supply and participation. */
+static void set_join_thresholds(spr_programme *g, const int64_t *pop65)
+{
+    const spr_params *p = g->p;
+    for (int d = 0; d < g->districts; d++) {
+        double places = 0;
+        for (int t = 0; t < SPR_RESOURCE_TYPES; t++)
+            for (size_t k = 0; k < g->n_cell[t][d]; k++) places += floor(g->res.capacity[g->by_cell[t][d][k]]);
+        double per100 = pop65[d] > 0 ? 100.0 * places / (double)pop65[d] : 0;
+        double supply = fmin(2.0, per100 / p->pa_reference_places);
+        double neighbourhood = 1.0 + p->pa_neighbourhood_effect * g->share65[d] / p->pa_reference_share;
+        g->thr_join[d] = spr_rng_threshold(per_month(p->pa_join_rate * g->awareness * supply * neighbourhood));
+    }
+}
+
+/* Places the initial participants: each resident from pa_min_age takes part
+ * with probability initial_share (its own INIT stream), as places allow. */
+static void initial_participants(spr_programme *g, spr_population *pop)
+{
+    uint32_t thr = spr_rng_threshold(g->p->pa_initial_share);
+    for (size_t i = 0; i < pop->n; i++) {
+        if (pop->age_months[i] < 12 * g->p->pa_min_age) continue;
+        uint32_t w[4];
+        spr_rng_block(g->key, pop->id[i], 0, SPR_STREAM_INIT_RESIDENT, 1, w);
+        if (w[0] >= thr) continue;
+        ptrdiff_t r =
+            find_place(g, preferred_type(g, pop->id[i]), spr_state_func(pop->state[i]), pop->district[i], 0, PLACE_OPEN);
+        if (r >= 0) join_group(g, pop, i, (size_t)r, 0, PLACE_OPEN);
+    }
+}
+
+int spr_programme_create(const spr_params *p, const spr_model *m, const spr_population *pop_c, spr_rng_key key,
+                         spr_programme **out, spr_error *err)
+{
+    spr_population *pop = (spr_population *)pop_c; /* initial participants are placed here */
+    spr_programme *g = calloc(1, sizeof *g);
+    if (g == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the programme");
+    g->p = p;
+    g->m = m;
+    g->key = key;
+    g->districts = p->districts;
+    double per10k = (double)pop->n / 10000.0;
+    g->awareness = fmin(1.0, p->pa_awareness + p->pa_awareness_per_event * p->pa_outreach_events_per_year / (per10k > 0 ? per10k : 1));
+    /* the initial groups: per type, round(groups per 10,000 x residents / 10,000), dealt over districts */
+    for (int t = 0; t < SPR_RESOURCE_TYPES; t++) {
+        long n = lround(p->res_groups_per_10000[t] * per10k);
+        for (long k = 0; k < n; k++)
+            if (add_group(g, t, (int)(k % p->districts), 0, SPR_ORIGIN_STOCK) < 0) goto oom;
+    }
+    if (create_queues(g) < 0) goto oom;
+    set_referral_thresholds(g);
+    g->thr_benefit_loss = spr_rng_threshold(-expm1(-1.0 / p->eff_decay_months));
+    g->thr_volunteer = spr_rng_threshold(per_month(p->loop1_volunteer_rate));
+    g->thr_close = spr_rng_threshold(per_month(p->res_close_rate));
+    g->thr_replace = spr_rng_threshold(p->res_replacement);
+    count_free_places(g);
+    initial_participants(g, pop);
+    int64_t pop65[SPR_MAX_DISTRICTS] = {0}, part65[SPR_MAX_DISTRICTS] = {0};
+    for (size_t i = 0; i < pop->n; i++) {
+        if (pop->age_months[i] < 65 * 12) continue;
+        pop65[pop->district[i]]++;
+        if (pop->sp[i] & SPR_SP_PARTICIPATING) part65[pop->district[i]]++;
+    }
+    for (int d = 0; d < g->districts; d++) g->share65[d] = pop65[d] ? (double)part65[d] / (double)pop65[d] : 0;
+    set_join_thresholds(g, pop65);
+    *out = g;
+    return SPR_OK;
+oom:
+    spr_programme_destroy(g);
+    return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the programme");
+}
+
+void spr_programme_destroy(spr_programme *g)
+{
+    if (g == NULL) return;
+    free(g->res.type);
+    free(g->res.district);
+    free(g->res.open);
+    free(g->res.capacity);
+    free(g->res.occupancy);
+    free(g->res.prescribed);
+    free(g->res.origin);
+    free(g->res.opened_month);
+    for (int t = 0; t < SPR_RESOURCE_TYPES; t++)
+        for (int d = 0; d < SPR_MAX_DISTRICTS; d++) free(g->by_cell[t][d]);
+    if (g->queues)
+        for (int k = 0; k < g->n_queues; k++) spr_queue_destroy(g->queues[k]);
+    free(g->queues);
+    free(g->arrivals);
+    free(g->joins);
+    free(g->waits);
+    free(g->leavers);
+    free(g->where);
+    spr_queue_events_free(&g->ev);
+    free(g);
+}
+
+const spr_resources *spr_programme_resources(const spr_programme *g) { return &g->res; }
+int spr_programme_active(const spr_programme *g) { return g->p->lw_fte > 0; }
+
+/* ---- the parallel resident step -------------------------------------------- */
+
+#define PUSH(t, field, n, cap, value)                                                          \
+    do {                                                                                       \
+        if (grow((void **)&(t)->field, &(t)->cap, (t)->n + 1, sizeof *(t)->field) < 0) {       \
+            (t)->oom = 1;                                                                      \
+            break;                                                                             \
+        }                                                                                      \
+        (t)->field[(t)->n++] = (value);                                                        \
+    } while (0)
+
+static int high_risk(int base_state)
+{
+    int f = spr_state_func(base_state);
+    return spr_state_dementia(base_state) || (spr_state_isolated(base_state) && f >= SPR_FUNC_LIMITED);
+}
+
+/* Could any source refer this resident (the conditions of referral_source)? */
+static int referable(int age, int base_state)
+{
+    const int iso = spr_state_isolated(base_state), alone = spr_state_alone(base_state);
+    return iso || (alone && age >= 40 && age < 75 && spr_state_metabolic(base_state)) ||
+           (alone && age >= 65 && spr_state_func(base_state) >= SPR_FUNC_LIMITED);
+}
+
+/* The first source whose draw hits, or -1.  Each source has its own word. */
+static int referral_source(const spr_programme *g, int age, int base_state, const uint32_t w[4])
+{
+    const int f = spr_state_func(base_state), iso = spr_state_isolated(base_state);
+    const int alone = spr_state_alone(base_state), met = spr_state_metabolic(base_state);
+    if (age >= 40 && age < 75 && met && (iso || alone) && w[0] < g->thr_checkup) return SPR_SRC_CHECKUP;
+    if (iso && w[1] < g->thr_clinic[spr_age_band(age)][f]) return SPR_SRC_CLINIC;
+    if (age >= 65 && (iso || (f >= SPR_FUNC_LIMITED && alone)) && w[2] < g->thr_nurse) return SPR_SRC_NURSE;
+    if (iso && w[3] < g->thr_self) return SPR_SRC_SELF;
+    return -1;
+}
+
+void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t i, int alive, int age, int base_state,
+                            uint32_t month, spr_programme_tally *t)
+{
+    const spr_params *p = g->p;
+    uint8_t sp = pop->sp[i];
+    const uint32_t id = pop->id[i];
+    if (!alive) {
+        if (sp & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING))
+            PUSH(t, exits, n_exits, cap_exits, ((spr_programme_exit){id, sp, pop->resource[i]}));
+        return;
+    }
+    const int d = pop->district[i];
+    int benefit = spr_state_benefit(pop->state[i]);
+    const int may_join = !(sp & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING)) && age >= p->pa_min_age &&
+                         g->thr_join[d] != 0;
+    uint32_t w[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+    /* each word has one use (drop-out, volunteering, end of benefit, joining): drawn only when one may happen */
+    if ((sp & SPR_SP_PARTICIPATING) || benefit || may_join) spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 0, w);
+    if (sp & SPR_SP_PARTICIPATING) {
+        uint16_t r = pop->resource[i];
+        int leave = !g->res.open[r];
+        if (!leave) {
+            double rate = p->res_dropout_rate + p->res_dropout_early_rate * exp(-pop->sp_months[i] / p->res_dropout_early_months);
+            if (p->loop2_enabled && (sp & SPR_SP_VIA_LW))
+                rate *= 1.0 - p->loop2_retention_gain * fmin(1.0, g->share65[d] / p->pa_reference_share);
+            leave = w[0] < spr_rng_threshold(per_month(rate));
+        }
+        if (leave) {
+            if (sp & SPR_SP_PRESCRIBED) t->prescribed_delta[r]--;
+            else t->occupancy_delta[r]--;
+            sp &= (uint8_t) ~(SPR_SP_PARTICIPATING | SPR_SP_VIA_LW | SPR_SP_VOLUNTEER | SPR_SP_PRESCRIBED);
+            pop->resource[i] = SPR_NO_RESOURCE;
+        } else {
+            if (pop->sp_months[i] < 255) pop->sp_months[i]++;
+            if (p->loop1_enabled && (sp & SPR_SP_VIA_LW) && !(sp & SPR_SP_VOLUNTEER) &&
+                pop->sp_months[i] >= p->loop1_after_months && w[1] < g->thr_volunteer) {
+                sp |= SPR_SP_VOLUNTEER;
+                PUSH(t, volunteers, n_volunteers, cap_volunteers, r);
+            }
+            t->participants++;
+            if (sp & SPR_SP_VOLUNTEER) t->volunteers_total++;
+            /* clients placed by a link worker strengthen their district's participation
+             * (the neighbourhood effect) only through loop 1 */
+            if (age >= 65 && (!(sp & SPR_SP_VIA_LW) || p->loop1_enabled)) t->part65[d]++;
+        }
+    } else if (benefit && w[2] < g->thr_benefit_loss) {
+        benefit = 0;
+        pop->state[i] = (uint8_t)base_state;
+    }
+    if (age >= 65) t->pop65[d]++;
+    if (!(sp & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING))) {
+        uint32_t wr[4], wd[4];
+        int referred = 0;
+        if (spr_programme_active(g) && age >= p->referral_min_age && referable(age, base_state)) {
+            spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 1, wr);
+            int src = referral_source(g, age, base_state, wr);
+            if (src >= 0) {
+                spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 2, wd);
+                PUSH(t, referrals, n_referrals, cap_referrals,
+                     ((spr_referral_request){id, (uint8_t)src, (uint8_t)high_risk(base_state), wd[0], wd[1]}));
+                sp |= SPR_SP_WAITING;
+                referred = 1;
+            }
+        }
+        if (!referred && may_join && w[3] < g->thr_join[d]) {
+            spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 2, wd);
+            PUSH(t, joins, n_joins, cap_joins, ((spr_join_request){id, wd[2]}));
+        }
+    }
+    pop->sp[i] = sp;
+}
+
+void spr_programme_tally_clear(spr_programme_tally *t, size_t n_resources)
+{
+    t->n_referrals = t->n_joins = t->n_exits = t->n_volunteers = 0;
+    if (n_resources > t->n_delta) {
+        int32_t *d = realloc(t->occupancy_delta, n_resources * sizeof *d);
+        if (d != NULL) t->occupancy_delta = d;
+        int32_t *e = realloc(t->prescribed_delta, n_resources * sizeof *e);
+        if (e != NULL) t->prescribed_delta = e;
+        if (d == NULL || e == NULL) {
+            t->oom = 1;
+            return;
+        }
+        t->n_delta = n_resources;
+    }
+    if (t->occupancy_delta) memset(t->occupancy_delta, 0, t->n_delta * sizeof *t->occupancy_delta);
+    if (t->prescribed_delta) memset(t->prescribed_delta, 0, t->n_delta * sizeof *t->prescribed_delta);
+    memset(t->pop65, 0, sizeof t->pop65);
+    memset(t->part65, 0, sizeof t->part65);
+    t->participants = t->volunteers_total = 0;
+}
+
+void spr_programme_tally_free(spr_programme_tally *t)
+{
+    free(t->referrals);
+    free(t->joins);
+    free(t->exits);
+    free(t->volunteers);
+    free(t->occupancy_delta);
+    free(t->prescribed_delta);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- the serial programme step ---------------------------------------------- */
+
+static double case_days(const spr_params *p, uint32_t u)
+{
+    double mean = p->lw_sessions * p->lw_session_spacing_weeks * 7.0;
+    return p->lw_exponential_cases ? -mean * log(spr_rng_u01(u)) : mean;
+}
+
+/* A link worker offers a place; the client takes it up or declines. */
+static void try_match(spr_programme *g, spr_population *pop, size_t i, uint32_t month)
+{
+    const spr_params *p = g->p;
+    uint8_t sp = pop->sp[i];
+    if (!(sp & SPR_SP_CASE) || (sp & (SPR_SP_PARTICIPATING | SPR_SP_DECLINED))) return;
+    int d = pop->district[i], pref = preferred_type(g, pop->id[i]), func = spr_state_func(pop->state[i]);
+    int kind = PLACE_PRESCRIBED;
+    ptrdiff_t r = find_place(g, pref, func, d, 1, PLACE_PRESCRIBED);
+    if (r < 0 && p->loop2_enabled) {
+        kind = PLACE_OPEN; /* loop 2: the population approach's supply helps referred clients */
+        r = find_place(g, pref, func, d, 1, PLACE_OPEN);
+    }
+    if (r < 0) {
+        if (p->loop1_enabled) { /* loop 1: link workers report unmet needs, and the budget answers them */
+            g->unmet[d] += 1;
+            g->unmet_type[d][pref] += 1;
+        }
+        return;
+    }
+    double engage = p->lw_engage_probability;
+    if (p->loop2_enabled) engage *= 1.0 + p->loop2_engage_gain * fmin(1.0, g->share65[d] / p->pa_reference_share);
+    uint32_t w[4];
+    spr_rng_block(g->key, pop->id[i], month, SPR_STREAM_PROGRAMME, 3, w);
+    if (w[0] < spr_rng_threshold(fmin(1.0, engage))) join_group(g, pop, i, (size_t)r, 1, kind);
+    else pop->sp[i] |= SPR_SP_DECLINED;
+}
+
+static void close_case(spr_programme *g, spr_population *pop, size_t i)
+{
+    uint8_t sp = pop->sp[i];
+    int outcome = (sp & SPR_SP_PARTICIPATING) ? SPR_OUT_SETTLED
+                  : (sp & SPR_SP_PLACED)      ? SPR_OUT_DROPPED
+                  : (sp & SPR_SP_DECLINED)    ? SPR_OUT_DECLINED
+                                              : SPR_OUT_UNPLACED;
+    g->outcomes[SPR_OUT_ACTIVE]--;
+    g->outcomes[outcome]++;
+    pop->sp[i] = (uint8_t)(sp & ~(SPR_SP_CASE | SPR_SP_PLACED | SPR_SP_DECLINED));
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_join(const void *a, const void *b)
+{
+    const spr_join_request *x = a, *y = b;
+    if (x->order != y->order) return x->order < y->order ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static int open_group(spr_programme *g, int type, int d, uint32_t month, int origin, spr_programme_month *out)
+{
+    if (add_group(g, type, d, (int)month, origin) < 0) return -1;
+    out->groups_opened++;
+    return 0;
+}
+
+/* The municipal budget opens groups each year where demand exceeded supply. */
+static int open_budget_groups(spr_programme *g, uint32_t month, spr_programme_month *out)
+{
+    const spr_params *p = g->p;
+    int n_new = (int)floor(p->pa_budget_yen_per_year / p->res_new_group_cost_yen + 1e-9);
+    for (; n_new > 0; n_new--) {
+        int best = -1;
+        for (int d = 0; d < g->districts; d++)
+            if (g->unmet[d] > 0 && (best < 0 || g->unmet[d] > g->unmet[best])) best = d;
+        if (best < 0) break;
+        int type = 0;
+        for (int t = 1; t < SPR_RESOURCE_TYPES; t++)
+            if (g->unmet_type[best][t] > g->unmet_type[best][type]) type = t;
+        if (open_group(g, type, best, month, SPR_ORIGIN_BUDGET, out) < 0) return -1;
+        out->cost_resources_yen += p->res_new_group_cost_yen;
+        g->unmet[best] -= p->res_capacity[type];
+        g->unmet_type[best][type] -= p->res_capacity[type];
+    }
+    memset(g->unmet, 0, sizeof g->unmet);
+    memset(g->unmet_type, 0, sizeof g->unmet_type);
+    return 0;
+}
+
+typedef struct {
+    uint32_t *v;
+    size_t n, cap;
+    int oom;
+} id_list;
+
+static void collect_active(void *ctx, uint32_t client, int waiting, int server)
+{
+    (void)server;
+    id_list *l = ctx;
+    if (waiting) return;
+    if (grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) < 0) {
+        l->oom = 1;
+        return;
+    }
+    l->v[l->n++] = client;
+}
+
+static int record_wait(spr_programme *g, double days)
+{
+    if (grow((void **)&g->waits, &g->cap_waits, g->n_waits + 1, sizeof *g->waits) < 0) return -1;
+    g->waits[g->n_waits++] = days;
+    return 0;
+}
+
+int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, spr_programme_tally *tl, int nthreads,
+                       spr_programme_month *out, int wait_hist[SPR_WAIT_DAYS], spr_error *err)
+{
+    const spr_params *p = g->p;
+    memset(out, 0, sizeof *out);
+    const double t0 = month * SPR_MONTH_DAYS, t1 = t0 + SPR_MONTH_DAYS;
+    for (int k = 0; k < nthreads; k++)
+        if (tl[k].oom) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory in the programme step");
+    spr_queue_events_clear(&g->ev);
+    g->n_waits = 0;
+
+    /* 1. places freed by leavers; departures (deaths, moves) leave queues and groups */
+    for (int k = 0; k < nthreads; k++)
+        for (size_t r = 0; r < tl[k].n_delta && r < g->res.n; r++) {
+            g->res.occupancy[r] += tl[k].occupancy_delta[r];
+            g->res.prescribed[r] += tl[k].prescribed_delta[r];
+        }
+    int64_t pop65[SPR_MAX_DISTRICTS] = {0}, part65[SPR_MAX_DISTRICTS] = {0};
+    int32_t volunteers = 0;
+    for (int k = 0; k < nthreads; k++) {
+        for (int d = 0; d < g->districts; d++) {
+            pop65[d] += tl[k].pop65[d];
+            part65[d] += tl[k].part65[d];
+        }
+        volunteers += (int32_t)tl[k].volunteers_total;
+        for (size_t j = 0; j < tl[k].n_exits; j++) {
+            const spr_programme_exit *e = &tl[k].exits[j];
+            if (e->sp & SPR_SP_PARTICIPATING) {
+                if (e->sp & SPR_SP_PRESCRIBED) g->res.prescribed[e->resource]--;
+                else g->res.occupancy[e->resource]--;
+            }
+        }
+    }
+    /* departures leave their queue at the start of the month, all at once, before its events */
+    for (int qk = 0; qk < g->n_queues; qk++) {
+        size_t n = 0;
+        for (int k = 0; k < nthreads; k++)
+            for (size_t j = 0; j < tl[k].n_exits; j++) {
+                const spr_programme_exit *e = &tl[k].exits[j];
+                if (!(e->sp & (SPR_SP_WAITING | SPR_SP_CASE))) continue;
+                ptrdiff_t idx = spr_population_find(pop, e->id);
+                if (queue_of(g, idx >= 0 ? pop->district[idx] : 0) != qk) continue;
+                if (grow((void **)&g->leavers, &g->cap_leavers, n + 1, sizeof *g->leavers) < 0)
+                    return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+                g->leavers[n++] = e->id;
+            }
+        if (n == 0) continue;
+        qsort(g->leavers, n, sizeof *g->leavers, cmp_id);
+        if (grow((void **)&g->where, &g->cap_where, n, 1) < 0 ||
+            spr_queue_remove_batch(g->queues[qk], g->leavers, n, t0, &g->ev, g->where) < 0)
+            return spr_error_set(err, SPR_ERR_NOMEM, "out of memory in the queue");
+        for (size_t j = 0; j < n; j++)
+            if (g->where[j]) {
+                g->outcomes[g->where[j] == 1 ? SPR_OUT_WAITING : SPR_OUT_ACTIVE]--;
+                g->outcomes[SPR_OUT_DIED]++;
+            }
+    }
+    /* 2. new volunteers add places; enough of them in a district open a salon (loop 1) */
+    for (int k = 0; k < nthreads; k++)
+        for (size_t j = 0; j < tl[k].n_volunteers; j++) {
+            uint32_t r = tl[k].volunteers[j];
+            g->res.capacity[r] += p->loop1_places_per_volunteer;
+            int d = g->res.district[r];
+            g->volunteer_pool[d] += 1;
+            if (g->volunteer_pool[d] >= p->loop1_volunteers_per_group) {
+                g->volunteer_pool[d] -= p->loop1_volunteers_per_group;
+                if (open_group(g, 2, d, month, SPR_ORIGIN_VOLUNTEERS, out) < 0)
+                    return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+            }
+        }
+    count_free_places(g);
+    /* 3. referrals join the queue; the queue runs to the end of the month */
+    size_t n_ref = 0;
+    for (int k = 0; k < nthreads; k++) n_ref += tl[k].n_referrals;
+    if (grow((void **)&g->arrivals, &g->cap_arrivals, n_ref + 1, sizeof *g->arrivals) < 0)
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    for (int qk = 0; qk < g->n_queues; qk++) {
+        size_t n = 0;
+        for (int k = 0; k < nthreads; k++)
+            for (size_t j = 0; j < tl[k].n_referrals; j++) {
+                const spr_referral_request *rq = &tl[k].referrals[j];
+                ptrdiff_t idx = spr_population_find(pop, rq->id);
+                if (queue_of(g, pop->district[idx]) != qk) continue;
+                g->arrivals[n++] = (spr_queue_client){rq->id, t0 + spr_rng_u01(rq->u_time) * SPR_MONTH_DAYS,
+                                                      case_days(p, rq->u_service), rq->high_risk, rq->source};
+                out->referrals[rq->source]++;
+                g->referrals_total++;
+                g->outcomes[SPR_OUT_WAITING]++;
+            }
+        if (spr_queue_advance(g->queues[qk], g->arrivals, n, t1, &g->ev) < 0)
+            return spr_error_set(err, SPR_ERR_NOMEM, "out of memory in the queue");
+    }
+    /* 4. first contacts: the case opens and the link worker looks for a place */
+    for (size_t j = 0; j < g->ev.n_started; j++) {
+        const spr_queue_case *c = &g->ev.started[j];
+        ptrdiff_t idx = spr_population_find(pop, c->client);
+        if (idx < 0) return spr_error_set(err, SPR_ERR_INTERNAL, "a case started for resident %u, who is gone", c->client);
+        pop->sp[idx] = (uint8_t)((pop->sp[idx] & ~SPR_SP_WAITING) | SPR_SP_CASE);
+        g->outcomes[SPR_OUT_WAITING]--;
+        g->outcomes[SPR_OUT_ACTIVE]++;
+        double wait = c->start_day - c->arrival_day;
+        out->waited_share += wait > 0;
+        wait += p->lw_first_contact_days;
+        if (record_wait(g, wait) < 0) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        int day = (int)wait;
+        wait_hist[day < SPR_WAIT_DAYS - 1 ? day : SPR_WAIT_DAYS - 1]++;
+        try_match(g, pop, (size_t)idx, month);
+    }
+    /* 5. cases that end: a last try, then the case closes with its outcome */
+    for (size_t j = 0; j < g->ev.n_ended; j++) {
+        ptrdiff_t idx = spr_population_find(pop, g->ev.ended[j].client);
+        if (idx < 0) return spr_error_set(err, SPR_ERR_INTERNAL, "a case ended for resident %u, who is gone", g->ev.ended[j].client);
+        try_match(g, pop, (size_t)idx, month);
+        close_case(g, pop, (size_t)idx);
+    }
+    /* 6. open cases placed nowhere yet: a new try at this month's session */
+    for (int qk = 0; qk < g->n_queues; qk++) {
+        id_list open = {NULL, 0, 0, 0};
+        spr_queue_visit(g->queues[qk], collect_active, &open);
+        if (open.oom) {
+            free(open.v);
+            return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        }
+        for (size_t j = 0; j < open.n; j++) {
+            ptrdiff_t idx = spr_population_find(pop, open.v[j]);
+            if (idx >= 0) try_match(g, pop, (size_t)idx, month);
+        }
+        free(open.v);
+    }
+    /* 7. self-joiners take the places left, in random order */
+    size_t n_join = 0;
+    for (int k = 0; k < nthreads; k++) n_join += tl[k].n_joins;
+    if (grow((void **)&g->joins, &g->cap_joins, n_join + 1, sizeof *g->joins) < 0)
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    n_join = 0;
+    for (int k = 0; k < nthreads; k++)
+        for (size_t j = 0; j < tl[k].n_joins; j++) g->joins[n_join++] = tl[k].joins[j];
+    qsort(g->joins, n_join, sizeof *g->joins, cmp_join);
+    for (size_t j = 0; j < n_join; j++) {
+        ptrdiff_t idx = spr_population_find(pop, g->joins[j].id);
+        if (idx < 0 || (pop->sp[idx] & (SPR_SP_PARTICIPATING | SPR_SP_WAITING | SPR_SP_CASE))) continue;
+        int d = pop->district[idx], pref = preferred_type(g, pop->id[idx]);
+        ptrdiff_t r = find_place(g, pref, spr_state_func(pop->state[idx]), d, 0, PLACE_OPEN);
+        if (r >= 0) {
+            join_group(g, pop, (size_t)idx, (size_t)r, 0, PLACE_OPEN);
+            if (pop->age_months[idx] >= 65 * 12) part65[d]++; /* joined on its own: counts in every case */
+        } else {
+            g->unmet[d] += 1;
+            g->unmet_type[d][pref] += 1;
+        }
+    }
+    /* 8. groups close at random, most replaced by a new group of the same
+     * type (new leaders); the budget opens new ones once a year */
+    for (size_t r = 0, n_res = g->res.n; r < n_res; r++) {
+        if (!g->res.open[r]) continue;
+        uint32_t w[4];
+        spr_rng_block(g->key, (uint32_t)r, month, SPR_STREAM_RESOURCE, 0, w);
+        if (w[0] >= g->thr_close) continue;
+        close_group(g, r);
+        if (w[1] < g->thr_replace && add_group(g, g->res.type[r], g->res.district[r], (int)month, g->res.origin[r]) < 0)
+            return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    }
+    if (month % 12 == 11 && p->pa_budget_yen_per_year > 0 && open_budget_groups(g, month, out) < 0)
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    /* 9. next month's joining depends on this month's participation and supply */
+    for (int d = 0; d < g->districts; d++) g->share65[d] = pop65[d] ? (double)part65[d] / (double)pop65[d] : 0;
+    set_join_thresholds(g, pop65);
+
+    /* what the month shows */
+    for (int qk = 0; qk < g->n_queues; qk++) {
+        out->waiting += (int32_t)spr_queue_waiting(g->queues[qk]);
+        out->active += (int32_t)spr_queue_active(g->queues[qk]);
+        for (int s = 0; s < spr_queue_servers(g->queues[qk]); s++) out->places += spr_queue_server_places(g->queues[qk], s);
+    }
+    out->first_contacts = (int32_t)g->n_waits;
+    if (g->n_waits > 0) {
+        out->waited_share /= (double)g->n_waits;
+        gsl_sort(g->waits, 1, g->n_waits);
+        out->wait_mean_days = gsl_stats_mean(g->waits, 1, g->n_waits);
+        out->wait_p90_days = gsl_stats_quantile_from_sorted_data(g->waits, 1, g->n_waits, 0.9);
+    } else {
+        out->wait_mean_days = out->wait_p90_days = NAN;
+    }
+    out->volunteers = volunteers;
+    out->cost_link_workers_yen = p->lw_fte * p->lw_salary_yen_per_year * (1.0 + p->lw_overhead_share) / 12.0;
+    for (size_t r = 0; r < g->res.n; r++)
+        out->cost_resources_yen +=
+            (g->res.occupancy[r] + g->res.prescribed[r]) * p->res_cost_yen_per_participant_month[g->res.type[r]];
+    out->cost_outreach_yen = p->pa_outreach_events_per_year * p->pa_outreach_cost_yen / 12.0;
+    memcpy(out->outcomes, g->outcomes, sizeof out->outcomes);
+    out->referrals_total = g->referrals_total;
+    return SPR_OK;
+}
+
+void spr_programme_supply(const spr_programme *g, int32_t *participants, double *places, int districts)
+{
+    memset(participants, 0, sizeof(int32_t) * SPR_RESOURCE_TYPES * (size_t)districts);
+    memset(places, 0, sizeof(double) * SPR_RESOURCE_TYPES * (size_t)districts);
+    for (size_t r = 0; r < g->res.n; r++) {
+        size_t k = (size_t)g->res.type[r] * (size_t)districts + g->res.district[r];
+        participants[k] += g->res.occupancy[r] + g->res.prescribed[r];
+        if (g->res.open[r]) places[k] += floor(g->res.capacity[r]) + floor(g->p->res_prescribed_places);
+    }
+}
+
+/* ---- invariants ---------------------------------------------------------- */
+
+typedef struct {
+    const spr_population *pop;
+    const char *problem;
+    uint32_t bad;
+    size_t waiting, active;
+} check_ctx;
+
+static void check_client(void *ctx, uint32_t client, int waiting, int server)
+{
+    (void)server;
+    check_ctx *c = ctx;
+    ptrdiff_t i = spr_population_find(c->pop, client);
+    if (c->problem) return;
+    if (i < 0 || !(c->pop->flags[i] & SPR_FLAG_ALIVE)) {
+        c->problem = "a resident who is gone holds a place in a queue or caseload";
+        c->bad = client;
+        return;
+    }
+    uint8_t want = waiting ? SPR_SP_WAITING : SPR_SP_CASE;
+    if ((c->pop->sp[i] & (SPR_SP_WAITING | SPR_SP_CASE)) != want) {
+        c->problem = "a client's status disagrees with the queue (waiting vs case)";
+        c->bad = client;
+    }
+    if (waiting) c->waiting++;
+    else c->active++;
+}
+
+int spr_programme_check(const spr_programme *g, const spr_population *pop, spr_error *err)
+{
+    for (int qk = 0; qk < g->n_queues; qk++)
+        for (int s = 0; s < spr_queue_servers(g->queues[qk]); s++)
+            if (spr_queue_server_active(g->queues[qk], s) > spr_queue_server_places(g->queues[qk], s))
+                return spr_error_set(err, SPR_ERR_INTERNAL, "link worker %d of queue %d has %d cases, above the maximum %d", s,
+                                     qk, spr_queue_server_active(g->queues[qk], s), spr_queue_server_places(g->queues[qk], s));
+    int32_t *count = calloc(2 * g->res.n + 1, sizeof *count), *count_rx = count + g->res.n;
+    if (count == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    size_t flagged_waiting = 0, flagged_case = 0;
+    int rc = SPR_OK;
+    for (size_t i = 0; i < pop->n && rc == SPR_OK; i++) {
+        if (!(pop->flags[i] & SPR_FLAG_ALIVE)) continue;
+        uint8_t sp = pop->sp[i];
+        if ((sp & SPR_SP_WAITING) && (sp & SPR_SP_CASE))
+            rc = spr_error_set(err, SPR_ERR_INTERNAL, "resident %u is both waiting and in a case", pop->id[i]);
+        flagged_waiting += (sp & SPR_SP_WAITING) != 0;
+        flagged_case += (sp & SPR_SP_CASE) != 0;
+        if (sp & SPR_SP_PARTICIPATING) {
+            if (pop->resource[i] >= g->res.n)
+                rc = spr_error_set(err, SPR_ERR_INTERNAL, "resident %u takes part in no valid group", pop->id[i]);
+            else if (sp & SPR_SP_PRESCRIBED)
+                count_rx[pop->resource[i]]++;
+            else
+                count[pop->resource[i]]++;
+        } else if (pop->resource[i] != SPR_NO_RESOURCE) {
+            rc = spr_error_set(err, SPR_ERR_INTERNAL, "resident %u holds a group without taking part", pop->id[i]);
+        }
+    }
+    for (size_t r = 0; r < g->res.n && rc == SPR_OK; r++) {
+        if (count[r] != g->res.occupancy[r])
+            rc = spr_error_set(err, SPR_ERR_INTERNAL, "group %zu counts %d participants but %d residents take part", r,
+                               g->res.occupancy[r], count[r]);
+        else if (g->res.occupancy[r] > (int32_t)floor(g->res.capacity[r]))
+            rc = spr_error_set(err, SPR_ERR_INTERNAL, "group %zu has %d participants for %g places", r,
+                               g->res.occupancy[r], floor(g->res.capacity[r]));
+        else if (count_rx[r] != g->res.prescribed[r] ||
+                 g->res.prescribed[r] > (int32_t)floor(g->p->res_prescribed_places))
+            rc = spr_error_set(err, SPR_ERR_INTERNAL, "group %zu: %d in prescribed places (%d residents say so, %g places)",
+                               r, g->res.prescribed[r], count_rx[r], floor(g->p->res_prescribed_places));
+    }
+    free(count);
+    if (rc != SPR_OK) return rc;
+    check_ctx c = {pop, NULL, 0, 0, 0};
+    for (int qk = 0; qk < g->n_queues; qk++) spr_queue_visit(g->queues[qk], check_client, &c);
+    if (c.problem) return spr_error_set(err, SPR_ERR_INTERNAL, "%s (resident %u)", c.problem, c.bad);
+    if (c.waiting != flagged_waiting || c.active != flagged_case)
+        return spr_error_set(err, SPR_ERR_INTERNAL, "queues hold %zu waiting and %zu cases; residents say %zu and %zu",
+                             c.waiting, c.active, flagged_waiting, flagged_case);
+    if ((int64_t)c.waiting != g->outcomes[SPR_OUT_WAITING] || (int64_t)c.active != g->outcomes[SPR_OUT_ACTIVE])
+        return spr_error_set(err, SPR_ERR_INTERNAL, "the accounting has %lld waiting and %lld active, the queues %zu and %zu",
+                             (long long)g->outcomes[SPR_OUT_WAITING], (long long)g->outcomes[SPR_OUT_ACTIVE], c.waiting, c.active);
+    int64_t sum = 0;
+    for (int k = 0; k < SPR_OUTCOMES; k++) sum += g->outcomes[k];
+    if (sum != g->referrals_total)
+        return spr_error_set(err, SPR_ERR_INTERNAL, "%lld referrals but %lld accounted for", (long long)g->referrals_total,
+                             (long long)sum);
+    return SPR_OK;
+}

@@ -1,0 +1,32 @@
+/* Shared by the test programs: load a scenario with overrides and run it. */
+#ifndef SPRSIM_TEST_HELPERS_H
+#define SPRSIM_TEST_HELPERS_H
+#include <omp.h>
+#include <stdio.h>
+
+#include "sprsim/model.h"
+#include "sprsim/scenario.h"
+#include "sprsim/simulation.h"
+
+/* Runs the scenario at path with overrides on threads threads (0: as set);
+ * prints the error and returns NULL on failure.  *out_p gets the parameters. */
+static spr_results *run_scenario(const char *path, const char *const *sets, int n_sets, int threads, spr_params *out_p)
+{
+    spr_scenario sc;
+    spr_error err;
+    if (spr_scenario_load(path, sets, n_sets, &sc, &err) != SPR_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return NULL;
+    }
+    spr_model *M;
+    spr_results *res = NULL;
+    if (threads > 0) omp_set_num_threads(threads);
+    if (spr_model_create(&sc.params, &M, &err) == SPR_OK) {
+        if (spr_simulation_run(&sc.params, M, &res, NULL, NULL, &err) != SPR_OK) fprintf(stderr, "%s\n", err.msg);
+        spr_model_destroy(M);
+    }
+    if (out_p) *out_p = sc.params;
+    spr_scenario_free(&sc);
+    return res;
+}
+#endif
