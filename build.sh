@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")"
 JOBS=$(nproc 2>/dev/null || echo 2)
-PACKAGES="build-essential cmake pkg-config libgsl-dev libhdf5-dev hdf5-tools libyaml-dev librandom123-dev python3-h5py python3-numpy"
+PACKAGES="build-essential cmake pkg-config libgsl-dev libhdf5-dev hdf5-tools libyaml-dev librandom123-dev python3-h5py python3-numpy chromium"
 
 install_deps() {
   missing=""

@@ -276,7 +276,33 @@ out:
     return rc;
 }
 
-static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results *res, const char *path, spr_error *err)
+/* The parameter draws of a probabilistic sensitivity analysis. */
+static int write_draws(hid_t grp, const spr_params *p, const spr_results *res, const char *path, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t pg = -1, d = -1;
+    char names[SPR_MAX_UNCERTAIN * 64] = "";
+    size_t n, used = 0;
+    const spr_param_def *t = spr_param_table(&n);
+    for (int k = 0; k < p->n_uncertain; k++)
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k ? "," : "", t[p->uncertain[k].param].key);
+    CHECK(pg = H5Gcreate2(grp, "psa", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the psa group");
+    CHECK(attr_string(pg, "parameters", names), "write the names of the uncertain parameters");
+    CHECK(attr_int64(pg, "replicates_per_draw", p->replicates_per_draw), "write replicates_per_draw");
+    const hsize_t dims[2] = {(hsize_t)res->replicates, (hsize_t)res->n_uncertain};
+    CHECK(d = dataset_nd(pg, "draws", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, dims, res->draws, "parameter units",
+                         "value of each uncertain parameter (attribute 'parameters') in each replicate"),
+          "write the draws");
+    H5Dclose(d);
+    d = -1;
+out:
+    if (d >= 0) H5Dclose(d);
+    if (pg >= 0) H5Gclose(pg);
+    return rc;
+}
+
+static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results *res, int order, const char *path,
+                          spr_error *err)
 {
     int rc = SPR_OK;
     hid_t g = -1, mg = -1, d = -1;
@@ -290,6 +316,7 @@ static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results 
     CHECK(attr_int64(g, "seed", (long long)sc->params.seed), "write seed");
     CHECK(attr_int64(g, "replicates", res->replicates), "write replicates");
     CHECK(attr_int64(g, "start_year", sc->params.start_year), "write start_year");
+    CHECK(attr_int64(g, "order", order), "write the scenario's order");
     CHECK(dataset_string(g, "scenario_yaml", sc->resolved_yaml), "write the resolved scenario");
     rc = write_parameters(g, &sc->params, path, err);
     if (rc != SPR_OK) goto out;
@@ -358,6 +385,7 @@ static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results 
     H5Dclose(d);
     d = -1;
     rc = write_programme(g, res, path, err);
+    if (rc == SPR_OK && res->n_uncertain > 0) rc = write_draws(g, &sc->params, res, path, err);
 out:
     if (d >= 0) H5Dclose(d);
     if (mg >= 0) H5Gclose(mg);
@@ -408,7 +436,7 @@ int spr_output_write(const char *path, const spr_scenario *scenarios, spr_result
     CHECK(g = H5Gcreate2(file, "scenarios", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /scenarios");
     H5Gclose(g);
     g = -1;
-    for (int i = 0; i < n && rc == SPR_OK; i++) rc = write_scenario(file, &scenarios[i], results[i], path, err);
+    for (int i = 0; i < n && rc == SPR_OK; i++) rc = write_scenario(file, &scenarios[i], results[i], i, path, err);
 out:
     if (g >= 0) H5Gclose(g);
     if (file >= 0 && H5Fclose(file) < 0 && rc == SPR_OK)
@@ -416,5 +444,281 @@ out:
     if (rc == SPR_OK && rename(tmp, path) != 0)
         rc = spr_error_set(err, SPR_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
     if (rc != SPR_OK) remove(tmp);
+    return rc;
+}
+
+/* ---- reading a results file back (for sprsim report) --------------------- */
+
+#define RCHECK(expr, what)                                                                              \
+    do {                                                                                                \
+        if ((expr) < 0) {                                                                               \
+            rc = spr_error_set(err, SPR_ERR_IO, "%s: cannot read %s (is it a sprsim results file?)", path, what); \
+            goto out;                                                                                   \
+        }                                                                                               \
+    } while (0)
+
+static herr_t read_doubles(hid_t loc, const char *name, double *out)
+{
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    if (d < 0) return -1;
+    herr_t st = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+    H5Dclose(d);
+    return st;
+}
+
+static herr_t read_ints(hid_t loc, const char *name, hid_t memtype, void *out)
+{
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    if (d < 0) return -1;
+    herr_t st = H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+    H5Dclose(d);
+    return st;
+}
+
+static herr_t read_string(hid_t loc, const char *name, char *out, size_t outsz)
+{
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    if (d < 0) return -1;
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    char *s = NULL;
+    herr_t st = H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s);
+    if (st >= 0 && s != NULL) {
+        snprintf(out, outsz, "%s", s);
+        H5free_memory(s);
+    }
+    H5Tclose(type);
+    H5Dclose(d);
+    return st;
+}
+
+static herr_t read_attr_int(hid_t obj, const char *name, long long *v)
+{
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0) return -1;
+    herr_t st = H5Aread(a, H5T_NATIVE_LLONG, v);
+    H5Aclose(a);
+    return st;
+}
+
+static int read_params(hid_t g, spr_params *p, const char *path, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t pg = H5Gopen2(g, "parameters", H5P_DEFAULT);
+    size_t n;
+    const spr_param_def *t = spr_param_table(&n);
+    double v[SPR_LIFE_AGES];
+    RCHECK(pg, "the parameters");
+    memset(p, 0, sizeof *p);
+    for (size_t i = 0; i < n; i++) {
+        char *base = (char *)p + t[i].offset;
+        if (t[i].type == SPR_PT_STRING) {
+            RCHECK(read_string(pg, t[i].key, base, i == 0 ? SPR_NAME_MAX : SPR_TEXT_MAX), t[i].key);
+            continue;
+        }
+        RCHECK(read_doubles(pg, t[i].key, v), t[i].key);
+        if (t[i].count > 1) memcpy(base, v, sizeof(double) * (size_t)t[i].count);
+        else spr_param_set(p, &t[i], v[0]);
+    }
+out:
+    if (pg >= 0) H5Gclose(pg);
+    return rc;
+}
+
+static int read_programme(hid_t g, spr_results *res, const char *path, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t pg = H5Gopen2(g, "programme", H5P_DEFAULT);
+    size_t rm = (size_t)res->replicates * (size_t)res->months;
+    double *f = malloc(sizeof(double) * rm * SPR_OUTCOMES);
+    int32_t *i32 = malloc(sizeof(int32_t) * rm * SPR_REFERRAL_SOURCES);
+    int64_t *i64 = malloc(sizeof(int64_t) * rm * SPR_OUTCOMES);
+    RCHECK(pg, "the programme group");
+    if (!f || !i32 || !i64) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+#define GET_I32(name, field)                                                               \
+    RCHECK(read_ints(pg, name, H5T_NATIVE_INT32, i32), "programme/" name);                 \
+    for (size_t k = 0; k < rm; k++) res->programme[k].field = i32[k];
+#define GET_F64(name, field)                                                               \
+    RCHECK(read_doubles(pg, name, f), "programme/" name);                                  \
+    for (size_t k = 0; k < rm; k++) res->programme[k].field = f[k];
+    RCHECK(read_ints(pg, "referrals", H5T_NATIVE_INT32, i32), "programme/referrals");
+    for (size_t k = 0; k < rm; k++)
+        for (int s = 0; s < SPR_REFERRAL_SOURCES; s++) res->programme[k].referrals[s] = i32[k * SPR_REFERRAL_SOURCES + s];
+    GET_I32("queue_waiting", waiting);
+    GET_I32("caseload", active);
+    GET_I32("caseload_places", places);
+    GET_I32("first_contacts", first_contacts);
+    GET_I32("volunteers", volunteers);
+    GET_I32("groups_opened", groups_opened);
+    GET_F64("wait_mean", wait_mean_days);
+    GET_F64("wait_p90", wait_p90_days);
+    GET_F64("waited_share", waited_share);
+    GET_F64("cost_link_workers", cost_link_workers_yen);
+    GET_F64("cost_resources", cost_resources_yen);
+    GET_F64("cost_outreach", cost_outreach_yen);
+#undef GET_I32
+#undef GET_F64
+    RCHECK(read_ints(pg, "outcomes", H5T_NATIVE_INT64, i64), "programme/outcomes");
+    for (size_t k = 0; k < rm; k++)
+        for (int o = 0; o < SPR_OUTCOMES; o++) res->programme[k].outcomes[o] = i64[k * SPR_OUTCOMES + o];
+    RCHECK(read_ints(pg, "referrals_total", H5T_NATIVE_INT64, i64), "programme/referrals_total");
+    for (size_t k = 0; k < rm; k++) res->programme[k].referrals_total = i64[k];
+    RCHECK(read_ints(pg, "participants", H5T_NATIVE_INT32, res->group_participants), "programme/participants");
+    RCHECK(read_doubles(pg, "places", res->group_places), "programme/places");
+    RCHECK(read_ints(pg, "wait_histogram", H5T_NATIVE_INT32, res->wait_histogram), "programme/wait_histogram");
+out:
+    free(f);
+    free(i32);
+    free(i64);
+    if (pg >= 0) H5Gclose(pg);
+    return rc;
+}
+
+static int read_scenario(hid_t file, const char *name, spr_scenario *sc, spr_results **out, const char *path,
+                         spr_error *err)
+{
+    int rc = SPR_OK;
+    char grp[160];
+    snprintf(grp, sizeof grp, "/scenarios/%s", name);
+    hid_t g = H5Gopen2(file, grp, H5P_DEFAULT), mg = -1, cm = -1;
+    spr_results *res = calloc(1, sizeof *res);
+    long long reps = 0;
+    int32_t *buf = NULL;
+    RCHECK(g, grp);
+    if (res == NULL) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    memset(sc, 0, sizeof *sc);
+    rc = read_params(g, &sc->params, path, err);
+    if (rc != SPR_OK) goto out;
+    snprintf(sc->path, sizeof sc->path, "%s", path);
+    RCHECK(read_attr_int(g, "replicates", &reps), "replicates");
+    res->replicates = (int)reps;
+    res->months = 12 * sc->params.years;
+    res->districts = sc->params.districts;
+    size_t rm = (size_t)res->replicates * (size_t)res->months, cells = rm * SPR_SEXES * SPR_AGE_BANDS;
+    size_t groups = rm * SPR_RESOURCE_TYPES * (size_t)res->districts;
+    res->counts = calloc(cells * SPR_IND_COUNT, sizeof *res->counts);
+    res->medical_yen = calloc(cells, sizeof *res->medical_yen);
+    res->ltc_yen = calloc(cells, sizeof *res->ltc_yen);
+    res->district_population = calloc(rm * (size_t)res->districts, sizeof *res->district_population);
+    res->programme = calloc(rm, sizeof *res->programme);
+    res->group_participants = calloc(groups, sizeof *res->group_participants);
+    res->group_places = calloc(groups, sizeof *res->group_places);
+    res->wait_histogram = calloc((size_t)res->replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
+    buf = malloc(cells * sizeof *buf);
+    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->district_population || !res->programme ||
+        !res->group_participants || !res->group_places || !res->wait_histogram || !buf) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory reading %s", path);
+        goto out;
+    }
+    RCHECK(mg = H5Gopen2(g, "monthly", H5P_DEFAULT), "monthly");
+    for (int ind = 0; ind < SPR_IND_COUNT; ind++) {
+        RCHECK(read_ints(mg, spr_indicator_describe(ind)->name, H5T_NATIVE_INT32, buf), spr_indicator_describe(ind)->name);
+        size_t cell = SPR_SEXES * SPR_AGE_BANDS;
+        for (size_t k = 0; k < rm; k++)
+            memcpy(res->counts + spr_results_index(res, (int)(k / res->months), (int)(k % res->months), ind, 0, 0),
+                   buf + k * cell, sizeof(int32_t) * cell);
+    }
+    RCHECK(read_doubles(mg, "medical_cost", res->medical_yen), "medical_cost");
+    RCHECK(read_doubles(mg, "ltc_cost", res->ltc_yen), "ltc_cost");
+    RCHECK(read_ints(mg, "district_population", H5T_NATIVE_INT32, res->district_population), "district_population");
+    rc = read_programme(g, res, path, err);
+    if (rc != SPR_OK) goto out;
+    if (H5Lexists(g, "psa", H5P_DEFAULT) > 0) {
+        hid_t pg = H5Gopen2(g, "psa", H5P_DEFAULT);
+        hid_t d = pg >= 0 ? H5Dopen2(pg, "draws", H5P_DEFAULT) : -1;
+        hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
+        hsize_t dims[2] = {0, 0};
+        if (sp >= 0) H5Sget_simple_extent_dims(sp, dims, NULL);
+        res->n_uncertain = (int)dims[1];
+        res->draws = calloc((size_t)res->replicates * (dims[1] + 1), sizeof *res->draws);
+        herr_t st = (d >= 0 && res->draws) ? H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, res->draws) : -1;
+        long long rpd = 1;
+        if (pg >= 0) read_attr_int(pg, "replicates_per_draw", &rpd);
+        sc->params.replicates_per_draw = (int)rpd;
+        if (sp >= 0) H5Sclose(sp);
+        if (d >= 0) H5Dclose(d);
+        if (pg >= 0) H5Gclose(pg);
+        RCHECK(st, "psa/draws");
+    }
+out:
+    free(buf);
+    if (cm >= 0) H5Gclose(cm);
+    if (mg >= 0) H5Gclose(mg);
+    if (g >= 0) H5Gclose(g);
+    if (rc == SPR_OK) *out = res;
+    else spr_results_destroy(res);
+    return rc;
+}
+
+typedef struct {
+    char names[64][SPR_NAME_MAX];
+    int n;
+} name_list;
+
+static herr_t collect_name(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)g;
+    (void)info;
+    name_list *l = data;
+    if (l->n < 64) snprintf(l->names[l->n++], SPR_NAME_MAX, "%s", name);
+    return 0;
+}
+
+int spr_output_read(const char *path, spr_scenario **scenarios, spr_results ***results, int *n, spr_error *err)
+{
+    int rc = SPR_OK;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), g = -1;
+    name_list *names = calloc(1, sizeof *names);
+    spr_scenario *sc = NULL;
+    spr_results **res = NULL;
+    if (file < 0) {
+        free(names);
+        return spr_error_set(err, SPR_ERR_IO, "%s: cannot open as HDF5", path);
+    }
+    RCHECK(g = H5Gopen2(file, "scenarios", H5P_DEFAULT), "/scenarios");
+    RCHECK(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_name, names), "the scenario names");
+    sc = calloc((size_t)names->n + 1, sizeof *sc);
+    res = calloc((size_t)names->n + 1, sizeof *res);
+    if (!sc || !res) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    /* put the scenarios back in the order of the run (the first is the reference) */
+    for (int i = 0; i < names->n && rc == SPR_OK; i++) {
+        char grp[160];
+        long long order = i;
+        snprintf(grp, sizeof grp, "/scenarios/%s", names->names[i]);
+        hid_t sg = H5Gopen2(file, grp, H5P_DEFAULT);
+        if (sg >= 0) {
+            read_attr_int(sg, "order", &order);
+            H5Gclose(sg);
+        }
+        if (order < 0 || order >= names->n || res[order] != NULL) {
+            rc = spr_error_set(err, SPR_ERR_IO, "%s: scenario '%s' has a bad order attribute", path, names->names[i]);
+            break;
+        }
+        rc = read_scenario(file, names->names[i], &sc[order], &res[order], path, err);
+    }
+out:
+    if (g >= 0) H5Gclose(g);
+    H5Fclose(file);
+    if (rc == SPR_OK) {
+        *scenarios = sc;
+        *results = res;
+        *n = names->n;
+    } else {
+        for (int i = 0; res && i < names->n; i++) spr_results_destroy(res[i]);
+        free(res);
+        free(sc);
+    }
+    free(names);
     return rc;
 }

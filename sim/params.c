@@ -2,6 +2,10 @@
 
 #include <math.h>
 #include <stdio.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "sprsim/rng.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +30,8 @@ static const spr_param_def TABLE[] = {
     SCALAR("simulation.districts", SPR_PT_INT, districts, 1, 255, "", "small areas (districts) of the municipality"),
     SCALAR("simulation.cohort_age", SPR_PT_INT, cohort_age, -1, 109, "years",
            "-1: population from the pyramid; otherwise a closed cohort all of this age (validation)"),
+    SCALAR("simulation.replicates_per_draw", SPR_PT_INT, replicates_per_draw, 1, 100000, "",
+           "stochastic replicates per parameter draw when parameters have distributions (nested design)"),
 
     ARRAY("population.pyramid.male", pyramid[SPR_MALE], SPR_AGE_BANDS, 0, 1e12, "persons",
           "men by 5-year age band 0-4 ... 95-99, 100+ (any scale)"),
@@ -220,6 +226,10 @@ static const spr_param_def TABLE[] = {
     SCALAR("effects.decay_months", SPR_PT_DOUBLE, eff_decay_months, 0.01, 1200, "months",
            "mean time the effect lasts after leaving"),
 
+    ARRAY("utility.function", utility_function, SPR_FUNC_STATES, -0.6, 1, "utility",
+          "quality-of-life weight by functional state: independent, limited, support, care 1-2, care 3-5"),
+    SCALAR("utility.dementia_decrement", SPR_PT_DOUBLE, utility_dementia_decrement, 0, 1.6, "utility",
+           "quality-of-life weight lost with dementia"),
     SCALAR("dual_cycle.loop1_enabled", SPR_PT_BOOL, loop1_enabled, 0, 1, "",
            "loop 1, high-risk to population: settled clients volunteer, adding places and groups"),
     SCALAR("dual_cycle.volunteer_rate", SPR_PT_DOUBLE, loop1_volunteer_rate, 0, 12, "1/year",
@@ -298,6 +308,10 @@ int spr_params_validate(const spr_params *p, spr_error *err)
     if (p->medical_multiplier_func[SPR_FUNC_INDEPENDENT] != 1.0)
         return spr_error_set(err, SPR_ERR_SCENARIO,
                              "costs.medical.multiplier_function: the first entry (independent) must be 1");
+    if (p->replicates % p->replicates_per_draw != 0)
+        return spr_error_set(err, SPR_ERR_SCENARIO,
+                             "simulation.replicates (%d) must be a multiple of simulation.replicates_per_draw (%d)",
+                             p->replicates, p->replicates_per_draw);
     if (p->name[0] == '\0')
         return spr_error_set(err, SPR_ERR_SCENARIO, "name: a scenario needs a non-empty name");
     for (const char *c = p->name; *c; c++)
@@ -373,6 +387,19 @@ int spr_params_to_yaml(const spr_params *p, char **out, spr_error *err)
         case SPR_PT_INT64: rc = sb_printf(&b, "%lld\n", (long long)*(const int64_t *)base); break;
         case SPR_PT_DOUBLE: {
             const double *v = (const double *)base;
+            const spr_uncertain *u = NULL;
+            for (int k = 0; k < p->n_uncertain; k++)
+                if (p->uncertain[k].param == (int)i) u = &p->uncertain[k];
+            if (u != NULL) {
+                static const char *names[] = {"normal", "lognormal", "gamma", "beta", "uniform"};
+                static const char *fields[][3] = {{"mean", "sd", NULL}, {"median", "lower", "upper"}, {"mean", "sd", NULL},
+                                                  {"mean", "sd", NULL}, {"min", "max", NULL}};
+                rc = sb_printf(&b, "{distribution: %s", names[u->kind]);
+                for (int f = 0; f < 3 && fields[u->kind][f] && rc == SPR_OK; f++)
+                    rc = sb_printf(&b, ", %s: %.17g", fields[u->kind][f], u->spec[f]);
+                if (rc == SPR_OK) rc = sb_printf(&b, "}\n");
+                break;
+            }
             if (t[i].count > 1) rc = sb_printf(&b, "[");
             for (int k = 0; k < t[i].count && rc == SPR_OK; k++)
                 rc = sb_printf(&b, "%s%.17g", k ? ", " : "", v[k]);
@@ -387,4 +414,49 @@ int spr_params_to_yaml(const spr_params *p, char **out, spr_error *err)
     }
     *out = b.s;
     return SPR_OK;
+}
+
+double spr_param_get(const spr_params *p, const spr_param_def *d)
+{
+    const char *base = (const char *)p + d->offset;
+    switch (d->type) {
+    case SPR_PT_DOUBLE: return *(const double *)base;
+    case SPR_PT_INT: return *(const int *)base;
+    case SPR_PT_INT64: return (double)*(const int64_t *)base;
+    case SPR_PT_BOOL: return *(const int *)base;
+    default: return NAN;
+    }
+}
+
+void spr_param_set(spr_params *p, const spr_param_def *d, double v)
+{
+    char *base = (char *)p + d->offset;
+    if (d->type == SPR_PT_DOUBLE) *(double *)base = v;
+    else if (d->type == SPR_PT_INT || d->type == SPR_PT_BOOL) *(int *)base = (int)v;
+    else if (d->type == SPR_PT_INT64) *(int64_t *)base = (int64_t)v;
+}
+
+void spr_params_draw(spr_params *p, uint32_t draw)
+{
+    spr_stream *s = spr_stream_create();
+    if (s == NULL) return;
+    gsl_rng *g = spr_stream_gsl(s);
+    spr_rng_key key = {(uint64_t)p->seed, draw};
+    for (int k = 0; k < p->n_uncertain; k++) {
+        const spr_uncertain *u = &p->uncertain[k];
+        const spr_param_def *d = &TABLE[u->param];
+        spr_stream_reset(s, key, (uint32_t)u->param, 0, SPR_STREAM_PSA);
+        double v;
+        switch (u->kind) {
+        case SPR_DIST_NORMAL: v = u->a + gsl_ran_gaussian(g, u->b); break;
+        case SPR_DIST_LOGNORMAL: v = gsl_ran_lognormal(g, u->a, u->b); break;
+        case SPR_DIST_GAMMA: v = gsl_ran_gamma(g, u->a, u->b); break;
+        case SPR_DIST_BETA: v = gsl_ran_beta(g, u->a, u->b); break;
+        default: v = gsl_ran_flat(g, u->a, u->b); break;
+        }
+        if (v < d->min) v = d->min;
+        if (v > d->max) v = d->max;
+        spr_param_set(p, d, v);
+    }
+    spr_stream_destroy(s);
 }

@@ -185,6 +185,113 @@ static int set_scalar(loader *L, const spr_param_def *d, int k, const yaml_node_
     return SPR_OK;
 }
 
+/* The parameter's entry in the list of uncertain parameters, or NULL. */
+static spr_uncertain *uncertain_of(spr_params *p, int param)
+{
+    for (int k = 0; k < p->n_uncertain; k++)
+        if (p->uncertain[k].param == param) return &p->uncertain[k];
+    return NULL;
+}
+
+static void forget_uncertain(spr_params *p, int param)
+{
+    for (int k = 0; k < p->n_uncertain; k++)
+        if (p->uncertain[k].param == param) {
+            p->uncertain[k] = p->uncertain[--p->n_uncertain];
+            return;
+        }
+}
+
+static int dist_error(loader *L, const spr_param_def *d, const yaml_node_t *node, const char *what)
+{
+    return spr_error_set(L->err, SPR_ERR_SCENARIO,
+                         "%s:%lu:%lu: key '%s': %s; a distribution is {distribution: normal, mean: M, sd: S}, "
+                         "{distribution: lognormal, median: M, lower: L, upper: U} (95%% interval), "
+                         "{distribution: gamma, mean: M, sd: S}, {distribution: beta, mean: M, sd: S} or "
+                         "{distribution: uniform, min: A, max: B}",
+                         L->file, (unsigned long)node->start_mark.line + 1, (unsigned long)node->start_mark.column + 1,
+                         d->key, what);
+}
+
+/* A parameter given as a distribution: {distribution: NAME, field: value, ...}. */
+static int set_distribution(loader *L, yaml_document_t *doc, const spr_param_def *d, const yaml_node_t *map)
+{
+    static const char *names[] = {"normal", "lognormal", "gamma", "beta", "uniform"};
+    static const char *fields[][3] = {{"mean", "sd", NULL}, {"median", "lower", "upper"}, {"mean", "sd", NULL},
+                                      {"mean", "sd", NULL}, {"min", "max", NULL}};
+    int kind = -1, have[3] = {0, 0, 0};
+    double spec[3] = {0, 0, 0};
+    char what[200];
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
+        if (k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE) return dist_error(L, d, map, "expected name: value pairs");
+        if (strcmp((const char *)k->data.scalar.value, "distribution") == 0)
+            for (int i = 0; i < 5; i++)
+                if (strcmp((const char *)v->data.scalar.value, names[i]) == 0) kind = i;
+    }
+    if (kind < 0) return dist_error(L, d, map, "missing or unknown 'distribution'");
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
+        const char *name = (const char *)k->data.scalar.value;
+        if (strcmp(name, "distribution") == 0) continue;
+        int f = -1;
+        for (int i = 0; i < 3 && fields[kind][i]; i++)
+            if (strcmp(name, fields[kind][i]) == 0) f = i;
+        if (f < 0) {
+            snprintf(what, sizeof what, "'%.60s' is not a field of a %s distribution", name, names[kind]);
+            return dist_error(L, d, k, what);
+        }
+        if (!parse_number((const char *)v->data.scalar.value, &spec[f])) {
+            snprintf(what, sizeof what, "'%.60s' is not a number", (const char *)v->data.scalar.value);
+            return dist_error(L, d, v, what);
+        }
+        have[f] = 1;
+    }
+    for (int i = 0; i < 3 && fields[kind][i]; i++)
+        if (!have[i]) {
+            snprintf(what, sizeof what, "the %s distribution needs '%s'", names[kind], fields[kind][i]);
+            return dist_error(L, d, map, what);
+        }
+    spr_uncertain u = {(int)(d - L->table), (spr_dist_kind)kind, {spec[0], spec[1], spec[2]}, 0, 0};
+    double point;
+    switch (kind) {
+    case SPR_DIST_NORMAL:
+        if (!(spec[1] > 0)) return dist_error(L, d, map, "sd must be positive");
+        u.a = spec[0], u.b = spec[1], point = spec[0];
+        break;
+    case SPR_DIST_LOGNORMAL:
+        if (!(spec[1] > 0 && spec[1] < spec[0] && spec[0] < spec[2]))
+            return dist_error(L, d, map, "needs 0 < lower < median < upper");
+        u.a = log(spec[0]), u.b = (log(spec[2]) - log(spec[1])) / (2 * 1.959963984540054), point = spec[0];
+        break;
+    case SPR_DIST_GAMMA:
+        if (!(spec[0] > 0 && spec[1] > 0)) return dist_error(L, d, map, "mean and sd must be positive");
+        u.a = spec[0] * spec[0] / (spec[1] * spec[1]), u.b = spec[1] * spec[1] / spec[0], point = spec[0];
+        break;
+    case SPR_DIST_BETA: {
+        double m = spec[0], v = spec[1] * spec[1];
+        if (!(m > 0 && m < 1 && v > 0 && v < m * (1 - m))) return dist_error(L, d, map, "needs 0 < mean < 1 and sd^2 < mean (1 - mean)");
+        double common = m * (1 - m) / v - 1;
+        u.a = m * common, u.b = (1 - m) * common, point = m;
+        break;
+    }
+    default:
+        if (!(spec[0] < spec[1])) return dist_error(L, d, map, "needs min < max");
+        u.a = spec[0], u.b = spec[1], point = 0.5 * (spec[0] + spec[1]);
+        break;
+    }
+    if (point < d->min || point > d->max) {
+        snprintf(what, sizeof what, "its central value %g is outside the allowed %g to %g", point, d->min, d->max);
+        return dist_error(L, d, map, what);
+    }
+    spr_uncertain *old = uncertain_of(L->p, u.param);
+    if (old != NULL) *old = u;
+    else if (L->p->n_uncertain < SPR_MAX_UNCERTAIN) L->p->uncertain[L->p->n_uncertain++] = u;
+    else return dist_error(L, d, map, "too many uncertain parameters (64 at most)");
+    spr_param_set(L->p, d, point); /* the base case uses the central value */
+    return SPR_OK;
+}
+
 static int set_param(loader *L, yaml_document_t *doc, const spr_param_def *d, const yaml_node_t *key,
                      const yaml_node_t *value)
 {
@@ -194,7 +301,10 @@ static int set_param(loader *L, yaml_document_t *doc, const spr_param_def *d, co
                              (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1,
                              d->key);
     int rc;
-    if (d->count == 1) {
+    if (d->count == 1 && d->type == SPR_PT_DOUBLE && value->type == YAML_MAPPING_NODE) {
+        rc = set_distribution(L, doc, d, value);
+    } else if (d->count == 1) {
+        forget_uncertain(L->p, (int)idx); /* a plain value fixes a parameter that had a distribution */
         rc = set_scalar(L, d, 0, value);
     } else {
         if (value->type != YAML_SEQUENCE_NODE) return bad_value(L, d, value, "expected a list");
@@ -324,7 +434,7 @@ static int load_text(loader *L, const char *file, const unsigned char *text, siz
         yaml_node_t *value = yaml_document_get_node(&doc, pr->value);
         if (key->type != YAML_SCALAR_NODE || strcmp((const char *)key->data.scalar.value, "extends") != 0) continue;
         if (depth < 0) {
-            rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: 'extends' is not allowed in --set", file,
+            rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: 'extends' is not allowed in --set or an overlay", file,
                                (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1);
             goto out;
         }
@@ -385,6 +495,38 @@ static int load_file(loader *L, const char *path, int depth)
     return rc;
 }
 
+static int load_overlay(loader *L, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: cannot open overlay: %s", path, strerror(errno));
+    fclose(f);
+    /* depth -1: 'extends' is refused, as for --set */
+    int rc = SPR_OK;
+    size_t cap = 1 << 16, len = 0, got;
+    unsigned char *text = malloc(cap);
+    f = fopen(path, "rb");
+    if (text == NULL || f == NULL) {
+        free(text);
+        if (f) fclose(f);
+        return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", path);
+    }
+    while ((got = fread(text + len, 1, cap - len, f)) > 0) {
+        len += got;
+        if (len == cap) {
+            unsigned char *t = realloc(text, cap *= 2);
+            if (t == NULL) {
+                rc = spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", path);
+                break;
+            }
+            text = t;
+        }
+    }
+    fclose(f);
+    if (rc == SPR_OK) rc = load_text(L, path, text, len, -1);
+    free(text);
+    return rc;
+}
+
 uint64_t spr_hash_fnv1a64(const char *s)
 {
     uint64_t h = 14695981039346656037ull;
@@ -408,6 +550,12 @@ int spr_scenario_load(const char *path, const char *const *overrides, int n_over
     }
     rc = load_file(&L, path, 0);
     for (int i = 0; i < n_overrides && rc == SPR_OK; i++) {
+        if (overrides[i][0] == '@') {
+            /* an overlay file: its keys apply on top of the scenario (no 'extends') */
+            memset(L.set_here, 0, L.n);
+            rc = load_overlay(&L, overrides[i] + 1);
+            continue;
+        }
         const char *eq = strchr(overrides[i], '=');
         if (eq == NULL || eq == overrides[i]) {
             rc = spr_error_set(err, SPR_ERR_SCENARIO, "--set '%s': expected key=value, e.g. --set simulation.years=20",

@@ -43,6 +43,7 @@ void spr_results_destroy(spr_results *res)
     free(res->group_participants);
     free(res->group_places);
     free(res->wait_histogram);
+    free(res->draws);
     free(res);
 }
 
@@ -404,13 +405,43 @@ int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **ou
     res->group_participants = calloc(groups, sizeof *res->group_participants);
     res->group_places = calloc(groups, sizeof *res->group_places);
     res->wait_histogram = calloc((size_t)res->replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
+    res->n_uncertain = p->n_uncertain;
+    res->draws = calloc((size_t)res->replicates * (size_t)(p->n_uncertain + 1), sizeof *res->draws);
     if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->district_population || !res->programme ||
-        !res->group_participants || !res->group_places || !res->wait_histogram) {
+        !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws) {
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results");
         goto fail;
     }
-    for (int r = 0; r < res->replicates && rc == SPR_OK; r++)
-        rc = run_replicate(p, M, res, r, tl, nthreads, progress, ctx, err);
+    if (p->n_uncertain == 0) {
+        for (int r = 0; r < res->replicates && rc == SPR_OK; r++)
+            rc = run_replicate(p, M, res, r, tl, nthreads, progress, ctx, err);
+    } else {
+        /* probabilistic sensitivity analysis: parameters and model per draw */
+        spr_params *pd = malloc(sizeof *pd);
+        spr_model *Md = NULL;
+        if (pd == NULL) rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        for (int r = 0; r < res->replicates && rc == SPR_OK; r++) {
+            uint32_t draw = (uint32_t)(r / p->replicates_per_draw);
+            if (r % p->replicates_per_draw == 0) {
+                *pd = *p;
+                spr_params_draw(pd, draw);
+                spr_model_destroy(Md);
+                Md = NULL;
+                spr_error sub;
+                rc = spr_params_validate(pd, &sub);
+                if (rc != SPR_OK) spr_error_set(err, rc, "parameter draw %u: %s", draw, sub.msg);
+                else rc = spr_model_create(pd, &Md, err);
+            }
+            if (rc != SPR_OK) break;
+            size_t n;
+            const spr_param_def *table = spr_param_table(&n);
+            for (int k = 0; k < p->n_uncertain; k++)
+                res->draws[(size_t)r * p->n_uncertain + k] = spr_param_get(pd, &table[p->uncertain[k].param]);
+            rc = run_replicate(pd, Md, res, r, tl, nthreads, progress, ctx, err);
+        }
+        spr_model_destroy(Md);
+        free(pd);
+    }
     if (rc != SPR_OK) goto fail;
     free_tallies(tl, nthreads);
     *out = res;

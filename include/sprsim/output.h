@@ -18,4 +18,10 @@ typedef struct {
 int spr_output_write(const char *path, const spr_scenario *scenarios, spr_results *const *results, int n,
                      const spr_run_info *info, spr_error *err);
 
+/* Reads a results file back: every scenario's parameters (the central values
+ * of any distributions), description and results, in the order of the run.
+ * The caller frees each results with spr_results_destroy and the arrays
+ * with free().  (resolved_yaml is not read back: it stays NULL.) */
+int spr_output_read(const char *path, spr_scenario **scenarios, spr_results ***results, int *n, spr_error *err);
+
 #endif

@@ -45,6 +45,19 @@ typedef struct {
     double min_age;
 } spr_hazard;
 
+/* Parameter uncertainty (probabilistic sensitivity analysis): a scalar
+ * parameter given as a distribution in the scenario is drawn anew for each
+ * parameter draw (replicates / replicates_per_draw of them). */
+typedef enum { SPR_DIST_NORMAL, SPR_DIST_LOGNORMAL, SPR_DIST_GAMMA, SPR_DIST_BETA, SPR_DIST_UNIFORM } spr_dist_kind;
+#define SPR_MAX_UNCERTAIN 64
+
+typedef struct {
+    int param;            /* index in the parameter table */
+    spr_dist_kind kind;
+    double spec[3];       /* as written: normal/gamma/beta mean, sd; lognormal median, lower, upper; uniform min, max */
+    double a, b;          /* GSL's parameters: normal mean, sd; lognormal zeta, sigma; gamma shape, scale; beta a, b; uniform lo, hi */
+} spr_uncertain;
+
 typedef struct {
     /* simulation control */
     char name[SPR_NAME_MAX];
@@ -57,6 +70,9 @@ typedef struct {
     int min_age;             /* model only residents of at least this age */
     int districts;           /* small areas of the municipality */
     int cohort_age;          /* -1: pyramid; else a closed cohort of this age */
+    int replicates_per_draw; /* stochastic replicates per parameter draw (nested design) */
+    int n_uncertain;
+    spr_uncertain uncertain[SPR_MAX_UNCERTAIN];
 
     /* demography */
     double pyramid[SPR_SEXES][SPR_AGE_BANDS];     /* persons by 5-year band (any scale) */
@@ -187,6 +203,10 @@ typedef struct {
     double loop2_engage_gain;
     double loop2_retention_gain;
     int check_invariants;               /* verify programme invariants every month (slow) */
+
+    /* quality of life (QALY weights, used by the analysis only) */
+    double utility_function[SPR_FUNC_STATES];
+    double utility_dementia_decrement;
 } spr_params;
 
 typedef enum { SPR_PT_INT, SPR_PT_INT64, SPR_PT_DOUBLE, SPR_PT_BOOL, SPR_PT_STRING } spr_param_type;
@@ -215,6 +235,16 @@ int spr_params_to_yaml(const spr_params *p, char **out, spr_error *err);
 
 /* Age band of an age in years (0..SPR_AGE_BANDS-1). */
 static inline int spr_age_band(int age_years) { return age_years >= 100 ? SPR_AGE_BANDS - 1 : age_years / 5; }
+
+/* Draws the uncertain parameters of draw number `draw` into p (a copy of the
+ * scenario's parameters), from streams keyed by (seed, draw, parameter), so
+ * that every scenario of a run draws the same value for the same parameter.
+ * Values are clipped to the parameter's bounds. */
+void spr_params_draw(spr_params *p, uint32_t draw);
+
+/* Reads and writes the value of a scalar numeric parameter (table entry). */
+double spr_param_get(const spr_params *p, const spr_param_def *d);
+void spr_param_set(spr_params *p, const spr_param_def *d, double v);
 
 /* Per-year hazard of h at age a (years). */
 double spr_hazard_rate(const spr_hazard *h, double age_years);

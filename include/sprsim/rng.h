@@ -31,6 +31,7 @@ typedef enum {
     SPR_STREAM_INFLOW = 4,        /* counts of in-migrants and entrants     */
     SPR_STREAM_PROGRAMME = 5,     /* a resident's programme events          */
     SPR_STREAM_RESOURCE = 6,      /* a group's events (closing)             */
+    SPR_STREAM_PSA = 7,           /* parameter draws (replicate = draw number) */
     SPR_STREAM_TEST = 255         /* reserved for tests                     */
 } spr_stream_purpose;
 

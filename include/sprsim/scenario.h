@@ -4,8 +4,9 @@
  * keys, "mortality: {hr_isolation: 1.3}" or "mortality.hr_isolation: 1.3").
  * "extends: FILE" (relative to the file) loads another scenario first, so a
  * policy scenario overrides only what it changes.  Overrides of the form
- * "key=value" (the command line's --set) are applied last and validated in
- * the same way.  Every parameter must end up set; unknown keys are errors,
+ * "key=value" (the command line's --set) or "@FILE" (an overlay file, the
+ * command line's --overlay, e.g. parameter distributions for every scenario
+ * of a run) are applied last, in order, and validated in the same way.  Every parameter must end up set; unknown keys are errors,
  * with a "did you mean" suggestion.  Errors name file:line:column and key. */
 #ifndef SPRSIM_SCENARIO_H
 #define SPRSIM_SCENARIO_H

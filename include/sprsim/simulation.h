@@ -64,6 +64,9 @@ typedef struct {
     double *group_places;
     /* waits to first contact, whole days 0..364 and 365+, [r][day] */
     int32_t *wait_histogram;
+    /* parameter draws: the value of each uncertain parameter in each replicate, [r][k] */
+    int n_uncertain;
+    double *draws;
     size_t peak_residents; /* largest array length reached (memory) */
 } spr_results;
 
@@ -77,7 +80,11 @@ static inline size_t spr_results_cost_index(const spr_results *res, int r, int m
     return (((size_t)r * (size_t)res->months + (size_t)m) * SPR_SEXES + (size_t)s) * SPR_AGE_BANDS + (size_t)b;
 }
 
-/* Called after each simulated month (from one thread); may be NULL. */
+/* Runs every replicate.  M is the model of p; when parameters have
+ * distributions (p->n_uncertain > 0), each parameter draw
+ * (replicates_per_draw consecutive replicates) gets its own parameters and
+ * model instead.
+ * Called after each simulated month (from one thread); may be NULL. */
 typedef void (*spr_progress_fn)(void *ctx, int replicate, int month);
 
 int spr_simulation_run(const spr_params *p, const spr_model *m, spr_results **out, spr_progress_fn progress,

@@ -1,0 +1,28 @@
+#include "sprsim/economics.h"
+
+#include <math.h>
+
+double spr_econ_discount_factor(double rate, int year) { return pow(1.0 + rate, -(double)year); }
+
+double spr_econ_present_value(const double *values, int years, double rate)
+{
+    double pv = 0;
+    for (int t = 0; t < years; t++) pv += values[t] * spr_econ_discount_factor(rate, t);
+    return pv;
+}
+
+double spr_econ_icer(double d_cost, double d_effect)
+{
+    if (d_effect == 0) return d_cost == 0 ? NAN : (d_cost > 0 ? INFINITY : -INFINITY);
+    return d_cost / d_effect;
+}
+
+double spr_econ_nmb(double d_cost, double d_effect, double wtp) { return wtp * d_effect - d_cost; }
+
+double spr_econ_prob_cost_effective(const double *d_cost, const double *d_effect, size_t n, double wtp)
+{
+    if (n == 0) return NAN;
+    size_t yes = 0;
+    for (size_t i = 0; i < n; i++) yes += spr_econ_nmb(d_cost[i], d_effect[i], wtp) > 0;
+    return (double)yes / (double)n;
+}

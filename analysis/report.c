@@ -1,0 +1,759 @@
+#include "sprsim/report.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "sprsim/economics.h"
+#include "sprsim/lifetable.h"
+#include "sprsim/sullivan.h"
+#include "sprsim/version.h"
+
+/* Share of 要介護2 among people certified 要介護1-2, end of FY2022
+ * (介護保険事業状況報告: 16.6% / (20.9% + 16.6%)): the model's care 1-2
+ * state is split with it for the "average period of independence". */
+#define CARE2_SHARE_OF_CARE12 (16.6 / (20.9 + 16.6))
+#define BAND_65 13
+
+static const spr_measure_info MEASURES[SPR_M_COUNT] = {
+    {"population", "persons", "residents at the start of the year"},
+    {"le0_male", "years", "life expectancy at birth, men"},
+    {"le0_female", "years", "life expectancy at birth, women"},
+    {"le65_male", "years", "life expectancy at 65, men"},
+    {"le65_female", "years", "life expectancy at 65, women"},
+    {"hle0_male", "years", "healthy life expectancy at birth (free of limitation), men"},
+    {"hle0_female", "years", "healthy life expectancy at birth (free of limitation), women"},
+    {"hle65_male", "years", "healthy life expectancy at 65 (free of limitation), men"},
+    {"hle65_female", "years", "healthy life expectancy at 65 (free of limitation), women"},
+    {"ipe0_male", "years", "average period of independence at birth (not care level 2+), men"},
+    {"ipe0_female", "years", "average period of independence at birth (not care level 2+), women"},
+    {"ipe65_male", "years", "average period of independence at 65, men"},
+    {"ipe65_female", "years", "average period of independence at 65, women"},
+    {"isolated_65plus", "%", "isolated, residents 65+"},
+    {"isolated_person_years", "person-years", "person-years isolated, all ages"},
+    {"care_need_65plus", "%", "certified care need, residents 65+"},
+    {"taking_part_65plus", "%", "in a community group, residents 65+"},
+    {"medical_cost", "yen", "medical expenditure"},
+    {"ltc_cost", "yen", "long-term-care spending"},
+    {"programme_cost", "yen", "programme cost (link workers, groups, outreach)"},
+    {"qalys", "QALYs", "quality-adjusted life years lived"},
+    {"referrals", "persons", "referrals to link workers"},
+    {"wait_mean", "days", "mean wait from referral to first contact"},
+    {"utilisation", "%", "link workers' caseload places in use"},
+};
+
+const spr_measure_info *spr_measure_describe(spr_measure m) { return &MEASURES[m]; }
+
+/* ---- measures -------------------------------------------------------------- */
+
+static double year_sum(const spr_results *res, int r, int y, spr_indicator ind, int sex, int b_lo, int b_hi)
+{
+    double t = 0;
+    for (int m = 12 * y; m < 12 * y + 12; m++)
+        for (int s = 0; s < SPR_SEXES; s++)
+            if (sex < 0 || s == sex)
+                for (int b = b_lo; b < b_hi; b++) t += res->counts[spr_results_index(res, r, m, ind, s, b)];
+    return t;
+}
+
+/* Life expectancy and Sullivan health expectancies at band `from` for one sex and year;
+ * kind 0: total, 1: free of limitation, 2: not care level 2+. */
+static double expectancy(const spr_results *res, int r, int y, int sex, int from, int kind)
+{
+    double deaths[SPR_AGE_BANDS], py[SPR_AGE_BANDS], healthy[SPR_AGE_BANDS];
+    for (int b = 0; b < SPR_AGE_BANDS; b++) {
+        deaths[b] = year_sum(res, r, y, SPR_IND_DEATHS, sex, b, b + 1);
+        double pm = year_sum(res, r, y, SPR_IND_POPULATION, sex, b, b + 1);
+        py[b] = pm / 12.0;
+        double unhealthy = 0;
+        if (kind == 1) unhealthy = pm - year_sum(res, r, y, SPR_IND_INDEPENDENT, sex, b, b + 1);
+        if (kind == 2)
+            unhealthy = year_sum(res, r, y, SPR_IND_CARE35, sex, b, b + 1) +
+                        CARE2_SHARE_OF_CARE12 * year_sum(res, r, y, SPR_IND_CARE12, sex, b, b + 1);
+        healthy[b] = pm > 0 ? 1.0 - unhealthy / pm : NAN;
+    }
+    spr_lifetable t;
+    if (spr_lifetable_build(deaths, py, &t) != 0 && isnan(t.e[from])) return NAN;
+    if (kind == 0) return t.e[from];
+    return spr_sullivan_health_expectancy(t.l, t.L, healthy, SPR_AGE_BANDS, from);
+}
+
+static const spr_programme_month *pm_at(const spr_results *res, int r, int m)
+{
+    return &res->programme[(size_t)r * (size_t)res->months + (size_t)m];
+}
+
+static double qalys_year(const spr_params *p, const spr_results *res, int r, int y)
+{
+    double q = 0;
+    for (int f = 0; f < SPR_FUNC_STATES; f++) q += p->utility_function[f] * year_sum(res, r, y, SPR_IND_INDEPENDENT + f, -1, 0, SPR_AGE_BANDS);
+    q -= p->utility_dementia_decrement * year_sum(res, r, y, SPR_IND_DEMENTIA, -1, 0, SPR_AGE_BANDS);
+    return q / 12.0;
+}
+
+static double cost_year(const double *cost, const spr_results *res, int r, int y)
+{
+    double t = 0;
+    for (int m = 12 * y; m < 12 * y + 12; m++)
+        for (int s = 0; s < SPR_SEXES; s++)
+            for (int b = 0; b < SPR_AGE_BANDS; b++) t += cost[spr_results_cost_index(res, r, m, s, b)];
+    return t;
+}
+
+double spr_report_measure(const spr_params *p, const spr_results *res, int r, int y, spr_measure m)
+{
+    double pop65 = year_sum(res, r, y, SPR_IND_POPULATION, -1, BAND_65, SPR_AGE_BANDS), t = 0, n = 0;
+    switch (m) {
+    case SPR_M_POPULATION: return (double)spr_results_total(res, r, 12 * y, SPR_IND_POPULATION, 0, SPR_AGE_BANDS);
+    case SPR_M_LE0_M: return expectancy(res, r, y, SPR_MALE, 0, 0);
+    case SPR_M_LE0_F: return expectancy(res, r, y, SPR_FEMALE, 0, 0);
+    case SPR_M_LE65_M: return expectancy(res, r, y, SPR_MALE, BAND_65, 0);
+    case SPR_M_LE65_F: return expectancy(res, r, y, SPR_FEMALE, BAND_65, 0);
+    case SPR_M_HLE0_M: return expectancy(res, r, y, SPR_MALE, 0, 1);
+    case SPR_M_HLE0_F: return expectancy(res, r, y, SPR_FEMALE, 0, 1);
+    case SPR_M_HLE65_M: return expectancy(res, r, y, SPR_MALE, BAND_65, 1);
+    case SPR_M_HLE65_F: return expectancy(res, r, y, SPR_FEMALE, BAND_65, 1);
+    case SPR_M_IPE0_M: return expectancy(res, r, y, SPR_MALE, 0, 2);
+    case SPR_M_IPE0_F: return expectancy(res, r, y, SPR_FEMALE, 0, 2);
+    case SPR_M_IPE65_M: return expectancy(res, r, y, SPR_MALE, BAND_65, 2);
+    case SPR_M_IPE65_F: return expectancy(res, r, y, SPR_FEMALE, BAND_65, 2);
+    case SPR_M_ISOLATED_65: return 100.0 * year_sum(res, r, y, SPR_IND_ISOLATED, -1, BAND_65, SPR_AGE_BANDS) / pop65;
+    case SPR_M_ISOLATED_PY: return year_sum(res, r, y, SPR_IND_ISOLATED, -1, 0, SPR_AGE_BANDS) / 12.0;
+    case SPR_M_CARE_NEED_65:
+        return 100.0 *
+               (year_sum(res, r, y, SPR_IND_SUPPORT, -1, BAND_65, SPR_AGE_BANDS) +
+                year_sum(res, r, y, SPR_IND_CARE12, -1, BAND_65, SPR_AGE_BANDS) +
+                year_sum(res, r, y, SPR_IND_CARE35, -1, BAND_65, SPR_AGE_BANDS)) / pop65;
+    case SPR_M_TAKING_PART_65: return 100.0 * year_sum(res, r, y, SPR_IND_PARTICIPANTS, -1, BAND_65, SPR_AGE_BANDS) / pop65;
+    case SPR_M_MEDICAL: return cost_year(res->medical_yen, res, r, y);
+    case SPR_M_LTC: return cost_year(res->ltc_yen, res, r, y);
+    case SPR_M_PROGRAMME:
+        for (int k = 12 * y; k < 12 * y + 12; k++)
+            t += pm_at(res, r, k)->cost_link_workers_yen + pm_at(res, r, k)->cost_resources_yen + pm_at(res, r, k)->cost_outreach_yen;
+        return t;
+    case SPR_M_QALY: return qalys_year(p, res, r, y);
+    case SPR_M_REFERRALS:
+        for (int k = 12 * y; k < 12 * y + 12; k++)
+            for (int s = 0; s < SPR_REFERRAL_SOURCES; s++) t += pm_at(res, r, k)->referrals[s];
+        return t;
+    case SPR_M_WAIT_MEAN:
+        for (int k = 12 * y; k < 12 * y + 12; k++)
+            if (pm_at(res, r, k)->first_contacts > 0) {
+                t += pm_at(res, r, k)->wait_mean_days * pm_at(res, r, k)->first_contacts;
+                n += pm_at(res, r, k)->first_contacts;
+            }
+        return n > 0 ? t / n : NAN;
+    case SPR_M_UTILISATION:
+        for (int k = 12 * y; k < 12 * y + 12; k++) {
+            t += pm_at(res, r, k)->active;
+            n += pm_at(res, r, k)->places;
+        }
+        return n > 0 ? 100.0 * t / n : NAN;
+    default: return NAN;
+    }
+}
+
+void spr_report_ce(const spr_params *p, const spr_results *res, const spr_results *ref, int r, double rate,
+                   spr_ce_draw *out)
+{
+    int years = res->months / 12;
+    double *d_cost = calloc((size_t)years, sizeof *d_cost), *d_qaly = calloc((size_t)years, sizeof *d_qaly);
+    double *d_ml = calloc((size_t)years, sizeof *d_ml), *d_pr = calloc((size_t)years, sizeof *d_pr);
+    memset(out, 0, sizeof *out);
+    if (d_cost && d_qaly && d_ml && d_pr) {
+        for (int y = 0; y < years; y++) {
+            double ml = spr_report_measure(p, res, r, y, SPR_M_MEDICAL) + spr_report_measure(p, res, r, y, SPR_M_LTC);
+            double ml0 = spr_report_measure(p, ref, r, y, SPR_M_MEDICAL) + spr_report_measure(p, ref, r, y, SPR_M_LTC);
+            double pr = spr_report_measure(p, res, r, y, SPR_M_PROGRAMME), pr0 = spr_report_measure(p, ref, r, y, SPR_M_PROGRAMME);
+            d_ml[y] = ml - ml0;
+            d_pr[y] = pr - pr0;
+            d_cost[y] = d_ml[y] + d_pr[y];
+            d_qaly[y] = spr_report_measure(p, res, r, y, SPR_M_QALY) - spr_report_measure(p, ref, r, y, SPR_M_QALY);
+        }
+        out->d_cost_yen = spr_econ_present_value(d_cost, years, rate);
+        out->d_qaly = spr_econ_present_value(d_qaly, years, rate);
+        out->d_medical_ltc_yen = spr_econ_present_value(d_ml, years, rate);
+        out->d_programme_yen = spr_econ_present_value(d_pr, years, rate);
+    }
+    free(d_cost);
+    free(d_qaly);
+    free(d_ml);
+    free(d_pr);
+}
+
+double spr_report_parameter_share(const double *x, int replicates, int k)
+{
+    if (k < 2 || replicates / k < 2) return NAN;
+    int draws = replicates / k;
+    double grand = gsl_stats_mean(x, 1, (size_t)(draws * k)), ssb = 0, ssw = 0;
+    for (int d = 0; d < draws; d++) {
+        double m = gsl_stats_mean(x + d * k, 1, (size_t)k);
+        ssb += k * (m - grand) * (m - grand);
+        for (int j = 0; j < k; j++) ssw += (x[d * k + j] - m) * (x[d * k + j] - m);
+    }
+    double msb = ssb / (draws - 1), msw = ssw / (draws * (k - 1));
+    double var_param = fmax(0.0, (msb - msw) / k);
+    return var_param + msw > 0 ? var_param / (var_param + msw) : NAN;
+}
+
+/* ---- small statistics over replicates ------------------------------------- */
+
+typedef struct {
+    double mean, lo, hi;
+    int n;
+} ci;
+
+static ci mean_ci(const double *v, int n)
+{
+    double *w = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!isnan(v[i])) w[k++] = v[i];
+    ci c = {NAN, NAN, NAN, k};
+    if (k > 0) {
+        c.mean = c.lo = c.hi = gsl_stats_mean(w, 1, (size_t)k);
+        if (k > 1) {
+            double h = gsl_cdf_tdist_Pinv(0.975, k - 1) * gsl_stats_sd(w, 1, (size_t)k) / sqrt(k);
+            c.lo = c.mean - h;
+            c.hi = c.mean + h;
+        }
+    }
+    free(w);
+    return c;
+}
+
+/* ---- text helpers --------------------------------------------------------- */
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_add(sbuf *b, const char *fmt, ...)
+{
+    if (b->oom) return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) return;
+        if (b->s && (size_t)n < b->cap - b->len) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = (b->cap + (size_t)n + 1) * 2;
+        char *s = realloc(b->s, cap);
+        if (s == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+}
+
+/* 12345678 -> "12,345,678" */
+static void thousands(char *out, size_t sz, double v, int decimals)
+{
+    char raw[64];
+    snprintf(raw, sizeof raw, "%.*f", decimals, fabs(v));
+    char *dot = strchr(raw, '.');
+    size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw), j = 0;
+    if (v < 0 && j + 1 < sz) out[j++] = '-';
+    for (size_t i = 0; i < int_len && j + 2 < sz; i++) {
+        out[j++] = raw[i];
+        if ((int_len - i - 1) % 3 == 0 && i + 1 < int_len) out[j++] = ',';
+    }
+    for (const char *c = dot; c && *c && j + 1 < sz; c++) out[j++] = *c;
+    out[j] = '\0';
+}
+
+/* yen as "¥1,234 million" (or billion), with a + when asked */
+static void yen(char *out, size_t sz, double v, int sign)
+{
+    char num[40];
+    double a = fabs(v);
+    if (a >= 1e9) thousands(num, sizeof num, a / 1e9, 2);
+    else thousands(num, sizeof num, a / 1e6, a >= 1e7 ? 0 : 1);
+    snprintf(out, sz, "%s¥%s %s", v < 0 ? "-" : (sign && v > 0 ? "+" : ""), num, a >= 1e9 ? "billion" : "million");
+}
+
+static const char *html_escape(const char *in, char *out, size_t sz)
+{
+    size_t j = 0;
+    for (const char *c = in; *c && j + 7 < sz; c++) {
+        const char *rep = *c == '<' ? "&lt;" : *c == '>' ? "&gt;" : *c == '&' ? "&amp;" : *c == '"' ? "&quot;" : NULL;
+        if (rep) {
+            strcpy(out + j, rep);
+            j += strlen(rep);
+        } else {
+            out[j++] = *c;
+        }
+    }
+    out[j] = '\0';
+    return out;
+}
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+int spr_report_write_csv(const char *path, const spr_scenario *sc, spr_results *const *res, int n, spr_error *err)
+{
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL) return spr_error_set(err, SPR_ERR_IO, "cannot write %s", tmp);
+    fprintf(f, "scenario,replicate,draw,year,measure,unit,value\n");
+    for (int i = 0; i < n; i++) {
+        const spr_params *p = &sc[i].params;
+        int k = p->replicates_per_draw > 0 ? p->replicates_per_draw : 1;
+        for (int r = 0; r < res[i]->replicates; r++)
+            for (int y = 0; y < res[i]->months / 12; y++)
+                for (int m = 0; m < SPR_M_COUNT; m++) {
+                    double v = spr_report_measure(p, res[i], r, y, m);
+                    if (isnan(v)) continue;
+                    fprintf(f, "%s,%d,%d,%d,%s,%s,%.10g\n", p->name, r, r / k, p->start_year + y, MEASURES[m].name,
+                            MEASURES[m].unit, v);
+                }
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        remove(tmp);
+        return spr_error_set(err, SPR_ERR_IO, "cannot write %s", path);
+    }
+    return SPR_OK;
+}
+
+/* ---- terminal ------------------------------------------------------------- */
+
+/* Official 2022 figures (令和4年簡易生命表; MHLW expert committee, 24 Dec 2024). */
+static const double OFFICIAL_LE0[2] = {81.05, 87.09}, OFFICIAL_HLE0[2] = {72.57, 75.45};
+
+static ci measure_ci(const spr_params *p, const spr_results *res, int y, spr_measure m)
+{
+    double *v = calloc((size_t)res->replicates + 1, sizeof *v);
+    for (int r = 0; r < res->replicates; r++) v[r] = spr_report_measure(p, res, r, y, m);
+    ci c = mean_ci(v, res->replicates);
+    free(v);
+    return c;
+}
+
+static void fmt_ci(char *out, size_t sz, ci c, int digits)
+{
+    if (c.n == 0) snprintf(out, sz, "-");
+    else if (c.n == 1) snprintf(out, sz, "%.*f", digits, c.mean);
+    else snprintf(out, sz, "%.*f [%.*f, %.*f]", digits, c.mean, digits, c.lo, digits, c.hi);
+}
+
+typedef struct {
+    ci d_cost, d_qaly, nmb, roi;
+    double icer, p_ce, param_share_nmb;
+    int n;
+} ce_summary;
+
+static ce_summary ce_of(const spr_scenario *sc, spr_results *const *res, int i, const spr_report_options *o)
+{
+    ce_summary s;
+    memset(&s, 0, sizeof s);
+    int R = res[i]->replicates < res[0]->replicates ? res[i]->replicates : res[0]->replicates;
+    double *dc = calloc((size_t)R + 1, sizeof *dc), *de = calloc((size_t)R + 1, sizeof *de);
+    double *nmb = calloc((size_t)R + 1, sizeof *nmb), *roi = calloc((size_t)R + 1, sizeof *roi);
+    for (int r = 0; r < R; r++) {
+        spr_ce_draw d;
+        spr_report_ce(&sc[0].params, res[i], res[0], r, o->discount_rate, &d);
+        dc[r] = d.d_cost_yen;
+        de[r] = d.d_qaly;
+        nmb[r] = spr_econ_nmb(d.d_cost_yen, d.d_qaly, o->wtp_yen);
+        roi[r] = d.d_programme_yen > 0 ? -d.d_medical_ltc_yen / d.d_programme_yen : NAN;
+    }
+    s.n = R;
+    s.d_cost = mean_ci(dc, R);
+    s.d_qaly = mean_ci(de, R);
+    s.nmb = mean_ci(nmb, R);
+    s.roi = mean_ci(roi, R);
+    s.icer = spr_econ_icer(s.d_cost.mean, s.d_qaly.mean);
+    s.p_ce = spr_econ_prob_cost_effective(dc, de, (size_t)R, o->wtp_yen);
+    s.param_share_nmb = spr_report_parameter_share(nmb, R, sc[i].params.replicates_per_draw);
+    free(dc);
+    free(de);
+    free(nmb);
+    free(roi);
+    return s;
+}
+
+static void fmt_icer(char *out, size_t sz, const ce_summary *s)
+{
+    char y[64];
+    if (isnan(s->icer)) snprintf(out, sz, "no difference");
+    else if (s->d_qaly.mean > 0 && s->d_cost.mean <= 0) snprintf(out, sz, "dominant (saves money, gains QALYs)");
+    else if (s->d_qaly.mean <= 0 && s->d_cost.mean > 0) snprintf(out, sz, "dominated (costs more, no QALY gain)");
+    else {
+        thousands(y, sizeof y, s->icer, 0);
+        snprintf(out, sz, "¥%s per QALY", y);
+    }
+}
+
+void spr_report_print(FILE *out, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o)
+{
+    const spr_params *p0 = &sc[0].params;
+    int last = res[0]->months / 12 - 1;
+    char a[96], b[96], c[96], d[96];
+    fprintf(out, "\nsprsim report: %d scenario%s, %d-%d, reference '%s'\n", n, n == 1 ? "" : "s", p0->start_year,
+            p0->start_year + last, p0->name);
+    fprintf(out, "Mean [95%% CI of the mean over replicates]. Costs and QALYs discounted at %.1f%% a year; "
+                 "willingness to pay ¥%.0f per QALY.\n", 100 * o->discount_rate, o->wtp_yen);
+    fprintf(out, "\nLife expectancy (LE) and healthy life expectancy (HLE, free of limitation) at birth, %d\n",
+            p0->start_year);
+    fprintf(out, "  %-22s %-24s %-24s %-24s %-24s\n", "scenario", "LE men", "LE women", "HLE men", "HLE women");
+    fprintf(out, "  %-22s %-24.2f %-24.2f %-24.2f %-24.2f\n", "official 2022", OFFICIAL_LE0[0], OFFICIAL_LE0[1],
+            OFFICIAL_HLE0[0], OFFICIAL_HLE0[1]);
+    for (int i = 0; i < n; i++) {
+        fmt_ci(a, sizeof a, measure_ci(&sc[i].params, res[i], 0, SPR_M_LE0_M), 2);
+        fmt_ci(b, sizeof b, measure_ci(&sc[i].params, res[i], 0, SPR_M_LE0_F), 2);
+        fmt_ci(c, sizeof c, measure_ci(&sc[i].params, res[i], 0, SPR_M_HLE0_M), 2);
+        fmt_ci(d, sizeof d, measure_ci(&sc[i].params, res[i], 0, SPR_M_HLE0_F), 2);
+        fprintf(out, "  %-22s %-24s %-24s %-24s %-24s\n", sc[i].params.name, a, b, c, d);
+    }
+    fprintf(out, "\nOutcomes in %d\n", p0->start_year + last);
+    fprintf(out, "  %-22s %-24s %-24s %-24s %-24s\n", "scenario", "HLE men", "HLE women", "isolated 65+ (%)",
+            "care need 65+ (%)");
+    for (int i = 0; i < n; i++) {
+        fmt_ci(a, sizeof a, measure_ci(&sc[i].params, res[i], last, SPR_M_HLE0_M), 2);
+        fmt_ci(b, sizeof b, measure_ci(&sc[i].params, res[i], last, SPR_M_HLE0_F), 2);
+        fmt_ci(c, sizeof c, measure_ci(&sc[i].params, res[i], last, SPR_M_ISOLATED_65), 2);
+        fmt_ci(d, sizeof d, measure_ci(&sc[i].params, res[i], last, SPR_M_CARE_NEED_65), 2);
+        fprintf(out, "  %-22s %-24s %-24s %-24s %-24s\n", sc[i].params.name, a, b, c, d);
+    }
+    if (n < 2) return;
+    fprintf(out, "\nCost-effectiveness against '%s' over %d years (paired by replicate)\n", p0->name, last + 1);
+    for (int i = 1; i < n; i++) {
+        ce_summary s = ce_of(sc, res, i, o);
+        char icer[96], y1[96], y2[96], y3[96];
+        fmt_icer(icer, sizeof icer, &s);
+        fprintf(out, "  %s\n", sc[i].params.name);
+        yen(y1, sizeof y1, s.d_cost.mean, 1);
+        yen(y2, sizeof y2, s.d_cost.lo, 1);
+        yen(y3, sizeof y3, s.d_cost.hi, 1);
+        fprintf(out, "    incremental cost      %s [%s, %s]\n", y1, y2, y3);
+        fprintf(out, "    incremental QALYs     %+.1f [%+.1f, %+.1f]\n", s.d_qaly.mean, s.d_qaly.lo, s.d_qaly.hi);
+        fprintf(out, "    ICER                  %s\n", icer);
+        yen(y1, sizeof y1, s.nmb.mean, 1);
+        yen(y2, sizeof y2, s.nmb.lo, 1);
+        yen(y3, sizeof y3, s.nmb.hi, 1);
+        fprintf(out, "    net monetary benefit  %s [%s, %s]\n", y1, y2, y3);
+        fprintf(out, "    P(cost-effective)     %.2f (share of %d replicates with positive net benefit)\n", s.p_ce, s.n);
+        if (!isnan(s.roi.mean))
+            fprintf(out, "    return on spending    %.2f [%.2f, %.2f] yen of medical and LTC cost avoided per yen\n",
+                    s.roi.mean, s.roi.lo, s.roi.hi);
+        if (!isnan(s.param_share_nmb))
+            fprintf(out, "    uncertainty           %.0f%% of the variance of the net benefit comes from parameters, "
+                         "%.0f%% from chance\n", 100 * s.param_share_nmb, 100 * (1 - s.param_share_nmb));
+    }
+}
+
+/* ---- HTML with inline SVG ------------------------------------------------- */
+
+static const char *COLOURS[] = {"#4d4d4d", "#1b6ca8", "#d1495b", "#2a9d8f", "#e9a03b", "#7b4fa0", "#8c564b", "#17becf"};
+#define N_COLOURS 8
+
+typedef struct {
+    double x0, x1, y0, y1; /* data ranges */
+} axes;
+
+enum { W = 640, H = 320, ML = 70, MR = 20, MT = 36, MB = 44 };
+
+static double sx(const axes *a, double x) { return ML + (x - a->x0) / (a->x1 - a->x0) * (W - ML - MR); }
+static double sy(const axes *a, double y) { return H - MB - (y - a->y0) / (a->y1 - a->y0) * (H - MT - MB); }
+
+/* "nice" tick step for a range */
+static double tick_step(double span)
+{
+    double raw = span / 5, mag = pow(10, floor(log10(raw))), f = raw / mag;
+    return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+}
+
+static void fmt_tick(char *out, size_t sz, double v)
+{
+    double a = fabs(v);
+    if (a >= 1e9) snprintf(out, sz, "%.3g bn", v / 1e9);
+    else if (a >= 1e6) snprintf(out, sz, "%.3g m", v / 1e6);
+    else if (a >= 1e4) thousands(out, sz, v, 0);
+    else snprintf(out, sz, "%.4g", v);
+}
+
+static void svg_open(sbuf *b, const char *id, const char *title, const char *xlabel, const char *ylabel, axes *a)
+{
+    if (!(a->y1 > a->y0)) {
+        a->y0 -= 1;
+        a->y1 += 1;
+    }
+    double pad = 0.05 * (a->y1 - a->y0);
+    a->y0 -= pad;
+    a->y1 += pad;
+    if (!(a->x1 > a->x0)) a->x1 = a->x0 + 1;
+    char t[600];
+    sb_add(b, "<figure><svg class=\"chart\" id=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n", id, W, H,
+           html_escape(title, t, sizeof t));
+    sb_add(b, "<text x=\"%d\" y=\"20\" class=\"title\">%s</text>\n", ML, t);
+    double st = tick_step(a->y1 - a->y0);
+    for (double v = ceil(a->y0 / st) * st; v <= a->y1; v += st) {
+        char lab[48];
+        fmt_tick(lab, sizeof lab, fabs(v) < 1e-12 * st ? 0 : v);
+        sb_add(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text x=\"%d\" y=\"%.1f\" class=\"ytick\">%s</text>\n",
+               ML, W - MR, sy(a, v), sy(a, v), ML - 6, sy(a, v) + 4, lab);
+    }
+    double xt = tick_step(a->x1 - a->x0);
+    for (double v = ceil(a->x0 / xt) * xt; v <= a->x1 + 1e-9; v += xt) {
+        char lab[48];
+        fmt_tick(lab, sizeof lab, v);
+        sb_add(b, "<text x=\"%.1f\" y=\"%d\" class=\"xtick\">%s</text>\n", sx(a, v), H - MB + 16, lab);
+    }
+    sb_add(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" class=\"axis\"/>\n", ML, W - MR, H - MB, H - MB);
+    sb_add(b, "<text x=\"%d\" y=\"%d\" class=\"xlabel\">%s</text>\n", (ML + W - MR) / 2, H - 8, html_escape(xlabel, t, sizeof t));
+    sb_add(b, "<text transform=\"translate(14 %d) rotate(-90)\" class=\"ylabel\">%s</text>\n", (MT + H - MB) / 2,
+           html_escape(ylabel, t, sizeof t));
+}
+
+static void svg_legend(sbuf *b, const spr_scenario *sc, int n)
+{
+    char t[200];
+    for (int i = 0; i < n; i++)
+        sb_add(b, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text></g>\n",
+               ML + 8 + (i % 3) * 180, MT + 4 + (i / 3) * 14, COLOURS[i % N_COLOURS], ML + 24 + (i % 3) * 180, MT + 9 + (i / 3) * 14,
+               html_escape(sc[i].params.name, t, sizeof t));
+}
+
+/* A time series per scenario: mean line and 95% band over replicates. */
+static void svg_series(sbuf *b, const char *id, const char *title, const char *ylabel, const spr_scenario *sc,
+                       spr_results *const *res, int n, spr_measure m, double scale)
+{
+    int years = res[0]->months / 12;
+    double *mean = calloc((size_t)(n * years), sizeof *mean), *lo = calloc((size_t)(n * years), sizeof *lo),
+           *hi = calloc((size_t)(n * years), sizeof *hi);
+    axes a = {sc[0].params.start_year, sc[0].params.start_year + years - 1, INFINITY, -INFINITY};
+    for (int i = 0; i < n; i++)
+        for (int y = 0; y < years; y++) {
+            ci c = measure_ci(&sc[i].params, res[i], y, m);
+            mean[i * years + y] = c.mean * scale;
+            lo[i * years + y] = c.lo * scale;
+            hi[i * years + y] = c.hi * scale;
+            if (!isnan(c.lo)) a.y0 = fmin(a.y0, c.lo * scale);
+            if (!isnan(c.hi)) a.y1 = fmax(a.y1, c.hi * scale);
+        }
+    if (!isfinite(a.y0)) a.y0 = 0, a.y1 = 1;
+    svg_open(b, id, title, "year", ylabel, &a);
+    for (int i = 0; i < n; i++) {
+        const char *col = COLOURS[i % N_COLOURS];
+        sb_add(b, "<polygon class=\"band\" fill=\"%s\" points=\"", col);
+        for (int y = 0; y < years; y++)
+            if (!isnan(hi[i * years + y])) sb_add(b, "%.1f,%.1f ", sx(&a, a.x0 + y), sy(&a, hi[i * years + y]));
+        for (int y = years - 1; y >= 0; y--)
+            if (!isnan(lo[i * years + y])) sb_add(b, "%.1f,%.1f ", sx(&a, a.x0 + y), sy(&a, lo[i * years + y]));
+        sb_add(b, "\"/>\n<polyline class=\"line\" stroke=\"%s\" points=\"", col);
+        for (int y = 0; y < years; y++)
+            if (!isnan(mean[i * years + y])) sb_add(b, "%.1f,%.1f ", sx(&a, a.x0 + y), sy(&a, mean[i * years + y]));
+        sb_add(b, "\"><title>%s</title></polyline>\n", sc[i].params.name);
+    }
+    svg_legend(b, sc, n);
+    sb_add(b, "</svg></figure>\n");
+    free(mean);
+    free(lo);
+    free(hi);
+}
+
+/* The cost-effectiveness plane: incremental QALYs (x) and cost (y) of each replicate. */
+static void svg_ce_plane(sbuf *b, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o)
+{
+    axes a = {0, 0, 0, 0};
+    int total = 0;
+    for (int i = 1; i < n; i++) total += res[i]->replicates;
+    spr_ce_draw *d = calloc((size_t)total + 1, sizeof *d);
+    int k = 0;
+    for (int i = 1; i < n; i++)
+        for (int r = 0; r < res[i]->replicates && r < res[0]->replicates; r++, k++) {
+            spr_report_ce(&sc[0].params, res[i], res[0], r, o->discount_rate, &d[k]);
+            a.x0 = fmin(a.x0, d[k].d_qaly);
+            a.x1 = fmax(a.x1, d[k].d_qaly);
+            a.y0 = fmin(a.y0, d[k].d_cost_yen / 1e6);
+            a.y1 = fmax(a.y1, d[k].d_cost_yen / 1e6);
+        }
+    double padx = 0.1 * (a.x1 - a.x0 + 1e-9);
+    a.x0 -= padx;
+    a.x1 += padx;
+    svg_open(b, "ce-plane", "Cost-effectiveness plane (each point a replicate)", "incremental QALYs",
+             "incremental cost (yen million)", &a);
+    /* the willingness-to-pay line through the origin */
+    sb_add(b, "<line class=\"wtp\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"><title>¥%.0f per QALY</title></line>\n",
+           sx(&a, a.x0), sy(&a, fmax(a.y0, fmin(a.y1, a.x0 * o->wtp_yen / 1e6))), sx(&a, a.x1),
+           sy(&a, fmax(a.y0, fmin(a.y1, a.x1 * o->wtp_yen / 1e6))), o->wtp_yen);
+    if (a.x0 < 0 && a.x1 > 0)
+        sb_add(b, "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n", sx(&a, 0), sx(&a, 0), MT, H - MB);
+    if (a.y0 < 0 && a.y1 > 0)
+        sb_add(b, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>\n", ML, W - MR, sy(&a, 0), sy(&a, 0));
+    k = 0;
+    for (int i = 1; i < n; i++)
+        for (int r = 0; r < res[i]->replicates && r < res[0]->replicates; r++, k++)
+            sb_add(b, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s, replicate %d</title></circle>\n",
+                   sx(&a, d[k].d_qaly), sy(&a, d[k].d_cost_yen / 1e6), COLOURS[i % N_COLOURS], sc[i].params.name, r);
+    svg_legend(b, sc, n);
+    sb_add(b, "</svg></figure>\n");
+    free(d);
+}
+
+/* The cost-effectiveness acceptability curve of each scenario. */
+static void svg_ceac(sbuf *b, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o)
+{
+    const int steps = 41;
+    const double max_wtp = 2 * o->wtp_yen;
+    axes a = {0, max_wtp / 1e6, 0, 1};
+    svg_open(b, "ceac", "Cost-effectiveness acceptability curve", "willingness to pay (yen million per QALY)",
+             "probability cost-effective", &a);
+    for (int i = 1; i < n; i++) {
+        int R = res[i]->replicates < res[0]->replicates ? res[i]->replicates : res[0]->replicates;
+        double *dc = calloc((size_t)R + 1, sizeof *dc), *de = calloc((size_t)R + 1, sizeof *de);
+        for (int r = 0; r < R; r++) {
+            spr_ce_draw d;
+            spr_report_ce(&sc[0].params, res[i], res[0], r, o->discount_rate, &d);
+            dc[r] = d.d_cost_yen;
+            de[r] = d.d_qaly;
+        }
+        sb_add(b, "<polyline class=\"line\" stroke=\"%s\" points=\"", COLOURS[i % N_COLOURS]);
+        for (int s = 0; s < steps; s++) {
+            double w = max_wtp * s / (steps - 1);
+            sb_add(b, "%.1f,%.1f ", sx(&a, w / 1e6), sy(&a, spr_econ_prob_cost_effective(dc, de, (size_t)R, w)));
+        }
+        sb_add(b, "\"><title>%s</title></polyline>\n", sc[i].params.name);
+        free(dc);
+        free(de);
+    }
+    sb_add(b, "<line class=\"wtp\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n", sx(&a, o->wtp_yen / 1e6),
+           sx(&a, o->wtp_yen / 1e6), MT, H - MB);
+    svg_legend(b, sc, n);
+    sb_add(b, "</svg></figure>\n");
+}
+
+static const char *CSS =
+    "body{font-family:system-ui,-apple-system,'Segoe UI','Hiragino Sans','Noto Sans CJK JP',sans-serif;margin:2em auto;"
+    "max-width:1100px;color:#222;line-height:1.45}h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}"
+    "table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}"
+    "th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.charts{display:grid;"
+    "grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1em}figure{margin:0}svg.chart{width:100%;height:auto;"
+    "background:#fff;border:1px solid #e5e5e5}.title{font-weight:600;font-size:14px}.grid{stroke:#eee}.axis{stroke:#888}"
+    ".ytick{font-size:11px;text-anchor:end;fill:#555}.xtick{font-size:11px;text-anchor:middle;fill:#555}"
+    ".xlabel,.ylabel{font-size:12px;text-anchor:middle;fill:#333}.line{fill:none;stroke-width:2}.band{opacity:.18}"
+    ".point{opacity:.8}.wtp{stroke:#999;stroke-dasharray:4 3}.legend text{font-size:11px}.note{color:#555;font-size:.9em}";
+
+/* Checks in the browser that every chart rendered (used by the test); no network, no library. */
+static const char *SCRIPT =
+    "<script>(function(){var c=document.querySelectorAll('svg.chart');var ok=c.length>0;"
+    "for(var i=0;i<c.length;i++){var bb=c[i].getBBox();if(!(bb.width>0&&bb.height>0))ok=false;"
+    "if(c[i].querySelectorAll('polyline,circle').length===0)ok=false;}"
+    "document.body.setAttribute('data-charts',String(c.length));document.body.setAttribute('data-ready',ok?'ok':'broken');"
+    "})();</script>";
+
+int spr_report_write_html(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
+                          const spr_report_options *o, spr_error *err)
+{
+    sbuf b = {0};
+    char t[1200], a1[96], a2[96], a3[96], a4[96];
+    const spr_params *p0 = &sc[0].params;
+    int last = res[0]->months / 12 - 1;
+    time_t now = time(NULL);
+    char date[32];
+    strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    sb_add(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title><style>%s</style></head><body>\n",
+           html_escape(o->title, t, sizeof t), CSS);
+    sb_add(&b, "<h1>%s</h1>\n<p class=\"note\">sprsim %s (%s), results file %s, report made %s. Mean over replicates with "
+               "95%% confidence intervals of the mean; differences paired by replicate (common random numbers) against the "
+               "reference <b>%s</b>. Costs and QALYs discounted at %.1f%% a year; willingness to pay ¥%.0f per QALY.</p>\n",
+           t, SPRSIM_VERSION, SPRSIM_GIT_COMMIT, html_escape(o->source, a1, sizeof a1), date, p0->name, 100 * o->discount_rate,
+           o->wtp_yen);
+    sb_add(&b, "<h2>Scenarios</h2>\n<table><tr><th>scenario</th><th>replicates</th><th style=\"text-align:left\">policy</th></tr>\n");
+    for (int i = 0; i < n; i++)
+        sb_add(&b, "<tr><td><span style=\"color:%s\">&#9632;</span> %s</td><td>%d</td><td style=\"text-align:left\">%s</td></tr>\n",
+               COLOURS[i % N_COLOURS], sc[i].params.name, res[i]->replicates, html_escape(sc[i].params.description, t, sizeof t));
+    sb_add(&b, "</table>\n");
+
+    sb_add(&b, "<h2>Life expectancy and healthy life expectancy</h2>\n<p class=\"note\">At birth, by the Sullivan method "
+               "from the simulated deaths and state prevalences of %d, beside the official figures for 2022 (令和4年簡易生命表; "
+               "MHLW expert committee on 健康日本21, December 2024). Healthy: free of limitation of daily activities "
+               "(日常生活に制限のない期間); independence: not needing care level 2 or above (平均自立期間).</p>\n", p0->start_year);
+    sb_add(&b, "<table><tr><th>scenario</th><th>LE men</th><th>LE women</th><th>HLE men</th><th>HLE women</th>"
+               "<th>independence men</th><th>independence women</th></tr>\n");
+    sb_add(&b, "<tr><td>official 2022</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>-</td><td>-</td></tr>\n",
+           OFFICIAL_LE0[0], OFFICIAL_LE0[1], OFFICIAL_HLE0[0], OFFICIAL_HLE0[1]);
+    for (int i = 0; i < n; i++) {
+        sb_add(&b, "<tr><td>%s</td>", sc[i].params.name);
+        const spr_measure ms[] = {SPR_M_LE0_M, SPR_M_LE0_F, SPR_M_HLE0_M, SPR_M_HLE0_F, SPR_M_IPE0_M, SPR_M_IPE0_F};
+        for (int k = 0; k < 6; k++) {
+            fmt_ci(a1, sizeof a1, measure_ci(&sc[i].params, res[i], 0, ms[k]), 2);
+            sb_add(&b, "<td>%s</td>", a1);
+        }
+        sb_add(&b, "</tr>\n");
+    }
+    sb_add(&b, "</table>\n");
+
+    if (n > 1) {
+        sb_add(&b, "<h2>Cost-effectiveness against %s</h2>\n<table><tr><th>scenario</th><th>incremental cost</th>"
+                   "<th>incremental QALYs</th><th>ICER</th><th>net monetary benefit</th><th>P(cost-effective)</th>"
+                   "<th>medical and LTC cost avoided per yen</th></tr>\n", p0->name);
+        for (int i = 1; i < n; i++) {
+            ce_summary s = ce_of(sc, res, i, o);
+            char icer[96];
+            fmt_icer(icer, sizeof icer, &s);
+            yen(a1, sizeof a1, s.d_cost.mean, 1);
+            yen(a2, sizeof a2, s.nmb.mean, 1);
+            yen(a3, sizeof a3, s.d_cost.lo, 1);
+            yen(a4, sizeof a4, s.d_cost.hi, 1);
+            sb_add(&b, "<tr><td>%s</td><td>%s<br><small>[%s, %s]</small></td><td>%+.1f<br><small>[%+.1f, %+.1f]</small></td>"
+                       "<td>%s</td><td>%s</td><td>%.2f</td><td>%s</td></tr>\n",
+                   sc[i].params.name, a1, a3, a4, s.d_qaly.mean, s.d_qaly.lo, s.d_qaly.hi, icer, a2, s.p_ce,
+                   isnan(s.roi.mean) ? "-" : (snprintf(t, sizeof t, "%.2f", s.roi.mean), t));
+        }
+        sb_add(&b, "</table>\n");
+    }
+
+    sb_add(&b, "<h2>Projections</h2>\n<div class=\"charts\">\n");
+    svg_series(&b, "hle-men", "Healthy life expectancy at birth, men", "years", sc, res, n, SPR_M_HLE0_M, 1);
+    svg_series(&b, "hle-women", "Healthy life expectancy at birth, women", "years", sc, res, n, SPR_M_HLE0_F, 1);
+    svg_series(&b, "isolation", "Isolated, residents 65+", "%", sc, res, n, SPR_M_ISOLATED_65, 1);
+    svg_series(&b, "care-need", "Certified care need, residents 65+", "%", sc, res, n, SPR_M_CARE_NEED_65, 1);
+    svg_series(&b, "taking-part", "In a community group, residents 65+", "%", sc, res, n, SPR_M_TAKING_PART_65, 1);
+    svg_series(&b, "medical", "Medical expenditure", "yen million a year", sc, res, n, SPR_M_MEDICAL, 1e-6);
+    svg_series(&b, "ltc", "Long-term-care spending", "yen million a year", sc, res, n, SPR_M_LTC, 1e-6);
+    svg_series(&b, "programme", "Programme cost", "yen million a year", sc, res, n, SPR_M_PROGRAMME, 1e-6);
+    svg_series(&b, "waits", "Mean wait from referral to first contact", "days", sc, res, n, SPR_M_WAIT_MEAN, 1);
+    svg_series(&b, "utilisation", "Link workers' caseload in use", "%", sc, res, n, SPR_M_UTILISATION, 1);
+    if (n > 1) {
+        svg_ce_plane(&b, sc, res, n, o);
+        svg_ceac(&b, sc, res, n, o);
+    }
+    sb_add(&b, "</div>\n<h2>Method</h2>\n<p class=\"note\">Life tables are abridged (5-year groups, Chiang's method) from "
+               "simulated deaths and person-years; health expectancies by the Sullivan method; QALYs from utility weights by "
+               "state; see docs/methods.md. Tidy data for every scenario, replicate, year and measure: the CSV file beside "
+               "this page. Outcomes in %d: see the terminal report.</p>\n",
+           p0->start_year + last);
+    sb_add(&b, "%s\n</body></html>\n", SCRIPT);
+    if (b.oom) {
+        free(b.s);
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory writing the report");
+    }
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int ok = f != NULL && fwrite(b.s, 1, b.len, f) == b.len;
+    if (f != NULL && fclose(f) != 0) ok = 0;
+    free(b.s);
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+        return spr_error_set(err, SPR_ERR_IO, "cannot write %s", path);
+    }
+    return SPR_OK;
+}

@@ -1,0 +1,61 @@
+/* The scenario comparison report: outcomes by the documented methods
+ * (docs/methods.md) for every scenario, replicate and year, the
+ * cost-effectiveness of each scenario against the first (the reference),
+ * and their uncertainty; written as a terminal table, tidy CSV and a
+ * self-contained HTML page with inline SVG charts. */
+#ifndef SPRSIM_REPORT_H
+#define SPRSIM_REPORT_H
+
+#include <stdio.h>
+
+#include "sprsim/error.h"
+#include "sprsim/scenario.h"
+#include "sprsim/simulation.h"
+
+typedef struct {
+    double discount_rate; /* a year, costs and effects (default 0.02) */
+    double wtp_yen;       /* willingness to pay per QALY (default 5,000,000) */
+    const char *title;
+    const char *source;   /* the results file, shown in the page */
+} spr_report_options;
+
+/* Measures of one scenario, replicate and projection year. */
+typedef enum {
+    SPR_M_POPULATION, SPR_M_LE0_M, SPR_M_LE0_F, SPR_M_LE65_M, SPR_M_LE65_F,
+    SPR_M_HLE0_M, SPR_M_HLE0_F, SPR_M_HLE65_M, SPR_M_HLE65_F,
+    SPR_M_IPE0_M, SPR_M_IPE0_F, SPR_M_IPE65_M, SPR_M_IPE65_F,
+    SPR_M_ISOLATED_65, SPR_M_ISOLATED_PY, SPR_M_CARE_NEED_65, SPR_M_TAKING_PART_65,
+    SPR_M_MEDICAL, SPR_M_LTC, SPR_M_PROGRAMME, SPR_M_QALY,
+    SPR_M_REFERRALS, SPR_M_WAIT_MEAN, SPR_M_UTILISATION,
+    SPR_M_COUNT
+} spr_measure;
+
+typedef struct {
+    const char *name, *unit, *label;
+} spr_measure_info;
+
+const spr_measure_info *spr_measure_describe(spr_measure m);
+
+/* The value of measure m in replicate r and projection year y. */
+double spr_report_measure(const spr_params *p, const spr_results *res, int r, int y, spr_measure m);
+
+/* Cost-effectiveness of a scenario against the reference, per replicate
+ * (paired): discounted totals over the projection. */
+typedef struct {
+    double d_cost_yen, d_qaly, d_medical_ltc_yen, d_programme_yen;
+} spr_ce_draw;
+
+void spr_report_ce(const spr_params *p, const spr_results *res, const spr_results *ref, int r, double rate,
+                   spr_ce_draw *out);
+
+/* Share of the variance of x (one value per replicate) due to parameter
+ * draws, from a one-way analysis of variance over draws of k replicates
+ * each; NaN without at least two draws and k >= 2. */
+double spr_report_parameter_share(const double *x, int replicates, int k);
+
+int spr_report_write_csv(const char *path, const spr_scenario *sc, spr_results *const *res, int n, spr_error *err);
+void spr_report_print(FILE *out, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o);
+int spr_report_write_html(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
+                          const spr_report_options *o, spr_error *err);
+
+#endif

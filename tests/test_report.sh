@@ -1,0 +1,50 @@
+#!/bin/sh
+# sprsim report on a probabilistic sensitivity analysis of two scenarios:
+# the terminal table, the tidy CSV, and the HTML page, which headless
+# Chromium opens: every chart must render and its check script run.
+# usage: test_report.sh SPRSIM SOURCE_DIR WORK_DIR PYTHON CHROMIUM
+SPRSIM=$1; SRC=$2; WORK=$3; PY=$4; CHROMIUM=$5
+pass=0; fail=0
+ok() { if [ "$1" -eq 0 ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $2"; fi; }
+rm -rf "$WORK" && mkdir -p "$WORK"
+"$SPRSIM" run "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/dual_cycle.yaml" --overlay "$SRC/scenarios/uncertainty.yaml" \
+  --set simulation.population=10000 --set simulation.years=4 --set simulation.replicates=8 -o "$WORK/run.h5" --quiet > /dev/null
+ok $? "run with parameter distributions"
+"$SPRSIM" report "$WORK/run.h5" > "$WORK/report.txt"; ok $? "report"
+for s in "Life expectancy" "official 2022" "Cost-effectiveness against 'baseline'" "ICER" "P(cost-effective)" "from parameters"; do
+  grep -qF "$s" "$WORK/report.txt"; ok $? "terminal table shows '$s'"
+done
+[ -f "$WORK/run.csv" ] && [ -f "$WORK/run.html" ]; ok $? "CSV and HTML written beside the results"
+head -1 "$WORK/run.csv" | grep -qx "scenario,replicate,draw,year,measure,unit,value"; ok $? "tidy CSV header"
+# 2 scenarios x 8 replicates x 4 years x 21 measures that apply to both (waits and utilisation only where there are link workers)
+rows=$(tail -n +2 "$WORK/run.csv" | wc -l)
+[ "$rows" -ge $((2 * 8 * 4 * 21)) ]; ok $? "CSV rows: $rows"
+grep -q '^baseline,4,2,2023,' "$WORK/run.csv" && grep -q '^dual_cycle,7,3,2025,' "$WORK/run.csv"; ok $? "draw numbers in the CSV (2 replicates a draw)"
+! grep -qE '(src|href)="(https?:)?//' "$WORK/run.html"; ok $? "self-contained page (no network resources)"
+grep -qF "¥" "$WORK/run.html"; ok $? "yen formatting"
+if [ -n "$PY" ]; then
+  "$PY" - "$WORK/run.h5" <<'PYEOF'
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+a, b = f["scenarios/baseline/psa/draws"][:], f["scenarios/dual_cycle/psa/draws"][:]
+names = f["scenarios/baseline/psa"].attrs["parameters"].split(",")
+ok = a.shape == (8, len(names)) and np.array_equal(a, b)          # common random numbers: same draws in both scenarios
+ok &= np.array_equal(a[0::2], a[1::2])                           # two replicates per draw share their parameters
+ok &= len(np.unique(a[0::2, names.index("effects.hr_death")])) == 4  # draws differ
+print("psa draws ok" if ok else "psa draws wrong")
+sys.exit(0 if ok else 1)
+PYEOF
+  ok $? "parameter draws stored, shared by scenarios and by the replicates of a draw"
+fi
+if [ -z "$CHROMIUM" ]; then
+  fail=$((fail+1)); echo "FAIL headless Chromium not found (./build.sh deps installs it)"
+else
+  dom=$(timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$WORK/chromium" \
+        --dump-dom "file://$WORK/run.html" 2>"$WORK/chromium.log")
+  echo "$dom" | grep -q 'data-ready="ok"'; ok $? "the page renders and its check script ran without error (chromium log: $WORK/chromium.log)"
+  echo "$dom" | grep -q 'data-charts="12"'; ok $? "all 12 charts present"
+  [ "$(echo "$dom" | grep -o '<svg class="chart"' | wc -l)" -eq 12 ]; ok $? "12 SVG charts in the DOM"
+fi
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
