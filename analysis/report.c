@@ -358,21 +358,33 @@ typedef struct {
     int n;
 } ce_summary;
 
+/* Scenario i against the reference, replicate by replicate: the number of
+ * paired replicates, and (allocated) their incremental costs and QALYs. */
+static int ce_pairs(const spr_scenario *sc, spr_results *const *res, int i, const spr_report_options *o,
+                    spr_ce_draw **out)
+{
+    int R = res[i]->replicates < res[0]->replicates ? res[i]->replicates : res[0]->replicates;
+    *out = calloc((size_t)R + 1, sizeof **out);
+    if (*out == NULL) return 0;
+    for (int r = 0; r < R; r++) spr_report_ce(&sc[0].params, res[i], res[0], r, o->discount_rate, &(*out)[r]);
+    return R;
+}
+
 static ce_summary ce_of(const spr_scenario *sc, spr_results *const *res, int i, const spr_report_options *o)
 {
     ce_summary s;
     memset(&s, 0, sizeof s);
-    int R = res[i]->replicates < res[0]->replicates ? res[i]->replicates : res[0]->replicates;
+    spr_ce_draw *d;
+    int R = ce_pairs(sc, res, i, o, &d);
     double *dc = calloc((size_t)R + 1, sizeof *dc), *de = calloc((size_t)R + 1, sizeof *de);
     double *nmb = calloc((size_t)R + 1, sizeof *nmb), *roi = calloc((size_t)R + 1, sizeof *roi);
     for (int r = 0; r < R; r++) {
-        spr_ce_draw d;
-        spr_report_ce(&sc[0].params, res[i], res[0], r, o->discount_rate, &d);
-        dc[r] = d.d_cost_yen;
-        de[r] = d.d_qaly;
-        nmb[r] = spr_econ_nmb(d.d_cost_yen, d.d_qaly, o->wtp_yen);
-        roi[r] = d.d_programme_yen > 0 ? -d.d_medical_ltc_yen / d.d_programme_yen : NAN;
+        dc[r] = d[r].d_cost_yen;
+        de[r] = d[r].d_qaly;
+        nmb[r] = spr_econ_nmb(d[r].d_cost_yen, d[r].d_qaly, o->wtp_yen);
+        roi[r] = d[r].d_programme_yen > 0 ? -d[r].d_medical_ltc_yen / d[r].d_programme_yen : NAN;
     }
+    free(d);
     s.n = R;
     s.d_cost = mean_ci(dc, R);
     s.d_qaly = mean_ci(de, R);
@@ -616,14 +628,14 @@ static void svg_ceac(sbuf *b, const spr_scenario *sc, spr_results *const *res, i
     svg_open(b, "ceac", "Cost-effectiveness acceptability curve", "willingness to pay (yen million per QALY)",
              "probability cost-effective", &a);
     for (int i = 1; i < n; i++) {
-        int R = res[i]->replicates < res[0]->replicates ? res[i]->replicates : res[0]->replicates;
+        spr_ce_draw *d;
+        int R = ce_pairs(sc, res, i, o, &d);
         double *dc = calloc((size_t)R + 1, sizeof *dc), *de = calloc((size_t)R + 1, sizeof *de);
         for (int r = 0; r < R; r++) {
-            spr_ce_draw d;
-            spr_report_ce(&sc[0].params, res[i], res[0], r, o->discount_rate, &d);
-            dc[r] = d.d_cost_yen;
-            de[r] = d.d_qaly;
+            dc[r] = d[r].d_cost_yen;
+            de[r] = d[r].d_qaly;
         }
+        free(d);
         sb_add(b, "<polyline class=\"line\" stroke=\"%s\" points=\"", COLOURS[i % N_COLOURS]);
         for (int s = 0; s < steps; s++) {
             double w = max_wtp * s / (steps - 1);
@@ -755,5 +767,96 @@ int spr_report_write_html(const char *path, const spr_scenario *sc, spr_results 
         remove(tmp);
         return spr_error_set(err, SPR_ERR_IO, "cannot write %s", path);
     }
+    return SPR_OK;
+}
+
+/* ---- one-way sensitivity (tornado) ---------------------------------------- */
+
+void spr_uncertain_range(const spr_uncertain *u, double *low, double *high)
+{
+    switch (u->kind) {
+    case SPR_DIST_NORMAL: *low = u->a - 1.959963984540054 * u->b, *high = u->a + 1.959963984540054 * u->b; break;
+    case SPR_DIST_LOGNORMAL: *low = u->spec[1], *high = u->spec[2]; break;
+    case SPR_DIST_GAMMA: *low = gsl_cdf_gamma_Pinv(0.025, u->a, u->b), *high = gsl_cdf_gamma_Pinv(0.975, u->a, u->b); break;
+    case SPR_DIST_BETA: *low = gsl_cdf_beta_Pinv(0.025, u->a, u->b), *high = gsl_cdf_beta_Pinv(0.975, u->a, u->b); break;
+    default: *low = u->a, *high = u->b; break;
+    }
+}
+
+static int cmp_swing(const void *a, const void *b)
+{
+    const spr_tornado_bar *x = a, *y = b;
+    double sx_ = fabs(x->nmb_high - x->nmb_low), sy_ = fabs(y->nmb_high - y->nmb_low);
+    return (sx_ < sy_) - (sx_ > sy_);
+}
+
+int spr_report_tornado(const char *prefix, FILE *out, const char *policy, double base_nmb, spr_tornado_bar *bars,
+                       int n, const spr_report_options *o, spr_error *err)
+{
+    qsort(bars, (size_t)n, sizeof *bars, cmp_swing);
+    char y0[96], y1[96], y2[96], path[1200];
+    yen(y0, sizeof y0, base_nmb, 1);
+    fprintf(out, "\nOne-way sensitivity of the net monetary benefit of '%s' (base case %s; wtp ¥%.0f per QALY, "
+                 "discount %.1f%%)\n", policy, y0, o->wtp_yen, 100 * o->discount_rate);
+    fprintf(out, "  %-40s %12s %12s %26s %26s\n", "parameter", "low", "high", "net benefit at low", "net benefit at high");
+    for (int i = 0; i < n; i++) {
+        yen(y1, sizeof y1, bars[i].nmb_low, 1);
+        yen(y2, sizeof y2, bars[i].nmb_high, 1);
+        fprintf(out, "  %-40s %12.4g %12.4g %26s %26s\n", bars[i].key, bars[i].low, bars[i].high, y1, y2);
+    }
+    snprintf(path, sizeof path, "%s.csv", prefix);
+    FILE *f = fopen(path, "w");
+    if (f == NULL) return spr_error_set(err, SPR_ERR_IO, "cannot write %s", path);
+    fprintf(f, "parameter,low,high,nmb_low_yen,nmb_high_yen,nmb_base_yen\n");
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s,%.10g,%.10g,%.10g,%.10g,%.10g\n", bars[i].key, bars[i].low, bars[i].high, bars[i].nmb_low,
+                bars[i].nmb_high, base_nmb);
+    if (fclose(f) != 0) return spr_error_set(err, SPR_ERR_IO, "cannot write %s", path);
+
+    sbuf b = {0};
+    char t[400];
+    int h = 60 + 26 * n;
+    axes a = {base_nmb / 1e6, base_nmb / 1e6, 0, 1};
+    for (int i = 0; i < n; i++) {
+        a.x0 = fmin(a.x0, fmin(bars[i].nmb_low, bars[i].nmb_high) / 1e6);
+        a.x1 = fmax(a.x1, fmax(bars[i].nmb_low, bars[i].nmb_high) / 1e6);
+    }
+    double pad = 0.05 * (a.x1 - a.x0 + 1e-9);
+    a.x0 -= pad;
+    a.x1 += pad;
+    const int left = 280, right = 40, width = 900;
+#define TX(v) (left + ((v) / 1e6 - a.x0) / (a.x1 - a.x0) * (width - left - right))
+    sb_add(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>One-way sensitivity: %s</title>"
+               "<style>%s</style></head><body>\n<h1>One-way sensitivity: %s</h1>\n<p class=\"note\">Net monetary benefit "
+               "against the reference (yen million, discounted at %.1f%%, ¥%.0f per QALY) with each parameter at the low "
+               "(light) and high (dark) end of its range, the others at their central values; base case %s.</p>\n",
+           policy, CSS, policy, 100 * o->discount_rate, o->wtp_yen, y0);
+    sb_add(&b, "<svg class=\"chart\" id=\"tornado\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"tornado\">\n", width, h);
+    sb_add(&b, "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"30\" y2=\"%d\"/>\n", TX(base_nmb), TX(base_nmb), h - 20);
+    for (int i = 0; i < n; i++) {
+        double y = 40 + 26 * i;
+        for (int k = 0; k < 2; k++) {
+            double v = k ? bars[i].nmb_high : bars[i].nmb_low, x0 = fmin(TX(base_nmb), TX(v)), x1 = fmax(TX(base_nmb), TX(v));
+            yen(y1, sizeof y1, v, 1);
+            sb_add(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" fill=\"%s\" opacity=\"%s\"><title>%s = %g: %s</title></rect>\n",
+                   x0, y, fmax(x1 - x0, 1.0), COLOURS[1], k ? "0.9" : "0.45", bars[i].key, k ? bars[i].high : bars[i].low, y1);
+        }
+        sb_add(&b, "<text x=\"%d\" y=\"%.1f\" class=\"ytick\">%s</text>\n", left - 8, y + 13, html_escape(bars[i].key, t, sizeof t));
+    }
+    double st = tick_step(a.x1 - a.x0);
+    for (double v = ceil(a.x0 / st) * st; v <= a.x1; v += st) {
+        char lab[48];
+        fmt_tick(lab, sizeof lab, v);
+        sb_add(&b, "<text x=\"%.1f\" y=\"%d\" class=\"xtick\">%s</text>\n", TX(v * 1e6), h - 4, lab);
+    }
+#undef TX
+    sb_add(&b, "</svg>\n%s\n</body></html>\n", "<script>document.body.setAttribute('data-ready','ok');</script>");
+    snprintf(path, sizeof path, "%s.html", prefix);
+    f = fopen(path, "w");
+    int ok = !b.oom && f != NULL && fwrite(b.s, 1, b.len, f) == b.len;
+    if (f != NULL && fclose(f) != 0) ok = 0;
+    free(b.s);
+    if (!ok) return spr_error_set(err, SPR_ERR_IO, "cannot write %s", path);
+    fprintf(out, "\nwrote %s.csv and %s.html\n", prefix, prefix);
     return SPR_OK;
 }

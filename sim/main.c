@@ -1,4 +1,5 @@
 /* sprsim: the command-line front end.  The only place that prints or exits. */
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@ static void usage(FILE *out)
             "                  [--set key=value]... [--overlay FILE.yaml]... [--quiet]\n"
             "       sprsim check SCENARIO.yaml... [--set key=value]...\n"
             "       sprsim report RESULTS.h5 [-o PREFIX] [--discount RATE] [--wtp YEN_PER_QALY]\n"
+            "       sprsim tornado REFERENCE.yaml POLICY.yaml [--vary key=low,high]... [--overlay FILE]...\n"
+            "                  [--set key=value]... [--replicates R] [-o PREFIX] [--discount RATE] [--wtp YEN]\n"
             "       sprsim keys                  (every parameter: key, type, bounds, unit, meaning)\n"
             "       sprsim --version\n"
             "\n"
@@ -34,6 +37,9 @@ static void usage(FILE *out)
             "report compares the scenarios of a results file (the first is the reference): a table here,\n"
             "       PREFIX.csv (tidy: scenario, replicate, year, measure) and PREFIX.html (charts); PREFIX\n"
             "       defaults to the results file without .h5; discount 0.02 a year, wtp 5,000,000 yen.\n"
+            "tornado runs the policy and the reference with each parameter at the low and high end of its\n"
+            "       range (--vary, or the 95%% range of every distribution an overlay gives) and reports the\n"
+            "       policy's net monetary benefit (PREFIX.csv, PREFIX.html; default PREFIX tornado).\n"
             "--set  overrides one parameter, e.g. --set mortality.hr_isolation=1.2 --set simulation.years=10\n"
             "--overlay applies a file of parameters to every scenario (e.g. scenarios/uncertainty.yaml)\n"
             "Exit status: 0 success, 1 runtime error, 2 invalid scenario or usage.\n");
@@ -292,6 +298,143 @@ static int cmd_report(int argc, char **argv)
     return status;
 }
 
+/* Mean net monetary benefit of policy against reference (paired replicates). */
+static int nmb_of(const spr_params *ref, const spr_params *pol, const spr_report_options *o, double *nmb, spr_error *err)
+{
+    const spr_params *ps[2] = {ref, pol};
+    spr_results *res[2] = {NULL, NULL};
+    int rc = SPR_OK;
+    for (int k = 0; k < 2 && rc == SPR_OK; k++) {
+        spr_model *M = NULL;
+        rc = spr_model_create(ps[k], &M, err);
+        if (rc == SPR_OK) rc = spr_simulation_run(ps[k], M, &res[k], NULL, NULL, err);
+        spr_model_destroy(M);
+    }
+    if (rc == SPR_OK) {
+        double t = 0;
+        for (int r = 0; r < res[1]->replicates; r++) {
+            spr_ce_draw d;
+            spr_report_ce(ref, res[1], res[0], r, o->discount_rate, &d);
+            t += (o->wtp_yen * d.d_qaly - d.d_cost_yen) / res[1]->replicates;
+        }
+        *nmb = t;
+    }
+    spr_results_destroy(res[0]);
+    spr_results_destroy(res[1]);
+    return rc;
+}
+
+static int cmd_tornado(int argc, char **argv)
+{
+    const char *files[2] = {NULL, NULL}, *prefix = "tornado";
+    const char **over = calloc((size_t)argc + 2, sizeof *over), **vary = calloc((size_t)argc, sizeof *vary);
+    int n_over = 0, n_vary = 0, n_files = 0;
+    static char rep[64];
+    spr_report_options o = {0.02, 5e6, "one-way sensitivity", NULL};
+    for (int i = 2; i < argc; i++) {
+        int has = i + 1 < argc;
+        if (strcmp(argv[i], "--vary") == 0 && has) vary[n_vary++] = argv[++i];
+        else if (strcmp(argv[i], "--set") == 0 && has) over[n_over++] = argv[++i];
+        else if (strcmp(argv[i], "--overlay") == 0 && has) {
+            size_t len = strlen(argv[i + 1]) + 2;
+            char *s = malloc(len);
+            snprintf(s, len, "@%s", argv[++i]);
+            over[n_over++] = s;
+        } else if (strcmp(argv[i], "--replicates") == 0 && has) {
+            snprintf(rep, sizeof rep, "simulation.replicates=%s", argv[++i]);
+            over[n_over++] = rep;
+        } else if (strcmp(argv[i], "-o") == 0 && has) prefix = argv[++i];
+        else if (strcmp(argv[i], "--discount") == 0 && has) {
+            if (!parse_double_arg("--discount", argv[++i], 0, 0.2, &o.discount_rate)) return EXIT_INPUT;
+        } else if (strcmp(argv[i], "--wtp") == 0 && has) {
+            if (!parse_double_arg("--wtp", argv[++i], 0, 1e9, &o.wtp_yen)) return EXIT_INPUT;
+        } else if (argv[i][0] != '-' && n_files < 2) files[n_files++] = argv[i];
+        else {
+            fprintf(stderr, "sprsim: tornado: unexpected argument '%s'\n", argv[i]);
+            return EXIT_INPUT;
+        }
+    }
+    if (n_files != 2) {
+        usage(stderr);
+        return EXIT_INPUT;
+    }
+    spr_scenario sc[2];
+    spr_error err = {0};
+    for (int k = 0; k < 2; k++)
+        if (spr_scenario_load(files[k], over, n_over, &sc[k], &err) != SPR_OK) {
+            fprintf(stderr, "sprsim: %s\n", err.msg);
+            return EXIT_INPUT;
+        }
+    /* the parameters to vary: --vary key=low,high, and every distribution of the policy scenario */
+    spr_tornado_bar *bars = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *bars);
+    const spr_param_def **defs = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *defs);
+    int n = 0;
+    for (int k = 0; k < n_vary; k++) {
+        char key[96];
+        double lo, hi;
+        const char *eq = strchr(vary[k], '=');
+        if (eq == NULL || sscanf(eq + 1, "%lf,%lf", &lo, &hi) != 2 || (size_t)(eq - vary[k]) >= sizeof key) {
+            fprintf(stderr, "sprsim: --vary '%s': expected key=low,high\n", vary[k]);
+            return EXIT_INPUT;
+        }
+        snprintf(key, sizeof key, "%.*s", (int)(eq - vary[k]), vary[k]);
+        const spr_param_def *d = spr_param_find(key);
+        if (d == NULL || d->count != 1 || d->type == SPR_PT_STRING || lo < d->min || hi > d->max) {
+            fprintf(stderr, "sprsim: --vary '%s': not a scalar parameter, or a value outside %g..%g\n", vary[k],
+                    d ? d->min : 0, d ? d->max : 0);
+            return EXIT_INPUT;
+        }
+        snprintf(bars[n].key, sizeof bars[n].key, "%s", key);
+        bars[n].low = lo, bars[n].high = hi, defs[n++] = d;
+    }
+    size_t nt;
+    const spr_param_def *table = spr_param_table(&nt);
+    for (int k = 0; k < sc[1].params.n_uncertain; k++) {
+        const spr_uncertain *u = &sc[1].params.uncertain[k];
+        snprintf(bars[n].key, sizeof bars[n].key, "%s", table[u->param].key);
+        spr_uncertain_range(u, &bars[n].low, &bars[n].high);
+        defs[n++] = &table[u->param];
+    }
+    if (n == 0) {
+        fprintf(stderr, "sprsim: tornado: nothing to vary: give --vary key=low,high or an overlay with distributions\n");
+        return EXIT_INPUT;
+    }
+    /* every other parameter at its central value: no draws */
+    sc[0].params.n_uncertain = sc[1].params.n_uncertain = 0;
+    double base;
+    int status = 0;
+    if (nmb_of(&sc[0].params, &sc[1].params, &o, &base, &err) != SPR_OK) status = EXIT_RUNTIME;
+    for (int k = 0; k < n && status == 0; k++)
+        for (int side = 0; side < 2 && status == 0; side++) {
+            spr_params ref = sc[0].params, pol = sc[1].params;
+            double v = side ? bars[k].high : bars[k].low;
+            /* a parameter the policy changes (link-worker FTE, say) varies in the policy only;
+             * one they share varies in both, so the comparison stays paired */
+            if (spr_param_get(&ref, defs[k]) == spr_param_get(&pol, defs[k])) spr_param_set(&ref, defs[k], v);
+            spr_param_set(&pol, defs[k], v);
+            spr_error sub;
+            if (spr_params_validate(&pol, &sub) != SPR_OK || spr_params_validate(&ref, &sub) != SPR_OK) {
+                fprintf(stderr, "sprsim: %s=%g: %s\n", bars[k].key, v, sub.msg);
+                status = EXIT_INPUT;
+                break;
+            }
+            if (nmb_of(&ref, &pol, &o, side ? &bars[k].nmb_high : &bars[k].nmb_low, &err) != SPR_OK) status = EXIT_RUNTIME;
+            if (!isatty(STDERR_FILENO)) continue;
+            fprintf(stderr, "\r  %d/%d %-40s", 2 * k + side + 1, 2 * n, bars[k].key);
+        }
+    if (isatty(STDERR_FILENO)) fprintf(stderr, "\r%*s\r", 60, "");
+    if (status == 0 && spr_report_tornado(prefix, stdout, sc[1].params.name, base, bars, n, &o, &err) != SPR_OK)
+        status = EXIT_RUNTIME;
+    if (status == EXIT_RUNTIME) fprintf(stderr, "sprsim: %s\n", err.msg);
+    spr_scenario_free(&sc[0]);
+    spr_scenario_free(&sc[1]);
+    free(bars);
+    free(defs);
+    free(over);
+    free(vary);
+    return status;
+}
+
 static int cmd_keys(void)
 {
     size_t n;
@@ -320,6 +463,7 @@ int main(int argc, char **argv)
     }
     if (argc == 2 && strcmp(argv[1], "keys") == 0) return cmd_keys();
     if (argc >= 2 && strcmp(argv[1], "report") == 0) return cmd_report(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "tornado") == 0) return cmd_tornado(argc, argv);
     if (argc < 3 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "check") != 0)) {
         usage(stderr);
         return EXIT_INPUT;

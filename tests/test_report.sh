@@ -1,5 +1,5 @@
 #!/bin/sh
-# sprsim report on a probabilistic sensitivity analysis of two scenarios:
+# sprsim report on a probabilistic sensitivity analysis of the four main scenarios:
 # the terminal table, the tidy CSV, and the HTML page, which headless
 # Chromium opens: every chart must render and its check script run.
 # usage: test_report.sh SPRSIM SOURCE_DIR WORK_DIR PYTHON CHROMIUM
@@ -7,7 +7,7 @@ SPRSIM=$1; SRC=$2; WORK=$3; PY=$4; CHROMIUM=$5
 pass=0; fail=0
 ok() { if [ "$1" -eq 0 ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $2"; fi; }
 rm -rf "$WORK" && mkdir -p "$WORK"
-"$SPRSIM" run "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/dual_cycle.yaml" --overlay "$SRC/scenarios/uncertainty.yaml" \
+"$SPRSIM" run "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" "$SRC/scenarios/population.yaml" "$SRC/scenarios/dual_cycle.yaml" --overlay "$SRC/scenarios/uncertainty.yaml" \
   --set simulation.population=10000 --set simulation.years=4 --set simulation.replicates=8 -o "$WORK/run.h5" --quiet > /dev/null
 ok $? "run with parameter distributions"
 "$SPRSIM" report "$WORK/run.h5" > "$WORK/report.txt"; ok $? "report"
@@ -16,9 +16,9 @@ for s in "Life expectancy" "official 2022" "Cost-effectiveness against 'baseline
 done
 [ -f "$WORK/run.csv" ] && [ -f "$WORK/run.html" ]; ok $? "CSV and HTML written beside the results"
 head -1 "$WORK/run.csv" | grep -qx "scenario,replicate,draw,year,measure,unit,value"; ok $? "tidy CSV header"
-# 2 scenarios x 8 replicates x 4 years x 21 measures that apply to both (waits and utilisation only where there are link workers)
+# 4 scenarios x 8 replicates x 4 years x 21 measures that apply to both (waits and utilisation only where there are link workers)
 rows=$(tail -n +2 "$WORK/run.csv" | wc -l)
-[ "$rows" -ge $((2 * 8 * 4 * 21)) ]; ok $? "CSV rows: $rows"
+[ "$rows" -ge $((4 * 8 * 4 * 21)) ]; ok $? "CSV rows: $rows"
 grep -q '^baseline,4,2,2023,' "$WORK/run.csv" && grep -q '^dual_cycle,7,3,2025,' "$WORK/run.csv"; ok $? "draw numbers in the CSV (2 replicates a draw)"
 ! grep -qE '(src|href)="(https?:)?//' "$WORK/run.html"; ok $? "self-contained page (no network resources)"
 grep -qF "¥" "$WORK/run.html"; ok $? "yen formatting"
@@ -46,5 +46,13 @@ else
   echo "$dom" | grep -q 'data-charts="12"'; ok $? "all 12 charts present"
   [ "$(echo "$dom" | grep -o '<svg class="chart"' | wc -l)" -eq 12 ]; ok $? "12 SVG charts in the DOM"
 fi
+# one-way sensitivity: a policy parameter (varied in the policy only) and a shared one
+"$SPRSIM" tornado "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" --set simulation.population=8000 \
+  --set simulation.years=3 --replicates 2 --vary link_workers.fte=2,8 --vary effects.hr_death=0.65,0.95 \
+  -o "$WORK/tornado" > "$WORK/tornado.txt"; ok $? "tornado"
+[ "$(grep -c '^  \(link_workers.fte\|effects.hr_death\) ' "$WORK/tornado.txt")" -eq 2 ]; ok $? "a bar per parameter"
+[ "$(tail -n +2 "$WORK/tornado.csv" | wc -l)" -eq 2 ] && grep -q '<rect' "$WORK/tornado.html"; ok $? "tornado CSV and chart"
+"$SPRSIM" tornado "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" --vary effects.hr_death=0.5 \
+  > /dev/null 2>&1; [ $? -eq 2 ]; ok $? "a malformed --vary is refused with status 2"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

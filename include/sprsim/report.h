@@ -58,4 +58,20 @@ void spr_report_print(FILE *out, const spr_scenario *sc, spr_results *const *res
 int spr_report_write_html(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
                           const spr_report_options *o, spr_error *err);
 
+/* One-way sensitivity: the net monetary benefit of a policy against the
+ * reference with one parameter at its low and at its high value. */
+typedef struct {
+    char key[96];
+    double low, high;          /* parameter values */
+    double nmb_low, nmb_high;  /* mean over replicates, yen */
+} spr_tornado_bar;
+
+/* The range of an uncertain parameter: its distribution's 2.5% and 97.5% quantiles. */
+void spr_uncertain_range(const spr_uncertain *u, double *low, double *high);
+
+/* Prints the bars (sorted by swing, widest first) and writes PREFIX.csv and
+ * PREFIX.html with a tornado chart around the base-case net benefit. */
+int spr_report_tornado(const char *prefix, FILE *out, const char *policy, double base_nmb, spr_tornado_bar *bars,
+                       int n, const spr_report_options *o, spr_error *err);
+
 #endif
