@@ -19,6 +19,7 @@
  * state is split with it for the "average period of independence". */
 #define CARE2_SHARE_OF_CARE12 (16.6 / (20.9 + 16.6))
 #define BAND_65 13
+#define BAND_40 8
 
 static const spr_measure_info MEASURES[SPR_M_COUNT] = {
     {"population", "persons", "residents at the start of the year"},
@@ -34,6 +35,12 @@ static const spr_measure_info MEASURES[SPR_M_COUNT] = {
     {"ipe0_female", "years", "average period of independence at birth (not care level 2+), women"},
     {"ipe65_male", "years", "average period of independence at 65, men"},
     {"ipe65_female", "years", "average period of independence at 65, women"},
+    {"le40_male", "years", "life expectancy at 40, men"},
+    {"le40_female", "years", "life expectancy at 40, women"},
+    {"hle40_male", "years", "healthy life expectancy at 40 (free of limitation), men"},
+    {"hle40_female", "years", "healthy life expectancy at 40 (free of limitation), women"},
+    {"ipe40_male", "years", "average period of independence at 40, men"},
+    {"ipe40_female", "years", "average period of independence at 40, women"},
     {"isolated_65plus", "%", "isolated, residents 65+"},
     {"isolated_person_years", "person-years", "person-years isolated, all ages"},
     {"care_need_65plus", "%", "certified care need, residents 65+"},
@@ -122,6 +129,12 @@ double spr_report_measure(const spr_params *p, const spr_results *res, int r, in
     case SPR_M_IPE0_F: return expectancy(res, r, y, SPR_FEMALE, 0, 2);
     case SPR_M_IPE65_M: return expectancy(res, r, y, SPR_MALE, BAND_65, 2);
     case SPR_M_IPE65_F: return expectancy(res, r, y, SPR_FEMALE, BAND_65, 2);
+    case SPR_M_LE40_M: return expectancy(res, r, y, SPR_MALE, BAND_40, 0);
+    case SPR_M_LE40_F: return expectancy(res, r, y, SPR_FEMALE, BAND_40, 0);
+    case SPR_M_HLE40_M: return expectancy(res, r, y, SPR_MALE, BAND_40, 1);
+    case SPR_M_HLE40_F: return expectancy(res, r, y, SPR_FEMALE, BAND_40, 1);
+    case SPR_M_IPE40_M: return expectancy(res, r, y, SPR_MALE, BAND_40, 2);
+    case SPR_M_IPE40_F: return expectancy(res, r, y, SPR_FEMALE, BAND_40, 2);
     case SPR_M_ISOLATED_65: return 100.0 * year_sum(res, r, y, SPR_IND_ISOLATED, -1, BAND_65, SPR_AGE_BANDS) / pop65;
     case SPR_M_ISOLATED_PY: return year_sum(res, r, y, SPR_IND_ISOLATED, -1, 0, SPR_AGE_BANDS) / 12.0;
     case SPR_M_CARE_NEED_65:
@@ -304,7 +317,8 @@ static const char *html_escape(const char *in, char *out, size_t sz)
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-int spr_report_write_csv(const char *path, const spr_scenario *sc, spr_results *const *res, int n, spr_error *err)
+int spr_report_write_csv(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
+                         const spr_report_options *o, spr_error *err)
 {
     char tmp[1200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -322,6 +336,33 @@ int spr_report_write_csv(const char *path, const spr_scenario *sc, spr_results *
                     fprintf(f, "%s,%d,%d,%d,%s,%s,%.10g\n", p->name, r, r / k, p->start_year + y, MEASURES[m].name,
                             MEASURES[m].unit, v);
                 }
+        /* isolation by sex and age band from 40; discounted costs and QALYs, per year and cumulative */
+        static const char *sexes[2] = {"male", "female"};
+        static const spr_measure disc[4] = {SPR_M_MEDICAL, SPR_M_LTC, SPR_M_PROGRAMME, SPR_M_QALY};
+        for (int r = 0; r < res[i]->replicates; r++) {
+            double cum[4] = {0, 0, 0, 0};
+            for (int y = 0; y < res[i]->months / 12; y++) {
+                for (int s = 0; s < SPR_SEXES; s++)
+                    for (int b = BAND_40; b < SPR_AGE_BANDS; b++) {
+                        double pop = year_sum(res[i], r, y, SPR_IND_POPULATION, s, b, b + 1);
+                        if (pop <= 0) continue;
+                        char band[16];
+                        if (b == SPR_AGE_BANDS - 1) snprintf(band, sizeof band, "100plus");
+                        else snprintf(band, sizeof band, "%d_%d", 5 * b, 5 * b + 4);
+                        fprintf(f, "%s,%d,%d,%d,isolated_%s_%s,%%,%.10g\n", p->name, r, r / k, p->start_year + y,
+                                sexes[s], band, 100.0 * year_sum(res[i], r, y, SPR_IND_ISOLATED, s, b, b + 1) / pop);
+                    }
+                double df = spr_econ_discount_factor(o->discount_rate, y);
+                for (int j = 0; j < 4; j++) {
+                    double v = spr_report_measure(p, res[i], r, y, disc[j]) * df;
+                    cum[j] += v;
+                    fprintf(f, "%s,%d,%d,%d,%s_discounted,%s,%.10g\n", p->name, r, r / k, p->start_year + y,
+                            MEASURES[disc[j]].name, MEASURES[disc[j]].unit, v);
+                    fprintf(f, "%s,%d,%d,%d,%s_discounted_cumulative,%s,%.10g\n", p->name, r, r / k, p->start_year + y,
+                            MEASURES[disc[j]].name, MEASURES[disc[j]].unit, cum[j]);
+                }
+            }
+        }
     }
     int bad = ferror(f);
     if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {

@@ -286,7 +286,7 @@ static int cmd_report(int argc, char **argv)
     }
     int status = 0;
     spr_report_print(stdout, sc, res, n, &o);
-    if (spr_report_write_csv(csv, sc, res, n, &err) != SPR_OK || spr_report_write_html(html, sc, res, n, &o, &err) != SPR_OK) {
+    if (spr_report_write_csv(csv, sc, res, n, &o, &err) != SPR_OK || spr_report_write_html(html, sc, res, n, &o, &err) != SPR_OK) {
         fprintf(stderr, "sprsim: %s\n", err.msg);
         status = EXIT_RUNTIME;
     } else {

@@ -35,6 +35,19 @@ print("psa draws ok" if ok else "psa draws wrong")
 sys.exit(0 if ok else 1)
 PYEOF
   ok $? "parameter draws stored, shared by scenarios and by the replicates of a draw"
+  "$PY" - "$WORK/run.csv" <<'PYEOF'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["scenario"] == "dual_cycle" and r["replicate"] == "3"]
+get = lambda m: [float(r["value"]) for r in rows if r["measure"] == m]
+per_year, cum = get("medical_cost_discounted"), get("medical_cost_discounted_cumulative")
+undiscounted = get("medical_cost")
+ok = len(per_year) == 4 and abs(sum(per_year) - cum[-1]) < 1e-6 * cum[-1]
+ok &= abs(per_year[2] - undiscounted[2] / 1.02 ** 2) < 1e-6 * per_year[2]     # 2% a year, year 2
+ok &= len(get("isolated_female_75_79")) == 4 and len(get("hle40_male")) == 4
+print("csv measures ok" if ok else "csv measures wrong")
+sys.exit(0 if ok else 1)
+PYEOF
+  ok $? "discounted costs per year and cumulative, isolation by sex and band, health expectancy at 40"
 fi
 if [ -z "$CHROMIUM" ]; then
   fail=$((fail+1)); echo "FAIL headless Chromium not found (./build.sh deps installs it)"

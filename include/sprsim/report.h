@@ -24,6 +24,7 @@ typedef enum {
     SPR_M_POPULATION, SPR_M_LE0_M, SPR_M_LE0_F, SPR_M_LE65_M, SPR_M_LE65_F,
     SPR_M_HLE0_M, SPR_M_HLE0_F, SPR_M_HLE65_M, SPR_M_HLE65_F,
     SPR_M_IPE0_M, SPR_M_IPE0_F, SPR_M_IPE65_M, SPR_M_IPE65_F,
+    SPR_M_LE40_M, SPR_M_LE40_F, SPR_M_HLE40_M, SPR_M_HLE40_F, SPR_M_IPE40_M, SPR_M_IPE40_F,
     SPR_M_ISOLATED_65, SPR_M_ISOLATED_PY, SPR_M_CARE_NEED_65, SPR_M_TAKING_PART_65,
     SPR_M_MEDICAL, SPR_M_LTC, SPR_M_PROGRAMME, SPR_M_QALY,
     SPR_M_REFERRALS, SPR_M_WAIT_MEAN, SPR_M_UTILISATION,
@@ -53,7 +54,10 @@ void spr_report_ce(const spr_params *p, const spr_results *res, const spr_result
  * each; NaN without at least two draws and k >= 2. */
 double spr_report_parameter_share(const double *x, int replicates, int k);
 
-int spr_report_write_csv(const char *path, const spr_scenario *sc, spr_results *const *res, int n, spr_error *err);
+/* Tidy CSV: every measure, isolation by sex and age band (40+), and costs
+ * and QALYs discounted (per year and cumulative) at o->discount_rate. */
+int spr_report_write_csv(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
+                         const spr_report_options *o, spr_error *err);
 void spr_report_print(FILE *out, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o);
 int spr_report_write_html(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
                           const spr_report_options *o, spr_error *err);
