@@ -214,6 +214,8 @@ double spr_report_parameter_share(const double *x, int replicates, int k)
     return var_param + msw > 0 ? var_param / (var_param + msw) : NAN;
 }
 
+static double sweep_value(const spr_scenario *sc, const spr_results *res, int kind);
+
 /* ---- small statistics over replicates ------------------------------------- */
 
 typedef struct {
@@ -313,6 +315,23 @@ static const char *html_escape(const char *in, char *out, size_t sz)
     }
     out[j] = '\0';
     return out;
+}
+
+/* Writes a page under a temporary name and renames it when complete; frees b. */
+static int write_page(const char *path, sbuf *b, spr_error *err)
+{
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = b->oom ? NULL : fopen(tmp, "w");
+    int ok = f != NULL && fwrite(b->s, 1, b->len, f) == b->len;
+    if (f != NULL && fclose(f) != 0) ok = 0;
+    free(b->s);
+    b->s = NULL;
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+        return spr_error_set(err, b->oom ? SPR_ERR_NOMEM : SPR_ERR_IO, "cannot write %s", path);
+    }
+    return SPR_OK;
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -484,6 +503,16 @@ void spr_report_print(FILE *out, const spr_scenario *sc, spr_results *const *res
         fmt_ci(d, sizeof d, measure_ci(&sc[i].params, res[i], last, SPR_M_CARE_NEED_65), 2);
         fprintf(out, "  %-22s %-24s %-24s %-24s %-24s\n", sc[i].params.name, a, b, c, d);
     }
+    for (int i = 0; i < n; i++) {
+        if (sc[i].sweep_of[0] == '\0' || (i > 0 && strcmp(sc[i - 1].sweep_of, sc[i].sweep_of) == 0)) continue;
+        fprintf(out, "\nSweep '%s' over %s (years from %d; the staffing curve)\n", sc[i].sweep_of, sc[i].sweep_key,
+                p0->start_year + (res[i]->months >= 24 ? 1 : 0));
+        fprintf(out, "  %10s %22s %18s %16s %22s\n", "value", "seen within 4 weeks", "mean wait (d)", "caseload in use",
+                "programme (¥m/y)");
+        for (int j = i; j < n && strcmp(sc[j].sweep_of, sc[i].sweep_of) == 0; j++)
+            fprintf(out, "  %10g %22.3f %18.1f %15.0f%% %22.1f\n", sc[j].sweep_at[0], sweep_value(&sc[j], res[j], 0),
+                    sweep_value(&sc[j], res[j], 1), sweep_value(&sc[j], res[j], 3), sweep_value(&sc[j], res[j], 2) / 1e6);
+    }
     if (n < 2) return;
     fprintf(out, "\nCost-effectiveness against '%s' over %d years (paired by replicate)\n", p0->name, last + 1);
     for (int i = 1; i < n; i++) {
@@ -577,9 +606,10 @@ static void svg_open(sbuf *b, const char *id, const char *title, const char *xla
 static void svg_legend(sbuf *b, const spr_scenario *sc, int n)
 {
     char t[200];
-    for (int i = 0; i < n; i++)
+    int every = (n + N_COLOURS - 1) / N_COLOURS, k = 0;
+    for (int i = 0; i < n; i += every, k++)
         sb_add(b, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text></g>\n",
-               ML + 8 + (i % 3) * 180, MT + 4 + (i / 3) * 14, COLOURS[i % N_COLOURS], ML + 24 + (i % 3) * 180, MT + 9 + (i / 3) * 14,
+               ML + 8 + (k % 3) * 180, MT + 4 + (k / 3) * 14, COLOURS[i % N_COLOURS], ML + 24 + (k % 3) * 180, MT + 9 + (k / 3) * 14,
                html_escape(sc[i].params.name, t, sizeof t));
 }
 
@@ -602,7 +632,9 @@ static void svg_series(sbuf *b, const char *id, const char *title, const char *y
         }
     if (!isfinite(a.y0)) a.y0 = 0, a.y1 = 1;
     svg_open(b, id, title, "year", ylabel, &a);
+    int every = (n + N_COLOURS - 1) / N_COLOURS; /* at most eight lines: every k-th scenario of a long sweep */
     for (int i = 0; i < n; i++) {
+        if (i % every != 0) continue;
         const char *col = COLOURS[i % N_COLOURS];
         sb_add(b, "<polygon class=\"band\" fill=\"%s\" points=\"", col);
         for (int y = 0; y < years; y++)
@@ -619,6 +651,65 @@ static void svg_series(sbuf *b, const char *id, const char *title, const char *y
     free(mean);
     free(lo);
     free(hi);
+}
+
+/* A measure of a sweep's points against the swept value (mean over replicates and years from
+ * the second; kind 0: share first seen within 4 weeks, 1: mean wait, 2: programme cost a year,
+ * 3: caseload in use). */
+static double sweep_value(const spr_scenario *sc, const spr_results *res, int kind)
+{
+    double t = 0, n = 0;
+    int y0 = res->months >= 24 ? 1 : 0;
+    for (int r = 0; r < res->replicates; r++)
+        for (int m = 12 * y0; m < res->months; m++) {
+            const spr_programme_month *pm = &res->programme[(size_t)r * res->months + m];
+            if (kind == 0)
+                for (int w = 0; w < SPR_WAIT_WEEKS; w++) {
+                    n += pm->wait_weeks[w];
+                    if (w < 4) t += pm->wait_weeks[w];
+                }
+            else if (kind == 1 && pm->first_contacts > 0) t += pm->wait_mean_days * pm->first_contacts, n += pm->first_contacts;
+            else if (kind == 2) t += pm->cost_link_workers_yen + pm->cost_resources_yen + pm->cost_outreach_yen, n += 1.0 / 12;
+            else if (kind == 3) t += pm->active, n += pm->places;
+        }
+    (void)sc;
+    return n > 0 ? (kind == 3 ? 100 * t / n : t / n) : NAN;
+}
+
+static void svg_sweep(sbuf *b, const char *id, const char *title, const char *ylabel, const spr_scenario *sc,
+                      spr_results *const *res, int n, const char *sweep, int kind, double scale)
+{
+    axes a = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+    for (int i = 0; i < n; i++) {
+        if (strcmp(sc[i].sweep_of, sweep) != 0) continue;
+        double v = sweep_value(&sc[i], res[i], kind) * scale;
+        a.x0 = fmin(a.x0, sc[i].sweep_at[0]);
+        a.x1 = fmax(a.x1, sc[i].sweep_at[0]);
+        if (!isnan(v)) a.y0 = fmin(a.y0, v), a.y1 = fmax(a.y1, v);
+    }
+    if (!isfinite(a.y0)) a.y0 = 0, a.y1 = 1;
+    char xl[160];
+    for (int i = 0; i < n; i++)
+        if (strcmp(sc[i].sweep_of, sweep) == 0) {
+            snprintf(xl, sizeof xl, "%s", sc[i].sweep_key);
+            break;
+        }
+    svg_open(b, id, title, xl, ylabel, &a);
+    sb_add(b, "<polyline class=\"line\" stroke=\"%s\" points=\"", COLOURS[1]);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(sc[i].sweep_of, sweep) != 0) continue;
+        double v = sweep_value(&sc[i], res[i], kind) * scale;
+        if (!isnan(v)) sb_add(b, "%.1f,%.1f ", sx(&a, sc[i].sweep_at[0]), sy(&a, v));
+    }
+    sb_add(b, "\"/>\n");
+    for (int i = 0; i < n; i++) {
+        if (strcmp(sc[i].sweep_of, sweep) != 0) continue;
+        double v = sweep_value(&sc[i], res[i], kind) * scale;
+        if (!isnan(v))
+            sb_add(b, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%g: %.4g</title></circle>\n",
+                   sx(&a, sc[i].sweep_at[0]), sy(&a, v), COLOURS[1], sc[i].sweep_at[0], v);
+    }
+    sb_add(b, "</svg></figure>\n");
 }
 
 /* The cost-effectiveness plane: incremental QALYs (x) and cost (y) of each replicate. */
@@ -788,27 +879,26 @@ int spr_report_write_html(const char *path, const spr_scenario *sc, spr_results 
         svg_ce_plane(&b, sc, res, n, o);
         svg_ceac(&b, sc, res, n, o);
     }
+    for (int i = 0; i < n; i++) { /* the curves of each sweep (first point of each) */
+        if (sc[i].sweep_of[0] == '\0' || (i > 0 && strcmp(sc[i - 1].sweep_of, sc[i].sweep_of) == 0)) continue;
+        char id[96], title[200];
+        const char *sw = sc[i].sweep_of;
+        static const char *titles[4] = {"first seen within 4 weeks", "mean wait to first contact", "programme cost",
+                                        "caseload in use"};
+        static const char *units[4] = {"share", "days", "yen million a year", "%"};
+        for (int k = 0; k < 4; k++) {
+            snprintf(id, sizeof id, "sweep-%s-%d", sw, k);
+            snprintf(title, sizeof title, "Sweep %s: %s", sw, titles[k]);
+            svg_sweep(&b, id, title, units[k], sc, res, n, sw, k, k == 2 ? 1e-6 : 1);
+        }
+    }
     sb_add(&b, "</div>\n<h2>Method</h2>\n<p class=\"note\">Life tables are abridged (5-year groups, Chiang's method) from "
                "simulated deaths and person-years; health expectancies by the Sullivan method; QALYs from utility weights by "
                "state; see docs/methods.md. Tidy data for every scenario, replicate, year and measure: the CSV file beside "
                "this page. Outcomes in %d: see the terminal report.</p>\n",
            p0->start_year + last);
     sb_add(&b, "%s\n</body></html>\n", SCRIPT);
-    if (b.oom) {
-        free(b.s);
-        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory writing the report");
-    }
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    int ok = f != NULL && fwrite(b.s, 1, b.len, f) == b.len;
-    if (f != NULL && fclose(f) != 0) ok = 0;
-    free(b.s);
-    if (!ok || rename(tmp, path) != 0) {
-        remove(tmp);
-        return spr_error_set(err, SPR_ERR_IO, "cannot write %s", path);
-    }
-    return SPR_OK;
+    return write_page(path, &b, err);
 }
 
 /* ---- one-way sensitivity (tornado) ---------------------------------------- */
@@ -893,11 +983,149 @@ int spr_report_tornado(const char *prefix, FILE *out, const char *policy, double
 #undef TX
     sb_add(&b, "</svg>\n%s\n</body></html>\n", "<script>document.body.setAttribute('data-ready','ok');</script>");
     snprintf(path, sizeof path, "%s.html", prefix);
-    f = fopen(path, "w");
-    int ok = !b.oom && f != NULL && fwrite(b.s, 1, b.len, f) == b.len;
-    if (f != NULL && fclose(f) != 0) ok = 0;
-    free(b.s);
-    if (!ok) return spr_error_set(err, SPR_ERR_IO, "cannot write %s", path);
+    if (write_page(path, &b, err) != SPR_OK) return err->code;
+    fprintf(out, "\nwrote %s.csv and %s.html\n", prefix, prefix);
+    return SPR_OK;
+}
+
+/* ---- the staffing planner ------------------------------------------------- */
+
+/* Marginal cost per QALY of level i against the level before it, per added link worker. */
+static double marginal(const spr_staff_result *r, int i)
+{
+    if (i == 0) return NAN;
+    const spr_staff_level *a = &r->levels[i - 1], *b = &r->levels[i];
+    return spr_econ_icer(b->cost_disc - a->cost_disc, b->qaly_disc - a->qaly_disc);
+}
+
+/* A line chart of one value per level against staffing. */
+static void svg_levels(sbuf *b, const char *id, const char *title, const char *ylabel, const spr_staff_result *r,
+                       const double *y, double target, int recommended)
+{
+    axes a = {r->levels[0].fte, r->levels[r->n_levels - 1].fte, INFINITY, -INFINITY};
+    for (int i = 0; i < r->n_levels; i++)
+        if (!isnan(y[i])) a.y0 = fmin(a.y0, y[i]), a.y1 = fmax(a.y1, y[i]);
+    if (!isnan(target)) a.y0 = fmin(a.y0, target), a.y1 = fmax(a.y1, target);
+    if (!isfinite(a.y0)) a.y0 = 0, a.y1 = 1;
+    svg_open(b, id, title, "link workers (full-time)", ylabel, &a);
+    if (!isnan(target))
+        sb_add(b, "<line class=\"wtp\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"><title>target</title></line>\n", ML,
+               W - MR, sy(&a, target), sy(&a, target));
+    if (recommended >= 0)
+        sb_add(b, "<line class=\"wtp\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"><title>recommended</title></line>\n",
+               sx(&a, recommended), sx(&a, recommended), MT, H - MB);
+    sb_add(b, "<polyline class=\"line\" stroke=\"%s\" points=\"", COLOURS[1]);
+    for (int i = 0; i < r->n_levels; i++)
+        if (!isnan(y[i])) sb_add(b, "%.1f,%.1f ", sx(&a, r->levels[i].fte), sy(&a, y[i]));
+    sb_add(b, "\"/>\n");
+    for (int i = 0; i < r->n_levels; i++)
+        if (!isnan(y[i]))
+            sb_add(b, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%d: %.4g</title></circle>\n",
+                   sx(&a, r->levels[i].fte), sy(&a, y[i]), COLOURS[1], r->levels[i].fte, y[i]);
+    sb_add(b, "</svg></figure>\n");
+}
+
+int spr_report_staffing(const char *prefix, FILE *out, const spr_params *p, const spr_staff_target *t,
+                        const spr_staff_result *r, spr_error *err)
+{
+    char y1[96], path[1200];
+    fprintf(out, "\nStaffing for '%s': target %.0f%% of referrals first seen within %g weeks%s%s\n", p->name,
+            100 * t->share, t->within_weeks, t->max_utilisation > 0 ? ", caseload in use at most " : "",
+            t->max_utilisation > 0 ? (snprintf(y1, sizeof y1, "%.0f%%", 100 * t->max_utilisation), y1) : "");
+    fprintf(out, "(%d replicates a level, year %d on; common random numbers across levels)\n", p->replicates,
+            p->start_year + t->warmup_years);
+    fprintf(out, "  %4s %-24s %9s %9s %9s %10s %14s %-22s %s\n", "LW", "share in time [95% CI]", "wait (d)", "p90 (d)",
+            "in use", "served/y", "cost (¥m/y)", "isolated 65+ (%)", "marginal ¥ per QALY");
+    for (int i = 0; i < r->n_levels; i++) {
+        const spr_staff_level *l = &r->levels[i];
+        double mc = marginal(r, i);
+        char mcs[64], share[64], iso[64];
+        if (isnan(mc)) snprintf(mcs, sizeof mcs, "-");
+        else if (isinf(mc) || (r->levels[i].qaly_disc - r->levels[i - 1].qaly_disc) <= 0) snprintf(mcs, sizeof mcs, "no QALY gain");
+        else if (mc <= 0) snprintf(mcs, sizeof mcs, "saves money");
+        else thousands(mcs, sizeof mcs, mc, 0);
+        snprintf(share, sizeof share, "%.3f [%.3f, %.3f]%s", l->share, l->share_lo, l->share_hi, l->meets ? " *" : "");
+        snprintf(iso, sizeof iso, "%.2f [%.2f, %.2f]", l->isolated_65, l->isolated_65_lo, l->isolated_65_hi);
+        fprintf(out, "  %4d %-24s %9.1f %9.0f %8.0f%% %10.0f %14.1f %-22s %s\n", l->fte, share, l->wait_mean_days,
+                l->wait_p90_days, 100 * l->utilisation, l->served_per_year, l->programme_cost_per_year / 1e6, iso, mcs);
+    }
+    fprintf(out, "  (* meets the target)\n");
+    if (r->recommended >= 0)
+        fprintf(out, "\nRecommended: %d full-time link workers. Confirmation with %d replicates: the target is met in %.0f%% "
+                     "of them with %d, in %.0f%% with %d.\n",
+                r->recommended, t->confirm_replicates, 100 * r->confidence, r->recommended, 100 * r->confidence_below,
+                r->recommended - 1);
+    fprintf(out, "Staffing needed each year (the population ages, demand changes):\n ");
+    for (int y = 0; y < r->years; y++) {
+        if (r->per_year[y] < 0) fprintf(out, " %d: >%d", p->start_year + y, t->max_fte);
+        else fprintf(out, " %d: %d", p->start_year + y, r->per_year[y]);
+        if (y % 8 == 7 && y + 1 < r->years) fprintf(out, "\n ");
+    }
+    fprintf(out, "\n");
+
+    snprintf(path, sizeof path, "%s.csv", prefix);
+    FILE *f = fopen(path, "w");
+    if (f == NULL) return spr_error_set(err, SPR_ERR_IO, "cannot write %s", path);
+    fprintf(f, "fte,replicates,share_within_target,share_lo,share_hi,meets,p_meets,wait_mean_days,wait_p90_days,utilisation,"
+               "served_per_year,programme_cost_yen_per_year,isolated_65plus_pct,cost_discounted_yen,qalys_discounted,"
+               "marginal_cost_per_qaly_yen\n");
+    for (int i = 0; i < r->n_levels; i++) {
+        const spr_staff_level *l = &r->levels[i];
+        fprintf(f, "%d,%d,%.6g,%.6g,%.6g,%d,%.4g,%.6g,%.6g,%.6g,%.6g,%.10g,%.6g,%.10g,%.10g,%.10g\n", l->fte, l->replicates,
+                l->share, l->share_lo, l->share_hi, l->meets, l->p_meets, l->wait_mean_days, l->wait_p90_days, l->utilisation,
+                l->served_per_year, l->programme_cost_per_year, l->isolated_65, l->cost_disc, l->qaly_disc, marginal(r, i));
+    }
+    if (fclose(f) != 0) return spr_error_set(err, SPR_ERR_IO, "cannot write %s", path);
+
+    sbuf b = {0};
+    char t1[600];
+    snprintf(t1, sizeof t1, "Link-worker staffing: %s", p->name);
+    sb_add(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title><style>%s</style></head><body>\n"
+               "<h1>%s</h1>\n<p class=\"note\">Target: %.0f%% of referrals first seen within %g weeks%s. %d replicates a "
+               "level, common random numbers; years from %d.</p>\n",
+           t1, CSS, t1, 100 * t->share, t->within_weeks, t->max_utilisation > 0 ? " and caseload use capped" : "", p->replicates,
+           p->start_year + t->warmup_years);
+    if (r->recommended >= 0)
+        sb_add(&b, "<p><b>Recommended: %d full-time link workers.</b> In the confirmation with %d replicates the target is met "
+                   "in %.0f%% of replicates with %d and in %.0f%% with %d.</p>\n",
+               r->recommended, t->confirm_replicates, 100 * r->confidence, r->recommended, 100 * r->confidence_below,
+               r->recommended - 1);
+    double *ys = calloc((size_t)r->n_levels + 1, sizeof *ys);
+    sb_add(&b, "<div class=\"charts\">\n");
+    for (int i = 0; i < r->n_levels; i++) ys[i] = r->levels[i].share;
+    svg_levels(&b, "staff-share", "Share first seen within the target", "share", r, ys, t->share, r->recommended);
+    for (int i = 0; i < r->n_levels; i++) ys[i] = r->levels[i].wait_mean_days;
+    svg_levels(&b, "staff-wait", "Mean wait to first contact", "days", r, ys, NAN, r->recommended);
+    for (int i = 0; i < r->n_levels; i++) ys[i] = r->levels[i].programme_cost_per_year / 1e6;
+    svg_levels(&b, "staff-cost", "Programme cost", "yen million a year", r, ys, NAN, r->recommended);
+    for (int i = 0; i < r->n_levels; i++) ys[i] = 100 * r->levels[i].utilisation;
+    svg_levels(&b, "staff-use", "Caseload in use", "%", r, ys, t->max_utilisation > 0 ? 100 * t->max_utilisation : NAN,
+               r->recommended);
+    free(ys);
+    /* staffing needed by year */
+    axes a = {p->start_year, p->start_year + r->years - 1, INFINITY, -INFINITY};
+    for (int y = 0; y < r->years; y++)
+        if (r->per_year[y] >= 0) a.y0 = fmin(a.y0, r->per_year[y]), a.y1 = fmax(a.y1, r->per_year[y]);
+    if (!isfinite(a.y0)) a.y0 = 0, a.y1 = 1;
+    svg_open(&b, "staff-years", "Link workers needed each year", "year", "link workers", &a);
+    sb_add(&b, "<polyline class=\"line\" stroke=\"%s\" points=\"", COLOURS[2]);
+    for (int y = 0; y < r->years; y++)
+        if (r->per_year[y] >= 0) sb_add(&b, "%.1f,%.1f ", sx(&a, p->start_year + y), sy(&a, r->per_year[y]));
+    sb_add(&b, "\"/>\n</svg></figure>\n</div>\n");
+    sb_add(&b, "<h2>Levels tried</h2><table><tr><th>link workers</th><th>replicates</th><th>share in time</th>"
+               "<th>mean wait (d)</th><th>90th pct (d)</th><th>in use</th><th>served a year</th><th>cost a year</th>"
+               "<th>isolated 65+ (%%)</th></tr>\n");
+    for (int i = 0; i < r->n_levels; i++) {
+        const spr_staff_level *l = &r->levels[i];
+        yen(y1, sizeof y1, l->programme_cost_per_year, 0);
+        sb_add(&b, "<tr><td>%d%s</td><td>%d</td><td>%.3f [%.3f, %.3f]</td><td>%.1f</td><td>%.0f</td><td>%.0f%%</td><td>%.0f</td>"
+                   "<td>%s</td><td>%.2f</td></tr>\n",
+               l->fte, l->fte == r->recommended ? " (recommended)" : "", l->replicates, l->share, l->share_lo, l->share_hi,
+               l->wait_mean_days, l->wait_p90_days, 100 * l->utilisation, l->served_per_year, y1, l->isolated_65);
+    }
+    sb_add(&b, "</table>\n%s\n</body></html>\n", SCRIPT);
+    snprintf(path, sizeof path, "%s.html", prefix);
+    if (write_page(path, &b, err) != SPR_OK) return err->code;
     fprintf(out, "\nwrote %s.csv and %s.html\n", prefix, prefix);
     return SPR_OK;
 }

@@ -14,6 +14,7 @@
 #include "sprsim/report.h"
 #include "sprsim/scenario.h"
 #include "sprsim/simulation.h"
+#include "sprsim/staffing.h"
 #include "sprsim/summary.h"
 #include "sprsim/version.h"
 
@@ -28,6 +29,8 @@ static void usage(FILE *out)
             "       sprsim report RESULTS.h5 [-o PREFIX] [--discount RATE] [--wtp YEN_PER_QALY]\n"
             "       sprsim tornado REFERENCE.yaml POLICY.yaml [--vary key=low,high]... [--overlay FILE]...\n"
             "                  [--set key=value]... [--replicates R] [-o PREFIX] [--discount RATE] [--wtp YEN]\n"
+            "       sprsim staff SCENARIO.yaml [--within-weeks N] [--share S] [--max-utilisation U] [--max-fte M]\n"
+            "                  [--replicates R] [--confirm-replicates R2] [--warmup-years Y] [--set key=value]... [-o PREFIX]\n"
             "       sprsim keys                  (every parameter: key, type, bounds, unit, meaning)\n"
             "       sprsim --version\n"
             "\n"
@@ -37,6 +40,9 @@ static void usage(FILE *out)
             "report compares the scenarios of a results file (the first is the reference): a table here,\n"
             "       PREFIX.csv (tidy: scenario, replicate, year, measure) and PREFIX.html (charts); PREFIX\n"
             "       defaults to the results file without .h5; discount 0.02 a year, wtp 5,000,000 yen.\n"
+            "staff  finds the smallest number of full-time link workers meeting a service target (default 90%%\n"
+            "       first seen within 4 weeks, from the second year), each year's need, and the curve\n"
+            "       (PREFIX.csv, PREFIX.html; default PREFIX staffing).\n"
             "tornado runs the policy and the reference with each parameter at the low and high end of its\n"
             "       range (--vary, or the 95%% range of every distribution an overlay gives) and reports the\n"
             "       policy's net monetary benefit (PREFIX.csv, PREFIX.html; default PREFIX tornado).\n"
@@ -46,6 +52,8 @@ static void usage(FILE *out)
 }
 
 typedef struct {
+    char **owned; /* overlay arguments made here */
+    int n_owned;
     const char **scenarios;
     int n_scenarios;
     const char **overrides;
@@ -60,7 +68,8 @@ static int parse_args(int argc, char **argv, cli *c)
     static char buf[2][64];
     c->scenarios = calloc((size_t)argc, sizeof *c->scenarios);
     c->overrides = calloc((size_t)argc + 2, sizeof *c->overrides);
-    if (!c->scenarios || !c->overrides) return 0;
+    c->owned = calloc((size_t)argc + 1, sizeof *c->owned);
+    if (!c->scenarios || !c->overrides || !c->owned) return 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         int has_value = i + 1 < argc;
@@ -76,7 +85,7 @@ static int parse_args(int argc, char **argv, cli *c)
             char *s = malloc(len);
             if (s == NULL) return 0;
             snprintf(s, len, "@%s", argv[++i]);
-            c->overrides[c->n_overrides++] = s; /* freed at exit with the process */
+            c->overrides[c->n_overrides++] = c->owned[c->n_owned++] = s;
         } else if (strcmp(a, "--replicates") == 0 || strcmp(a, "--seed") == 0) {
             if (!has_value) return 0;
             int k = a[2] == 'r' ? 0 : 1;
@@ -109,7 +118,7 @@ static int load_all(const cli *c, spr_scenario *sc)
         spr_error err = {0};
         if (spr_scenario_load(c->scenarios[i], c->overrides, c->n_overrides, &sc[i], &err) != SPR_OK) {
             fprintf(stderr, "sprsim: %s\n", err.msg);
-            for (int j = 0; j < i; j++) spr_scenario_free(&sc[j]);
+            for (int j = 0; j <= i; j++) spr_scenario_free(&sc[j]);
             return 0;
         }
     }
@@ -160,16 +169,59 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-static int cmd_run(int argc, char **argv, const cli *c)
+/* Replaces every scenario that declares a sweep by its points (in place of it). */
+static int expand_sweeps(spr_scenario **sc, int *n)
 {
+    int total = 0;
+    for (int i = 0; i < *n; i++) {
+        int k = 1;
+        for (int j = 0; j < (*sc)[i].sweep.n_params; j++) k *= (*sc)[i].sweep.n_values[j];
+        total += k;
+    }
+    if (total == *n) return 1;
+    spr_scenario *out = calloc((size_t)total, sizeof *out);
+    if (out == NULL) return 0;
+    int m = 0;
+    for (int i = 0; i < *n; i++) {
+        if ((*sc)[i].sweep.n_params == 0) {
+            out[m++] = (*sc)[i];
+            continue;
+        }
+        spr_scenario *pts;
+        int np;
+        spr_error err = {0};
+        if (spr_scenario_expand_sweep(&(*sc)[i], &pts, &np, &err) != SPR_OK) {
+            fprintf(stderr, "sprsim: %s\n", err.msg);
+            free(out);
+            return 0;
+        }
+        for (int k = 0; k < np; k++) out[m++] = pts[k];
+        free(pts);
+        spr_scenario_free(&(*sc)[i]);
+    }
+    free(*sc);
+    *sc = out;
+    *n = m;
+    return 1;
+}
+
+static int cmd_run(int argc, char **argv, const cli *c_in)
+{
+    cli cl = *c_in;
+    cli *c = &cl;
     spr_scenario *sc = calloc((size_t)c->n_scenarios, sizeof *sc);
-    spr_results **res = calloc((size_t)c->n_scenarios, sizeof *res);
-    if (!sc || !res) return EXIT_RUNTIME;
+    if (!sc) return EXIT_RUNTIME;
     if (!load_all(c, sc)) {
         free(sc);
-        free(res);
         return EXIT_INPUT;
     }
+    if (!expand_sweeps(&sc, &c->n_scenarios)) {
+        for (int i = 0; i < c->n_scenarios; i++) spr_scenario_free(&sc[i]);
+        free(sc);
+        return EXIT_RUNTIME;
+    }
+    spr_results **res = calloc((size_t)c->n_scenarios, sizeof *res);
+    if (!res) return EXIT_RUNTIME;
     if (c->threads > 0) omp_set_num_threads(c->threads);
     char default_out[256];
     if (c->output == NULL) snprintf(default_out, sizeof default_out, "sprsim-%s.h5", sc[0].params.name);
@@ -328,7 +380,12 @@ static int cmd_tornado(int argc, char **argv)
 {
     const char *files[2] = {NULL, NULL}, *prefix = "tornado";
     const char **over = calloc((size_t)argc + 2, sizeof *over), **vary = calloc((size_t)argc, sizeof *vary);
-    int n_over = 0, n_vary = 0, n_files = 0;
+    char **owned = calloc((size_t)argc + 1, sizeof *owned); /* overlay arguments made here */
+    int n_over = 0, n_vary = 0, n_files = 0, n_owned = 0, status = 0;
+    spr_scenario sc[2];
+    int loaded = 0;
+    spr_tornado_bar *bars = NULL;
+    const spr_param_def **defs = NULL;
     static char rep[64];
     spr_report_options o = {0.02, 5e6, "one-way sensitivity", NULL};
     for (int i = 2; i < argc; i++) {
@@ -338,36 +395,37 @@ static int cmd_tornado(int argc, char **argv)
         else if (strcmp(argv[i], "--overlay") == 0 && has) {
             size_t len = strlen(argv[i + 1]) + 2;
             char *s = malloc(len);
+            if (s == NULL) goto fail_input;
             snprintf(s, len, "@%s", argv[++i]);
-            over[n_over++] = s;
+            over[n_over++] = owned[n_owned++] = s;
         } else if (strcmp(argv[i], "--replicates") == 0 && has) {
             snprintf(rep, sizeof rep, "simulation.replicates=%s", argv[++i]);
             over[n_over++] = rep;
         } else if (strcmp(argv[i], "-o") == 0 && has) prefix = argv[++i];
         else if (strcmp(argv[i], "--discount") == 0 && has) {
-            if (!parse_double_arg("--discount", argv[++i], 0, 0.2, &o.discount_rate)) return EXIT_INPUT;
+            if (!parse_double_arg("--discount", argv[++i], 0, 0.2, &o.discount_rate)) goto fail_input;
         } else if (strcmp(argv[i], "--wtp") == 0 && has) {
-            if (!parse_double_arg("--wtp", argv[++i], 0, 1e9, &o.wtp_yen)) return EXIT_INPUT;
+            if (!parse_double_arg("--wtp", argv[++i], 0, 1e9, &o.wtp_yen)) goto fail_input;
         } else if (argv[i][0] != '-' && n_files < 2) files[n_files++] = argv[i];
         else {
             fprintf(stderr, "sprsim: tornado: unexpected argument '%s'\n", argv[i]);
-            return EXIT_INPUT;
+            goto fail_input;
         }
     }
     if (n_files != 2) {
         usage(stderr);
-        return EXIT_INPUT;
+        goto fail_input;
     }
-    spr_scenario sc[2];
     spr_error err = {0};
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 2; k++, loaded++)
         if (spr_scenario_load(files[k], over, n_over, &sc[k], &err) != SPR_OK) {
             fprintf(stderr, "sprsim: %s\n", err.msg);
-            return EXIT_INPUT;
+            spr_scenario_free(&sc[k]);
+            goto fail_input;
         }
     /* the parameters to vary: --vary key=low,high, and every distribution of the policy scenario */
-    spr_tornado_bar *bars = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *bars);
-    const spr_param_def **defs = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *defs);
+    bars = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *bars);
+    defs = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *defs);
     int n = 0;
     for (int k = 0; k < n_vary; k++) {
         char key[96];
@@ -375,14 +433,14 @@ static int cmd_tornado(int argc, char **argv)
         const char *eq = strchr(vary[k], '=');
         if (eq == NULL || sscanf(eq + 1, "%lf,%lf", &lo, &hi) != 2 || (size_t)(eq - vary[k]) >= sizeof key) {
             fprintf(stderr, "sprsim: --vary '%s': expected key=low,high\n", vary[k]);
-            return EXIT_INPUT;
+            goto fail_input;
         }
         snprintf(key, sizeof key, "%.*s", (int)(eq - vary[k]), vary[k]);
         const spr_param_def *d = spr_param_find(key);
         if (d == NULL || d->count != 1 || d->type == SPR_PT_STRING || lo < d->min || hi > d->max) {
             fprintf(stderr, "sprsim: --vary '%s': not a scalar parameter, or a value outside %g..%g\n", vary[k],
                     d ? d->min : 0, d ? d->max : 0);
-            return EXIT_INPUT;
+            goto fail_input;
         }
         snprintf(bars[n].key, sizeof bars[n].key, "%s", key);
         bars[n].low = lo, bars[n].high = hi, defs[n++] = d;
@@ -397,12 +455,11 @@ static int cmd_tornado(int argc, char **argv)
     }
     if (n == 0) {
         fprintf(stderr, "sprsim: tornado: nothing to vary: give --vary key=low,high or an overlay with distributions\n");
-        return EXIT_INPUT;
+        goto fail_input;
     }
     /* every other parameter at its central value: no draws */
     sc[0].params.n_uncertain = sc[1].params.n_uncertain = 0;
     double base;
-    int status = 0;
     if (nmb_of(&sc[0].params, &sc[1].params, &o, &base, &err) != SPR_OK) status = EXIT_RUNTIME;
     for (int k = 0; k < n && status == 0; k++)
         for (int side = 0; side < 2 && status == 0; side++) {
@@ -426,12 +483,95 @@ static int cmd_tornado(int argc, char **argv)
     if (status == 0 && spr_report_tornado(prefix, stdout, sc[1].params.name, base, bars, n, &o, &err) != SPR_OK)
         status = EXIT_RUNTIME;
     if (status == EXIT_RUNTIME) fprintf(stderr, "sprsim: %s\n", err.msg);
-    spr_scenario_free(&sc[0]);
-    spr_scenario_free(&sc[1]);
+    goto out;
+fail_input:
+    status = EXIT_INPUT;
+out:
+    for (int k = 0; k < loaded && k < 2; k++) spr_scenario_free(&sc[k]);
+    for (int k = 0; k < n_owned; k++) free(owned[k]);
+    free(owned);
     free(bars);
     free(defs);
     free(over);
     free(vary);
+    return status;
+}
+
+static void staff_progress(void *ctx, int fte, int replicates)
+{
+    (void)ctx;
+    if (isatty(STDERR_FILENO)) fprintf(stderr, "\r  tried %d link workers (%d replicates)      ", fte, replicates);
+}
+
+static int cmd_staff(int argc, char **argv)
+{
+    const char *file = NULL, *prefix = "staffing";
+    const char **over = calloc((size_t)argc + 2, sizeof *over);
+    int n_over = 0, confirm = 0;
+    static char rep[64];
+    spr_staff_target t = {4, 0.9, 0, 100, 1, 0, 0.02};
+    for (int i = 2; i < argc; i++) {
+        int has = i + 1 < argc;
+        double v;
+        if (strcmp(argv[i], "--set") == 0 && has) over[n_over++] = argv[++i];
+        else if (strcmp(argv[i], "--replicates") == 0 && has) {
+            snprintf(rep, sizeof rep, "simulation.replicates=%s", argv[++i]);
+            over[n_over++] = rep;
+        } else if (strcmp(argv[i], "--within-weeks") == 0 && has) {
+            if (!parse_double_arg("--within-weeks", argv[++i], -1e9, 1e9, &t.within_weeks)) { free(over); return EXIT_INPUT; }
+        } else if (strcmp(argv[i], "--share") == 0 && has) {
+            if (!parse_double_arg("--share", argv[++i], -1e9, 1e9, &t.share)) { free(over); return EXIT_INPUT; }
+        } else if (strcmp(argv[i], "--max-utilisation") == 0 && has) {
+            if (!parse_double_arg("--max-utilisation", argv[++i], -1e9, 1e9, &t.max_utilisation)) { free(over); return EXIT_INPUT; }
+        } else if (strcmp(argv[i], "--max-fte") == 0 && has) {
+            if (!parse_double_arg("--max-fte", argv[++i], -1e9, 1e9, &v)) { free(over); return EXIT_INPUT; }
+            t.max_fte = (int)v;
+        } else if (strcmp(argv[i], "--confirm-replicates") == 0 && has) {
+            if (!parse_double_arg("--confirm-replicates", argv[++i], 2, 10000, &v)) { free(over); return EXIT_INPUT; }
+            confirm = (int)v;
+        } else if (strcmp(argv[i], "--warmup-years") == 0 && has) {
+            if (!parse_double_arg("--warmup-years", argv[++i], 0, 50, &v)) { free(over); return EXIT_INPUT; }
+            t.warmup_years = (int)v;
+        } else if (strcmp(argv[i], "-o") == 0 && has) prefix = argv[++i];
+        else if (argv[i][0] != '-' && file == NULL) file = argv[i];
+        else {
+            fprintf(stderr, "sprsim: staff: unexpected argument '%s'\n", argv[i]);
+            { free(over); return EXIT_INPUT; }
+        }
+    }
+    if (file == NULL) {
+        usage(stderr);
+        { free(over); return EXIT_INPUT; }
+    }
+    spr_scenario sc;
+    spr_error err = {0};
+    if (spr_scenario_load(file, over, n_over, &sc, &err) != SPR_OK) {
+        fprintf(stderr, "sprsim: %s\n", err.msg);
+        spr_scenario_free(&sc);
+        { free(over); return EXIT_INPUT; }
+    }
+    t.confirm_replicates = confirm > 0 ? confirm : 2 * sc.params.replicates;
+    if (t.warmup_years >= sc.params.years) t.warmup_years = 0;
+    if (spr_staffing_check_target(&t, &err) != SPR_OK) {
+        fprintf(stderr, "sprsim: staff: %s\n", err.msg);
+        spr_scenario_free(&sc);
+        free(over);
+        return EXIT_INPUT;
+    }
+    spr_staff_result r;
+    int status = 0;
+    int rc = spr_staffing_search(&sc.params, &t, &r, staff_progress, NULL, &err);
+    if (isatty(STDERR_FILENO)) fprintf(stderr, "\r%*s\r", 60, "");
+    if (rc != SPR_OK) {
+        fprintf(stderr, "sprsim: staff: %s\n", err.msg);
+        status = rc == SPR_ERR_SCENARIO ? EXIT_INPUT : EXIT_RUNTIME;
+    } else if (spr_report_staffing(prefix, stdout, &sc.params, &t, &r, &err) != SPR_OK) {
+        fprintf(stderr, "sprsim: %s\n", err.msg);
+        status = EXIT_RUNTIME;
+    }
+    if (rc == SPR_OK) spr_staff_result_free(&r);
+    spr_scenario_free(&sc);
+    free(over);
     return status;
 }
 
@@ -464,6 +604,7 @@ int main(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "keys") == 0) return cmd_keys();
     if (argc >= 2 && strcmp(argv[1], "report") == 0) return cmd_report(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "tornado") == 0) return cmd_tornado(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "staff") == 0) return cmd_staff(argc, argv);
     if (argc < 3 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "check") != 0)) {
         usage(stderr);
         return EXIT_INPUT;
@@ -477,6 +618,8 @@ int main(int argc, char **argv)
     } else {
         status = strcmp(argv[1], "run") == 0 ? cmd_run(argc, argv, &c) : cmd_check(&c);
     }
+    for (int i = 0; i < c.n_owned; i++) free(c.owned[i]);
+    free(c.owned);
     free(c.scenarios);
     free(c.overrides);
     return status;

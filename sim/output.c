@@ -254,6 +254,8 @@ static int write_programme(hid_t grp, const spr_results *res, const char *path, 
             SPR_OUTCOMES);
     PSERIES("referrals_total", "persons", "referrals since the start", referrals_total, 2, 1);
     PSERIES("groups_opened", "groups", "groups opened during the month (budget and volunteers)", groups_opened, 1, 1);
+    PSERIES("wait_weeks", "cases", "first contacts during the month by whole weeks waited (0..25, 26+)", wait_weeks, 1,
+            SPR_WAIT_WEEKS);
     const hsize_t dims[4] = {(hsize_t)res->replicates, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
     const hsize_t chunk[4] = {1, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
     CHECK(d = dataset_nd(pg, "participants", H5T_STD_I32LE, H5T_NATIVE_INT32, 4, dims, chunk, res->group_participants,
@@ -317,6 +319,17 @@ static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results 
     CHECK(attr_int64(g, "replicates", res->replicates), "write replicates");
     CHECK(attr_int64(g, "start_year", sc->params.start_year), "write start_year");
     CHECK(attr_int64(g, "order", order), "write the scenario's order");
+    if (sc->sweep_of[0] != '\0') {
+        hsize_t two = SPR_SWEEP_MAX_PARAMS;
+        hid_t space = H5Screate_simple(1, &two, NULL);
+        hid_t a = H5Acreate2(g, "sweep_at", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+        herr_t st = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, sc->sweep_at);
+        if (a >= 0) H5Aclose(a);
+        H5Sclose(space);
+        CHECK(st, "write the sweep coordinates");
+        CHECK(attr_string(g, "sweep_of", sc->sweep_of), "write the sweep name");
+        CHECK(attr_string(g, "sweep_parameter", sc->sweep_key), "write the swept parameter");
+    }
     CHECK(dataset_string(g, "scenario_yaml", sc->resolved_yaml), "write the resolved scenario");
     rc = write_parameters(g, &sc->params, path, err);
     if (rc != SPR_OK) goto out;
@@ -393,6 +406,65 @@ out:
     return rc;
 }
 
+/* /sweeps/NAME: the grid of each sweep as coordinates, and its points. */
+static int write_sweeps(hid_t file, const spr_scenario *sc, int n, const char *path, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t top = -1, g = -1, d = -1;
+    size_t nt;
+    const spr_param_def *t = spr_param_table(&nt);
+    for (int i = 0; i < n && rc == SPR_OK; i++) {
+        if (sc[i].sweep_of[0] == '\0' || (i > 0 && strcmp(sc[i - 1].sweep_of, sc[i].sweep_of) == 0)) continue;
+        if (top < 0) CHECK(top = H5Gcreate2(file, "sweeps", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /sweeps");
+        CHECK(g = H5Gcreate2(top, sc[i].sweep_of, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create a sweep group");
+        int k = i;
+        while (k < n && strcmp(sc[k].sweep_of, sc[i].sweep_of) == 0) k++;
+        char names[SPR_SWEEP_MAX_POINTS * 8] = "", params[256] = "";
+        size_t used = 0, pu = 0;
+        for (int p = 0; p < sc[i].sweep.n_params; p++)
+            pu += (size_t)snprintf(params + pu, sizeof params - pu, "%s%s", p ? "," : "", t[sc[i].sweep.param[p]].key);
+        for (int j = i; j < k && used + SPR_NAME_MAX + 2 < sizeof names; j++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", j > i ? "," : "", sc[j].params.name);
+        CHECK(attr_string(g, "points", names), "write the sweep's points");
+        CHECK(attr_string(g, "parameters", params), "write the swept parameters");
+        /* the grid's axes: the distinct values of each coordinate */
+        int n_params = 0;
+        for (int p = 0; p < SPR_SWEEP_MAX_PARAMS; p++) {
+            double *vals = malloc(sizeof(double) * (size_t)(k - i));
+            int nv = 0;
+            for (int j = i; vals && j < k; j++) {
+                int seen = 0;
+                for (int q = 0; q < nv; q++) seen |= vals[q] == sc[j].sweep_at[p];
+                if (!seen) vals[nv++] = sc[j].sweep_at[p];
+            }
+            if (vals && (nv > 1 || p == 0)) {
+                char name[32];
+                snprintf(name, sizeof name, "axis_%d", p);
+                hsize_t hn = (hsize_t)nv;
+                hid_t sp = H5Screate_simple(1, &hn, NULL);
+                d = H5Dcreate2(g, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+                herr_t st = d < 0 ? -1 : H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, vals);
+                H5Sclose(sp);
+                if (d >= 0) H5Dclose(d);
+                d = -1;
+                free(vals);
+                CHECK(st, "write a sweep axis");
+                n_params++;
+            } else {
+                free(vals);
+            }
+        }
+        CHECK(attr_int64(g, "parameters_swept", n_params), "write the number of swept parameters");
+        H5Gclose(g);
+        g = -1;
+    }
+out:
+    if (d >= 0) H5Dclose(d);
+    if (g >= 0) H5Gclose(g);
+    if (top >= 0) H5Gclose(top);
+    return rc;
+}
+
 int spr_output_write(const char *path, const spr_scenario *scenarios, spr_results *const *results, int n,
                      const spr_run_info *info, spr_error *err)
 {
@@ -437,6 +509,7 @@ int spr_output_write(const char *path, const spr_scenario *scenarios, spr_result
     H5Gclose(g);
     g = -1;
     for (int i = 0; i < n && rc == SPR_OK; i++) rc = write_scenario(file, &scenarios[i], results[i], i, path, err);
+    if (rc == SPR_OK) rc = write_sweeps(file, scenarios, n, path, err);
 out:
     if (g >= 0) H5Gclose(g);
     if (file >= 0 && H5Fclose(file) < 0 && rc == SPR_OK)
@@ -532,7 +605,7 @@ static int read_programme(hid_t g, spr_results *res, const char *path, spr_error
     hid_t pg = H5Gopen2(g, "programme", H5P_DEFAULT);
     size_t rm = (size_t)res->replicates * (size_t)res->months;
     double *f = malloc(sizeof(double) * rm * SPR_OUTCOMES);
-    int32_t *i32 = malloc(sizeof(int32_t) * rm * SPR_REFERRAL_SOURCES);
+    int32_t *i32 = malloc(sizeof(int32_t) * rm * SPR_WAIT_WEEKS);
     int64_t *i64 = malloc(sizeof(int64_t) * rm * SPR_OUTCOMES);
     RCHECK(pg, "the programme group");
     if (!f || !i32 || !i64) {
@@ -554,6 +627,9 @@ static int read_programme(hid_t g, spr_results *res, const char *path, spr_error
     GET_I32("first_contacts", first_contacts);
     GET_I32("volunteers", volunteers);
     GET_I32("groups_opened", groups_opened);
+    RCHECK(read_ints(pg, "wait_weeks", H5T_NATIVE_INT32, i32), "programme/wait_weeks");
+    for (size_t k = 0; k < rm; k++)
+        for (int w = 0; w < SPR_WAIT_WEEKS; w++) res->programme[k].wait_weeks[w] = i32[k * SPR_WAIT_WEEKS + w];
     GET_F64("wait_mean", wait_mean_days);
     GET_F64("wait_p90", wait_p90_days);
     GET_F64("waited_share", waited_share);
@@ -598,6 +674,34 @@ static int read_scenario(hid_t file, const char *name, spr_scenario *sc, spr_res
     if (rc != SPR_OK) goto out;
     snprintf(sc->path, sizeof sc->path, "%s", path);
     RCHECK(read_attr_int(g, "replicates", &reps), "replicates");
+    if (H5Aexists(g, "sweep_of") > 0) {
+        hid_t a = H5Aopen(g, "sweep_of", H5P_DEFAULT), ty = H5Tcopy(H5T_C_S1);
+        H5Tset_size(ty, H5T_VARIABLE);
+        H5Tset_cset(ty, H5T_CSET_UTF8);
+        char *s = NULL;
+        if (a >= 0 && H5Aread(a, ty, &s) >= 0 && s) {
+            snprintf(sc->sweep_of, sizeof sc->sweep_of, "%s", s);
+            H5free_memory(s);
+        }
+        H5Tclose(ty);
+        if (a >= 0) H5Aclose(a);
+        a = H5Aopen(g, "sweep_parameter", H5P_DEFAULT);
+        s = NULL;
+        ty = H5Tcopy(H5T_C_S1);
+        H5Tset_size(ty, H5T_VARIABLE);
+        H5Tset_cset(ty, H5T_CSET_UTF8);
+        if (a >= 0 && H5Aread(a, ty, &s) >= 0 && s) {
+            snprintf(sc->sweep_key, sizeof sc->sweep_key, "%s", s);
+            H5free_memory(s);
+        }
+        H5Tclose(ty);
+        if (a >= 0) H5Aclose(a);
+        a = H5Aopen(g, "sweep_at", H5P_DEFAULT);
+        if (a >= 0) {
+            H5Aread(a, H5T_NATIVE_DOUBLE, sc->sweep_at);
+            H5Aclose(a);
+        }
+    }
     res->replicates = (int)reps;
     res->months = 12 * sc->params.years;
     res->districts = sc->params.districts;

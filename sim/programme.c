@@ -718,8 +718,9 @@ int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, sp
         out->waited_share += wait > 0;
         wait += p->lw_first_contact_days;
         if (record_wait(g, wait) < 0) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-        int day = (int)wait;
+        int day = (int)wait, week = (int)(wait / 7.0);
         wait_hist[day < SPR_WAIT_DAYS - 1 ? day : SPR_WAIT_DAYS - 1]++;
+        out->wait_weeks[week < SPR_WAIT_WEEKS - 1 ? week : SPR_WAIT_WEEKS - 1]++;
         try_match(g, pop, (size_t)idx, month);
     }
     /* 5. cases that end: a last try, then the case closes with its outcome */

@@ -19,6 +19,7 @@
 
 typedef struct {
     spr_params *p;
+    spr_sweep *sweep;
     /* files loaded (real paths): each is applied once, so that two parents
      * sharing an ancestor (extends: [a.yaml, b.yaml], both extending the
      * baseline) do not re-apply the ancestor over the first parent's values */
@@ -80,7 +81,7 @@ static void allowed_here(const loader *L, const char *group, char *out, size_t o
         if (dup || used + len + 3 >= outsz) continue;
         used += (size_t)snprintf(out + used, outsz - used, "%s%.*s", used ? ", " : "", (int)len, rest);
     }
-    if (!group && used + 10 < outsz) snprintf(out + used, outsz - used, ", extends");
+    if (!group && used + 20 < outsz) snprintf(out + used, outsz - used, ", extends, sweep");
 }
 
 static int unknown_key(loader *L, const char *path, const char *group, const yaml_node_t *key)
@@ -351,11 +352,112 @@ static int walk_mapping(loader *L, yaml_document_t *doc, yaml_node_t *map, const
     for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
         yaml_node_t *key = yaml_document_get_node(doc, pr->key);
         yaml_node_t *value = yaml_document_get_node(doc, pr->value);
-        if (top && key->type == YAML_SCALAR_NODE && strcmp((const char *)key->data.scalar.value, "extends") == 0)
-            continue; /* handled before the walk */
+        if (top && key->type == YAML_SCALAR_NODE && (strcmp((const char *)key->data.scalar.value, "extends") == 0 ||
+                                                     strcmp((const char *)key->data.scalar.value, "sweep") == 0))
+            continue; /* handled before and after the walk */
         int rc = apply_pair(L, doc, group, key, value);
         if (rc != SPR_OK) return rc;
     }
+    return SPR_OK;
+}
+
+static int sweep_error(loader *L, const yaml_node_t *node, const char *what)
+{
+    return spr_error_set(L->err, SPR_ERR_SCENARIO,
+                         "%s:%lu:%lu: sweep: %s; a sweep maps one or two numeric parameters to a list of values or "
+                         "{from: A, to: B, step: S}, e.g. 'sweep: {link_workers.fte: {from: 0, to: 20, step: 2}}'",
+                         L->file, (unsigned long)node->start_mark.line + 1, (unsigned long)node->start_mark.column + 1, what);
+}
+
+/* sweep: {key: [v, ...] | {from: a, to: b, step: s}, ...}; replaces a parent's sweep. */
+static int parse_sweep(loader *L, yaml_document_t *doc, const yaml_node_t *key, const yaml_node_t *map)
+{
+    char what[300];
+    if (map->type != YAML_MAPPING_NODE || map->data.mapping.pairs.top == map->data.mapping.pairs.start)
+        return sweep_error(L, map->type == YAML_MAPPING_NODE ? map : key, "expected a map of parameters to values");
+    spr_sweep sw = {0};
+    size_t points = 1;
+    int rc = SPR_OK;
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top && rc == SPR_OK; pr++) {
+        yaml_node_t *k = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
+        const char *name = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+        const spr_param_def *d = spr_param_find(name);
+        if (sw.n_params == SPR_SWEEP_MAX_PARAMS) {
+            rc = sweep_error(L, k, "at most two parameters");
+            break;
+        }
+        if (d == NULL || d->count != 1 || d->type == SPR_PT_STRING || d->type == SPR_PT_BOOL) {
+            snprintf(what, sizeof what, "'%.100s' is not a numeric scalar parameter", name);
+            rc = sweep_error(L, k, what);
+            break;
+        }
+        int idx = sw.n_params;
+        sw.param[idx] = (int)(d - L->table);
+        double *vals = NULL;
+        int n = 0;
+        if (v->type == YAML_SEQUENCE_NODE) {
+            n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
+            vals = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+            for (int i = 0; i < n && rc == SPR_OK; i++) {
+                yaml_node_t *e = yaml_document_get_node(doc, v->data.sequence.items.start[i]);
+                if (e->type != YAML_SCALAR_NODE || !parse_number((const char *)e->data.scalar.value, &vals[i]))
+                    rc = sweep_error(L, e, "a value is not a number");
+            }
+        } else if (v->type == YAML_MAPPING_NODE) {
+            double from = NAN, to = NAN, step = NAN;
+            for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top && rc == SPR_OK; q++) {
+                yaml_node_t *qk = yaml_document_get_node(doc, q->key), *qv = yaml_document_get_node(doc, q->value);
+                const char *f = qk->type == YAML_SCALAR_NODE ? (const char *)qk->data.scalar.value : "";
+                double x;
+                if (qv->type != YAML_SCALAR_NODE || !parse_number((const char *)qv->data.scalar.value, &x))
+                    rc = sweep_error(L, qv, "from, to and step must be numbers");
+                else if (strcmp(f, "from") == 0) from = x;
+                else if (strcmp(f, "to") == 0) to = x;
+                else if (strcmp(f, "step") == 0) step = x;
+                else {
+                    snprintf(what, sizeof what, "unknown field '%.60s' (allowed: from, to, step)", f);
+                    rc = sweep_error(L, qk, what);
+                }
+            }
+            if (rc == SPR_OK && (isnan(from) || isnan(to) || isnan(step))) rc = sweep_error(L, v, "needs from, to and step");
+            else if (rc == SPR_OK && !(step > 0)) rc = sweep_error(L, v, "step must be positive");
+            else if (rc == SPR_OK && to < from) {
+                snprintf(what, sizeof what, "empty range for '%s': from %g is above to %g", name, from, to);
+                rc = sweep_error(L, v, what);
+            } else if (rc == SPR_OK) {
+                double count = floor((to - from) / step + 1e-9) + 1;
+                if (count > SPR_SWEEP_MAX_POINTS) rc = sweep_error(L, v, "too many points");
+                else {
+                    n = (int)count;
+                    vals = malloc(sizeof(double) * (size_t)n);
+                    for (int i = 0; vals && i < n; i++) vals[i] = from + i * step;
+                }
+            }
+        } else {
+            rc = sweep_error(L, v, "expected a list of values or {from, to, step}");
+        }
+        if (rc == SPR_OK && n == 0) {
+            snprintf(what, sizeof what, "empty list of values for '%s'", name);
+            rc = sweep_error(L, v, what);
+        }
+        for (int i = 0; i < n && rc == SPR_OK; i++)
+            if (vals[i] < d->min || vals[i] > d->max || (d->type != SPR_PT_DOUBLE && vals[i] != floor(vals[i]))) {
+                snprintf(what, sizeof what, "'%s' value %g is outside %g to %g%s", name, vals[i], d->min, d->max,
+                         d->type != SPR_PT_DOUBLE ? " or not a whole number" : "");
+                rc = sweep_error(L, v, what);
+            }
+        sw.values[idx] = vals;
+        sw.n_values[idx] = n;
+        sw.n_params++;
+        points *= (size_t)(n > 0 ? n : 1);
+    }
+    if (rc == SPR_OK && points > SPR_SWEEP_MAX_POINTS) rc = sweep_error(L, map, "the grid has more than 1000 points");
+    if (rc != SPR_OK) {
+        for (int i = 0; i < sw.n_params; i++) free(sw.values[i]);
+        return rc;
+    }
+    for (int i = 0; i < L->sweep->n_params; i++) free(L->sweep->values[i]);
+    *L->sweep = sw;
     return SPR_OK;
 }
 
@@ -450,6 +552,11 @@ static int load_text(loader *L, const char *file, const unsigned char *text, siz
     }
     L->file = file;
     rc = walk_mapping(L, &doc, root, NULL, 1);
+    for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; rc == SPR_OK && pr < root->data.mapping.pairs.top; pr++) {
+        yaml_node_t *key = yaml_document_get_node(&doc, pr->key);
+        if (key->type == YAML_SCALAR_NODE && strcmp((const char *)key->data.scalar.value, "sweep") == 0)
+            rc = parse_sweep(L, &doc, key, yaml_document_get_node(&doc, pr->value));
+    }
 out:
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
@@ -539,7 +646,7 @@ int spr_scenario_load(const char *path, const char *const *overrides, int n_over
 {
     memset(sc, 0, sizeof *sc);
     snprintf(sc->path, sizeof sc->path, "%s", path);
-    loader L = {.p = &sc->params, .err = err};
+    loader L = {.p = &sc->params, .sweep = &sc->sweep, .err = err};
     L.table = spr_param_table(&L.n);
     L.set = calloc(L.n, 1);
     L.set_here = calloc(L.n, 1);
@@ -605,4 +712,53 @@ void spr_scenario_free(spr_scenario *sc)
     if (sc == NULL) return;
     free(sc->resolved_yaml);
     sc->resolved_yaml = NULL;
+    for (int i = 0; i < sc->sweep.n_params; i++) free(sc->sweep.values[i]);
+    memset(&sc->sweep, 0, sizeof sc->sweep);
+}
+
+int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int *n, spr_error *err)
+{
+    const spr_sweep *sw = &sc->sweep;
+    int total = 1;
+    for (int i = 0; i < sw->n_params; i++) total *= sw->n_values[i];
+    spr_scenario *pts = calloc((size_t)total, sizeof *pts);
+    if (pts == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory expanding the sweep");
+    size_t nt;
+    const spr_param_def *t = spr_param_table(&nt);
+    for (int k = 0; k < total; k++) {
+        spr_scenario *pt = &pts[k];
+        pt->params = sc->params;
+        snprintf(pt->path, sizeof pt->path, "%s", sc->path);
+        snprintf(pt->sweep_of, sizeof pt->sweep_of, "%s", sc->params.name);
+        snprintf(pt->sweep_key, sizeof pt->sweep_key, "%s", t[sw->param[0]].key);
+        pt->sweep.n_params = sw->n_params; /* which parameters (the values stay with the swept scenario) */
+        for (int i = 0; i < sw->n_params; i++) pt->sweep.param[i] = sw->param[i];
+        char desc[SPR_TEXT_MAX], at[200] = "";
+        size_t used = 0;
+        int rest = k;
+        for (int i = sw->n_params - 1; i >= 0; i--) {
+            int j = rest % sw->n_values[i];
+            rest /= sw->n_values[i];
+            pt->sweep_at[i] = sw->values[i][j];
+            spr_param_set(&pt->params, &t[sw->param[i]], sw->values[i][j]);
+            for (int u = 0; u < pt->params.n_uncertain; u++) /* a swept value is fixed */
+                if (pt->params.uncertain[u].param == sw->param[i])
+                    pt->params.uncertain[u] = pt->params.uncertain[--pt->params.n_uncertain];
+        }
+        for (int i = 0; i < sw->n_params; i++)
+            used += (size_t)snprintf(at + used, sizeof at - used, "%s%s=%g", i ? ", " : "", t[sw->param[i]].key, pt->sweep_at[i]);
+        snprintf(desc, sizeof desc, "%.300s [%s]", sc->params.description, at);
+        snprintf(pt->params.description, sizeof pt->params.description, "%s", desc);
+        snprintf(pt->params.name, sizeof pt->params.name, "%.50s~%d", sc->params.name, k);
+        int rc = spr_params_to_yaml(&pt->params, &pt->resolved_yaml, err);
+        if (rc != SPR_OK) {
+            for (int j = 0; j <= k; j++) spr_scenario_free(&pts[j]);
+            free(pts);
+            return rc;
+        }
+        pt->hash = spr_hash_fnv1a64(pt->resolved_yaml);
+    }
+    *points = pts;
+    *n = total;
+    return SPR_OK;
 }

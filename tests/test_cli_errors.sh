@@ -35,6 +35,27 @@ expect group_as_value.yaml "group_as_value.yaml:2:12: key 'mortality' is a group
 expect bad_name.yaml "name: 'two words' may contain only letters"
 expect missing_keys.yaml "parameter 'description' is not set"
 expect not_integer.yaml "'2.5' is not an integer"
+expect sweep_empty_range.yaml "sweep_empty_range.yaml:3:21: sweep: empty range for 'link_workers.fte': from 10 is above to 2"
+expect sweep_negative_staff.yaml "sweep: 'link_workers.fte' value -2 is outside 0 to 10000"
+expect sweep_zero_step.yaml "sweep: step must be positive"
+expect sweep_three_params.yaml "sweep: at most two parameters"
+expect sweep_unknown_param.yaml "sweep: 'link_workers.ftee' is not a numeric scalar parameter"
+expect sweep_empty_list.yaml "sweep: empty list of values for 'link_workers.fte'"
+# staffing targets
+staff() { # expected fragment, then arguments
+  frag=$1; shift
+  out=$("$SPRSIM" staff "$SRC/scenarios/high_risk.yaml" --set simulation.population=2000 --set simulation.years=2 \
+        --replicates 2 -o "$WORK/staff" "$@" 2>&1 >/dev/null); rc=$?
+  if [ $rc -eq 2 ] && printf '%s' "$out" | grep -qF -- "$frag"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL staff $*: $rc $out"; fi
+}
+staff "--share must be between 0 and 1" --share 1.5
+staff "(1 is impossible" --share 1
+staff "--within-weeks must be more than 0" --within-weeks 0
+staff "--within-weeks must be a whole number" --within-weeks 2.5
+staff "--max-utilisation must be between 0 and 1" --max-utilisation 2
+staff "--max-fte must be from 1 to 10000" --max-fte -3
+staff "is not met even with 2 link workers" --max-fte 2 --within-weeks 1 --share 0.99 --set link_workers.max_caseload=1
+rm -f "$WORK"/staff.*
 # command-line overrides are validated like the file
 out=$("$SPRSIM" run "$SRC/scenarios/baseline.yaml" -o "$WORK/out.h5" --quiet --set simulation.years=0 2>&1); rc=$?
 if [ $rc -eq 2 ] && printf '%s' "$out" | grep -qF -- "--set #1:1:" && [ -z "$(ls -A "$WORK")" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL --set: $rc $out"; fi

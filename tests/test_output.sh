@@ -18,5 +18,13 @@ h5dump -H "$WORK/t1.h5" > /dev/null; ok $? "h5dump reads the file"
 ls "$WORK"/*.tmp-* > /dev/null 2>&1; [ $? -ne 0 ]; ok $? "no temporary files left"
 grep -q "life expectancy at 65" "$WORK/t1.txt"; ok $? "summary table printed"
 if [ -n "$PY" ]; then "$PY" "$SRC/tests/read_output.py" "$WORK/t1.h5" small,older_only,small_dual; ok $? "h5py reads the layout"; fi
+# a sweep: one file, the grid as coordinates, every point a scenario, the same with 1 and 2 threads
+"$SPRSIM" run "$SRC/tests/data/small_sweep.yaml" -o "$WORK/w1.h5" --threads 1 --quiet > /dev/null; ok $? "sweep with 1 thread"
+"$SPRSIM" run "$SRC/tests/data/small_sweep.yaml" -o "$WORK/w2.h5" --threads 2 --quiet > /dev/null; ok $? "sweep with 2 threads"
+h5diff "$WORK/w1.h5" "$WORK/w2.h5" /scenarios /scenarios; ok $? "sweep identical with 1 and 2 threads"
+h5dump -d /sweeps/small_sweep/axis_0 "$WORK/w1.h5" | grep -q "0, 0.5, 2"; ok $? "the grid stored as coordinates"
+h5dump -a /sweeps/small_sweep/points "$WORK/w1.h5" | grep -q "small_sweep~0,small_sweep~1,small_sweep~2"; ok $? "the points listed"
+"$SPRSIM" report "$WORK/w1.h5" > "$WORK/w1.txt"; ok $? "report on a sweep"
+grep -q "Sweep 'small_sweep' over link_workers.fte" "$WORK/w1.txt" && grep -q 'id="sweep-small_sweep-0"' "$WORK/w1.html"; ok $? "the report shows the staffing curve"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -58,6 +58,14 @@ else
   echo "$dom" | grep -q 'data-ready="ok"'; ok $? "the page renders and its check script ran without error (chromium log: $WORK/chromium.log)"
   echo "$dom" | grep -q 'data-charts="12"'; ok $? "all 12 charts present"
   [ "$(echo "$dom" | grep -o '<svg class="chart"' | wc -l)" -eq 12 ]; ok $? "12 SVG charts in the DOM"
+  # the staffing planner's page: its five charts render
+  "$SPRSIM" staff "$SRC/scenarios/high_risk.yaml" --set simulation.population=10000 --set simulation.years=3 \
+    --replicates 2 -o "$WORK/staffing" > "$WORK/staffing.txt"; ok $? "staff"
+  grep -q "^Recommended: [0-9]* full-time link workers" "$WORK/staffing.txt"; ok $? "a recommendation with its confidence"
+  dom=$(timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$WORK/chromium2" \
+        --dump-dom "file://$WORK/staffing.html" 2>>"$WORK/chromium.log")
+  echo "$dom" | grep -q 'data-ready="ok"' && echo "$dom" | grep -q 'data-charts="5"'; ok $? "the staffing page renders its 5 charts"
 fi
 # one-way sensitivity: a policy parameter (varied in the policy only) and a shared one
 "$SPRSIM" tornado "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" --set simulation.population=8000 \

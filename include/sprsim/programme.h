@@ -27,6 +27,7 @@
 #define SPR_MAX_DISTRICTS 256
 #define SPR_MONTH_DAYS 30.4375 /* mean length of a month in days */
 #define SPR_WAIT_DAYS 366      /* wait histogram: whole days 0..364 and 365+ */
+#define SPR_WAIT_WEEKS 27      /* monthly wait histogram: whole weeks 0..25 and 26+ */
 
 enum { SPR_SRC_CHECKUP, SPR_SRC_CLINIC, SPR_SRC_NURSE, SPR_SRC_SELF };
 
@@ -103,6 +104,7 @@ typedef struct {
     int64_t outcomes[SPR_OUTCOMES];
     int64_t referrals_total;
     int32_t groups_opened;
+    int32_t wait_weeks[SPR_WAIT_WEEKS]; /* first contacts this month by whole weeks waited */
 } spr_programme_month;
 
 typedef struct spr_programme spr_programme;

@@ -78,4 +78,13 @@ void spr_uncertain_range(const spr_uncertain *u, double *low, double *high);
 int spr_report_tornado(const char *prefix, FILE *out, const char *policy, double base_nmb, spr_tornado_bar *bars,
                        int n, const spr_report_options *o, spr_error *err);
 
+#include "sprsim/staffing.h"
+
+/* The staffing planner's table (every level tried, the recommendation and
+ * its confidence, the staffing each year needs) to out, PREFIX.csv and
+ * PREFIX.html (the staffing curve: share seen in time and cost against
+ * staffing; staffing needed by year). */
+int spr_report_staffing(const char *prefix, FILE *out, const spr_params *p, const spr_staff_target *t,
+                        const spr_staff_result *r, spr_error *err);
+
 #endif
