@@ -663,17 +663,16 @@ static double sweep_value(const spr_scenario *sc, const spr_results *res, int ki
     for (int r = 0; r < res->replicates; r++)
         for (int m = 12 * y0; m < res->months; m++) {
             const spr_programme_month *pm = &res->programme[(size_t)r * res->months + m];
-            if (kind == 0)
-                for (int w = 0; w < SPR_WAIT_WEEKS; w++) {
-                    n += pm->wait_weeks[w];
-                    if (w < 4) t += pm->wait_weeks[w];
-                }
+            if (kind == 0) { /* first contacts within 4 weeks over referrals made (as sprsim staff) */
+                for (int w = 0; w < 4; w++) t += pm->wait_weeks[w];
+                for (int s = 0; s < SPR_REFERRAL_SOURCES; s++) n += pm->referrals[s];
+            }
             else if (kind == 1 && pm->first_contacts > 0) t += pm->wait_mean_days * pm->first_contacts, n += pm->first_contacts;
             else if (kind == 2) t += pm->cost_link_workers_yen + pm->cost_resources_yen + pm->cost_outreach_yen, n += 1.0 / 12;
             else if (kind == 3) t += pm->active, n += pm->places;
         }
     (void)sc;
-    return n > 0 ? (kind == 3 ? 100 * t / n : t / n) : NAN;
+    return n > 0 ? (kind == 3 ? 100 * t / n : kind == 0 ? fmin(1.0, t / n) : t / n) : NAN;
 }
 
 static void svg_sweep(sbuf *b, const char *id, const char *title, const char *ylabel, const spr_scenario *sc,

@@ -43,17 +43,19 @@ typedef struct {
     void *ctx;
 } search;
 
+/* Share of the referrals of years [y0, y1) first seen within `weeks`: first
+ * contacts within the target over referrals made.  Referrals still waiting,
+ * or who died waiting, count as not seen in time (a share of first contacts
+ * alone would look better the longer the queue grows). */
 static double share_within(const spr_results *res, int r, int y0, int y1, int weeks)
 {
-    double in = 0, all = 0;
+    double in = 0, referred = 0;
     for (int m = 12 * y0; m < 12 * y1 && m < res->months; m++) {
         const spr_programme_month *pm = &res->programme[(size_t)r * res->months + m];
-        for (int w = 0; w < SPR_WAIT_WEEKS; w++) {
-            all += pm->wait_weeks[w];
-            if (w < weeks) in += pm->wait_weeks[w];
-        }
+        for (int w = 0; w < weeks && w < SPR_WAIT_WEEKS; w++) in += pm->wait_weeks[w];
+        for (int s = 0; s < SPR_REFERRAL_SOURCES; s++) referred += pm->referrals[s];
     }
-    return all > 0 ? in / all : NAN;
+    return referred > 0 ? fmin(1.0, in / referred) : NAN;
 }
 
 /* Runs the scenario with fte link workers and `replicates` replicates. */
@@ -117,7 +119,7 @@ static int evaluate(search *s, int fte, int replicates, spr_staff_level *lv, spr
             if (isnan(sh)) continue;
             double n = 0;
             for (int m = 12 * y; m < 12 * y + 12; m++)
-                for (int w = 0; w < SPR_WAIT_WEEKS; w++) n += res->programme[(size_t)r * res->months + m].wait_weeks[w];
+                for (int src = 0; src < SPR_REFERRAL_SOURCES; src++) n += res->programme[(size_t)r * res->months + m].referrals[src];
             in += sh * n;
             all += n;
         }
