@@ -660,7 +660,7 @@ static int read_scenario(hid_t file, const char *name, spr_scenario *sc, spr_res
     int rc = SPR_OK;
     char grp[160];
     snprintf(grp, sizeof grp, "/scenarios/%s", name);
-    hid_t g = H5Gopen2(file, grp, H5P_DEFAULT), mg = -1, cm = -1;
+    hid_t g = H5Gopen2(file, grp, H5P_DEFAULT), mg = -1;
     spr_results *res = calloc(1, sizeof *res);
     long long reps = 0;
     int32_t *buf = NULL;
@@ -753,7 +753,6 @@ static int read_scenario(hid_t file, const char *name, spr_scenario *sc, spr_res
     }
 out:
     free(buf);
-    if (cm >= 0) H5Gclose(cm);
     if (mg >= 0) H5Gclose(mg);
     if (g >= 0) H5Gclose(g);
     if (rc == SPR_OK) *out = res;

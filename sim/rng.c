@@ -9,19 +9,6 @@
  * philox4x32 whose last counter word counts the draws of one stream. */
 GSL_MICRORNG(spr_philox, philox4x32);
 
-static philox4x32_ctr_t make_counter(spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose,
-                                     uint32_t index)
-{
-    philox4x32_ctr_t c = {{id, month, (key.replicate << 8) | ((uint32_t)purpose & 0xffu), index}};
-    return c;
-}
-
-static philox4x32_key_t make_key(spr_rng_key key)
-{
-    philox4x32_key_t k = {{(uint32_t)(key.seed & 0xffffffffu), (uint32_t)(key.seed >> 32)}};
-    return k;
-}
-
 uint32_t spr_rng_threshold(double p)
 {
     if (!(p > 0.0)) return 0;
@@ -55,7 +42,7 @@ void spr_stream_destroy(spr_stream *s)
 
 void spr_stream_reset(spr_stream *s, spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose)
 {
-    spr_philox_reset(s->rng, make_counter(key, id, month, purpose, 0), make_key(key));
+    spr_philox_reset(s->rng, spr_rng_counter(key, id, month, purpose, 0), spr_rng_philox_key(key));
 }
 
 gsl_rng *spr_stream_gsl(spr_stream *s) { return s->rng; }

@@ -67,14 +67,14 @@ typedef struct {
     size_t *birth_mother;
     uint8_t *birth_female;
     int oom;
-    spr_programme_tally prog;
+    spr_programme_tally *prog; /* this thread's programme requests (an array element, see spr_simulation_run) */
 } tally;
 
 static void tally_clear(tally *t, size_t n_resources)
 {
     memset(t->state, 0, sizeof t->state);
     memset(t->participants, 0, sizeof t->participants);
-    spr_programme_tally_clear(&t->prog, n_resources);
+    spr_programme_tally_clear(t->prog, n_resources);
     memset(t->deaths, 0, sizeof t->deaths);
     memset(t->out_migrants, 0, sizeof t->out_migrants);
     memset(t->district, 0, sizeof t->district);
@@ -145,7 +145,7 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     if (wh[H_DEATH] < T->die[female][age][f][dem][iso][ben]) {
         pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
         t->deaths[female][band]++;
-        spr_programme_resident(g, pop, i, 0, age, base, month, &t->prog);
+        spr_programme_resident(g, pop, i, 0, age, base, month, t->prog);
         return;
     }
     const int need_social = T->out_migration[band] != 0 || (!alone && T->alone_onset[female][age] != 0) ||
@@ -155,11 +155,11 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     if (ws[S_MIGRATION] < T->out_migration[band]) {
         pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
         t->out_migrants[female][band]++;
-        spr_programme_resident(g, pop, i, 0, age, base, month, &t->prog);
+        spr_programme_resident(g, pop, i, 0, age, base, month, t->prog);
         return;
     }
     /* the programme may end the benefit of a group left earlier (it rewrites the state) */
-    spr_programme_resident(g, pop, i, 1, age, base, month, &t->prog);
+    spr_programme_resident(g, pop, i, 1, age, base, month, t->prog);
     const int ben2 = spr_state_benefit(pop->state[i]);
     if (may_give_birth && wb[B_BIRTH] < T->birth[age]) tally_birth(t, i, wb[B_CHILD_SEX] >= T->boy);
 
@@ -338,14 +338,7 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
             }
         record_month(M, res, r, m, tl, nthreads);
         spr_programme_month pm;
-        spr_programme_tally *pt = malloc(sizeof *pt * (size_t)nthreads);
-        if (pt == NULL) {
-            rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        for (int k = 0; k < nthreads; k++) pt[k] = tl[k].prog;
-        rc = spr_programme_step(g, pop, (uint32_t)m, pt, nthreads, &pm, hist, err);
-        free(pt);
+        rc = spr_programme_step(g, pop, (uint32_t)m, tl[0].prog, nthreads, &pm, hist, err);
         if (rc != SPR_OK) goto out;
         record_programme(g, res, r, m, &pm);
         if (p->check_invariants && (rc = spr_programme_check(g, pop, err)) != SPR_OK) {
@@ -376,8 +369,9 @@ static void free_tallies(tally *tl, int nthreads)
     for (int k = 0; k < nthreads; k++) {
         free(tl[k].birth_mother);
         free(tl[k].birth_female);
-        spr_programme_tally_free(&tl[k].prog);
+        if (tl[0].prog) spr_programme_tally_free(&tl[0].prog[k]);
     }
+    free(tl[0].prog);
     free(tl);
 }
 
@@ -387,8 +381,14 @@ int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **ou
     spr_results *res = calloc(1, sizeof *res);
     int nthreads = omp_get_max_threads();
     tally *tl = calloc((size_t)nthreads, sizeof *tl);
+    /* the programme's tallies in one array, which the serial programme step reads in thread order */
+    spr_programme_tally *ptl = calloc((size_t)nthreads, sizeof *ptl);
+    if (tl != NULL && ptl != NULL)
+        for (int k = 0; k < nthreads; k++) tl[k].prog = &ptl[k];
+    else
+        free(ptl);
     int rc = SPR_OK;
-    if (res == NULL || tl == NULL) {
+    if (res == NULL || tl == NULL || ptl == NULL) {
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
         goto fail;
     }

@@ -42,12 +42,24 @@ typedef struct {
 
 /* Four independent uniform 32-bit words for (key, id, month, purpose, index).
  * Inline: the monthly step calls it a few times per resident. */
+/* The counter and key layout (shared by spr_rng_block and spr_stream). */
+static inline philox4x32_ctr_t spr_rng_counter(spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose,
+                                               uint32_t index)
+{
+    philox4x32_ctr_t c = {{id, month, (key.replicate << 8) | ((uint32_t)purpose & 0xffu), index}};
+    return c;
+}
+
+static inline philox4x32_key_t spr_rng_philox_key(spr_rng_key key)
+{
+    philox4x32_key_t k = {{(uint32_t)(key.seed & 0xffffffffu), (uint32_t)(key.seed >> 32)}};
+    return k;
+}
+
 static inline void spr_rng_block(spr_rng_key key, uint32_t id, uint32_t month, spr_stream_purpose purpose,
                                  uint32_t index, uint32_t out[4])
 {
-    philox4x32_ctr_t c = {{id, month, (key.replicate << 8) | ((uint32_t)purpose & 0xffu), index}};
-    philox4x32_key_t k = {{(uint32_t)(key.seed & 0xffffffffu), (uint32_t)(key.seed >> 32)}};
-    philox4x32_ctr_t r = philox4x32(c, k);
+    philox4x32_ctr_t r = philox4x32(spr_rng_counter(key, id, month, purpose, index), spr_rng_philox_key(key));
     out[0] = r.v[0];
     out[1] = r.v[1];
     out[2] = r.v[2];
