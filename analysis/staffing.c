@@ -4,14 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_statistics_double.h>
-
 #include "sprsim/economics.h"
+#include "sprsim/measures.h"
 #include "sprsim/model.h"
-#include "sprsim/report.h"
 #include "sprsim/simulation.h"
-#include "sprsim/summary.h"
 
 int spr_staffing_check_target(const spr_staff_target *t, spr_error *err)
 {
@@ -43,19 +39,113 @@ typedef struct {
     void *ctx;
 } search;
 
-/* Share of the referrals of years [y0, y1) first seen within `weeks`: first
- * contacts within the target over referrals made.  Referrals still waiting,
- * or who died waiting, count as not seen in time (a share of first contacts
- * alone would look better the longer the queue grows). */
-static double share_within(const spr_results *res, int r, int y0, int y1, int weeks)
+/* Per replicate: the share seen in time over the target years, and whether
+ * the replicate meets the target; the caseload in use and the first
+ * contacts pooled over replicates. */
+static void replicate_target(const spr_staff_target *t, const spr_params *q, const spr_results *res, int r,
+                             const spr_selection *target_years, double *share, int *meets, spr_measure_sum *use,
+                             double *served)
 {
-    double in = 0, referred = 0;
-    for (int m = 12 * y0; m < 12 * y1 && m < res->months; m++) {
-        const spr_programme_month *pm = &res->programme[(size_t)r * res->months + m];
-        for (int w = 0; w < weeks && w < SPR_WAIT_WEEKS; w++) in += pm->wait_weeks[w];
-        for (int s = 0; s < SPR_REFERRAL_SOURCES; s++) referred += pm->referrals[s];
+    spr_measure seen = *spr_measure_get(SPR_MEASURE_SEEN_WITHIN);
+    seen.arg = (int)t->within_weeks;
+    *share = spr_measure_value(&seen, q, res, r, target_years);
+    const spr_measure *util = spr_measure_get(SPR_MEASURE_UTILISATION);
+    spr_measure_sum u = {0, 0}, fc = {0, 0};
+    util->add(util, q, res, r, target_years, &u);
+    use->num += u.num;
+    use->den += u.den;
+    const spr_measure *first = spr_measure_get(SPR_MEASURE_FIRST_CONTACTS);
+    first->add(first, q, res, r, target_years, &fc);
+    *served += fc.num;
+    double util_r = u.den > 0 ? u.num / u.den : 1;
+    *meets = !isnan(*share) && *share >= t->share && (t->max_utilisation <= 0 || util_r <= t->max_utilisation);
+}
+
+/* Mean discounted cost (medical, LTC, programme) and QALYs, and the
+ * programme's cost a year, over replicates. */
+static void level_economics(const spr_staff_target *t, const spr_params *q, const spr_results *res, spr_staff_level *lv)
+{
+    int replicates = res->replicates, years = res->months / 12;
+    double cost = 0, qaly = 0, prog = 0;
+    for (int r = 0; r < replicates; r++)
+        for (int y = 0; y < years; y++) {
+            spr_period year = spr_period_year(y);
+            double df = spr_econ_discount_factor(t->discount_rate, y);
+            double c = spr_measure_at(SPR_MEASURE_MEDICAL, q, res, r, year) + spr_measure_at(SPR_MEASURE_LTC, q, res, r, year) +
+                       spr_measure_at(SPR_MEASURE_PROGRAMME, q, res, r, year);
+            cost += df * c / replicates;
+            qaly += df * spr_measure_at(SPR_MEASURE_QALY, q, res, r, year) / replicates;
+            prog += spr_measure_at(SPR_MEASURE_PROGRAMME, q, res, r, year) / replicates / years;
+        }
+    lv->cost_disc = cost;
+    lv->qaly_disc = qaly;
+    lv->programme_cost_per_year = prog;
+}
+
+/* The share seen in time each year, pooled over replicates (weighted by referrals). */
+static void level_share_by_year(const spr_staff_target *t, const spr_params *q, const spr_results *res, spr_staff_level *lv)
+{
+    spr_measure seen = *spr_measure_get(SPR_MEASURE_SEEN_WITHIN);
+    seen.arg = (int)t->within_weeks;
+    for (int y = 0; y < res->months / 12; y++) {
+        double in = 0, all = 0;
+        for (int r = 0; r < res->replicates; r++) {
+            spr_selection sel = spr_measure_selection(&seen, spr_period_year(y));
+            double sh = spr_measure_value(&seen, q, res, r, &sel);
+            if (isnan(sh)) continue;
+            double n = spr_measure_at(SPR_MEASURE_REFERRALS, q, res, r, spr_period_year(y));
+            in += sh * n;
+            all += n;
+        }
+        lv->share_by_year[y] = all > 0 ? in / all : NAN;
     }
-    return referred > 0 ? fmin(1.0, in / referred) : NAN;
+}
+
+/* The mean over replicates of a measure over the whole projection. */
+static double projection_mean(const spr_params *q, const spr_results *res, spr_measure_id id, double *scratch)
+{
+    for (int r = 0; r < res->replicates; r++) scratch[r] = spr_measure_at(id, q, res, r, spr_period_projection());
+    return spr_interval_of(scratch, res->replicates, scratch).mean;
+}
+
+/* The measures of a level from its run. */
+static int level_of_run(const spr_staff_target *t, const spr_params *q, const spr_results *res, spr_staff_level *lv,
+                        spr_error *err)
+{
+    int replicates = res->replicates, years = res->months / 12, w0 = t->warmup_years < years ? t->warmup_years : 0;
+    /* the share and isolation of each replicate, and scratch for their intervals */
+    double *v = calloc(3 * ((size_t)replicates + 1), sizeof *v);
+    lv->share_by_year = calloc((size_t)years, sizeof *lv->share_by_year);
+    if (!v || !lv->share_by_year) {
+        free(v);
+        free(lv->share_by_year);
+        lv->share_by_year = NULL;
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for a staffing level of %d replicates", replicates);
+    }
+    double *iso = v + replicates + 1, *scratch = iso + replicates + 1;
+    spr_selection target_years = {spr_period_years(w0, years), SPR_SEX_BOTH, 0, SPR_AGE_BANDS};
+    spr_measure_sum use = {0, 0};
+    double served = 0;
+    int met = 0;
+    for (int r = 0; r < replicates; r++) {
+        int meets_r;
+        replicate_target(t, q, res, r, &target_years, &v[r], &meets_r, &use, &served);
+        met += meets_r;
+        iso[r] = spr_measure_at(SPR_MEASURE_ISOLATED_65, q, res, r, spr_period_year(years - 1));
+    }
+    level_economics(t, q, res, lv);
+    level_share_by_year(t, q, res, lv);
+    spr_interval share = spr_interval_of(v, replicates, scratch), isolated = spr_interval_of(iso, replicates, scratch);
+    lv->share = share.mean, lv->share_lo = share.lo, lv->share_hi = share.hi;
+    lv->isolated_65 = isolated.mean, lv->isolated_65_lo = isolated.lo, lv->isolated_65_hi = isolated.hi;
+    lv->utilisation = use.den > 0 ? use.num / use.den : NAN;
+    lv->p_meets = (double)met / replicates;
+    lv->meets = !isnan(lv->share) && lv->share >= t->share && (t->max_utilisation <= 0 || lv->utilisation <= t->max_utilisation);
+    lv->wait_mean_days = projection_mean(q, res, SPR_MEASURE_WAIT_MEAN, scratch);
+    lv->wait_p90_days = projection_mean(q, res, SPR_MEASURE_WAIT_P90, scratch);
+    lv->served_per_year = served / replicates / (years - w0);
+    free(v);
+    return SPR_OK;
 }
 
 /* Runs the scenario with fte link workers and `replicates` replicates. */
@@ -73,79 +163,12 @@ static int evaluate(search *s, int fte, int replicates, spr_staff_level *lv, spr
     spr_model_destroy(M);
     if (rc != SPR_OK) return rc;
     if (s->progress) s->progress(s->ctx, fte, replicates);
-    const spr_staff_target *t = s->t;
-    int years = res->months / 12, w0 = t->warmup_years < years ? t->warmup_years : 0;
-    double *v = calloc((size_t)replicates + 1, sizeof *v), *iso = calloc((size_t)replicates + 1, sizeof *iso);
     memset(lv, 0, sizeof *lv);
     lv->fte = fte;
     lv->replicates = replicates;
-    lv->share_by_year = calloc((size_t)years, sizeof *lv->share_by_year);
-    if (!v || !iso || !lv->share_by_year) {
-        free(v);
-        free(iso);
-        spr_results_destroy(res);
-        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-    }
-    int weeks = (int)t->within_weeks, met = 0;
-    double active = 0, places = 0, served = 0, cost = 0, qaly = 0, prog = 0;
-    for (int r = 0; r < replicates; r++) {
-        v[r] = share_within(res, r, w0, years, weeks);
-        iso[r] = spr_report_measure(&q, res, r, years - 1, SPR_M_ISOLATED_65);
-        double a = 0, pl = 0;
-        for (int m = 12 * w0; m < res->months; m++) {
-            const spr_programme_month *pm = &res->programme[(size_t)r * res->months + m];
-            a += pm->active;
-            pl += pm->places;
-            served += pm->first_contacts;
-        }
-        active += a;
-        places += pl;
-        double util_r = pl > 0 ? a / pl : 1;
-        int meets_r = !isnan(v[r]) && v[r] >= t->share && (t->max_utilisation <= 0 || util_r <= t->max_utilisation);
-        met += meets_r;
-        for (int y = 0; y < years; y++) {
-            double df = spr_econ_discount_factor(t->discount_rate, y);
-            double c = spr_report_measure(&q, res, r, y, SPR_M_MEDICAL) + spr_report_measure(&q, res, r, y, SPR_M_LTC) +
-                       spr_report_measure(&q, res, r, y, SPR_M_PROGRAMME);
-            cost += df * c / replicates;
-            qaly += df * spr_report_measure(&q, res, r, y, SPR_M_QALY) / replicates;
-            prog += spr_report_measure(&q, res, r, y, SPR_M_PROGRAMME) / replicates / years;
-        }
-    }
-    for (int y = 0; y < years; y++) {
-        double in = 0, all = 0;
-        for (int r = 0; r < replicates; r++) {
-            double sh = share_within(res, r, y, y + 1, weeks);
-            if (isnan(sh)) continue;
-            double n = 0;
-            for (int m = 12 * y; m < 12 * y + 12; m++)
-                for (int src = 0; src < SPR_REFERRAL_SOURCES; src++) n += res->programme[(size_t)r * res->months + m].referrals[src];
-            in += sh * n;
-            all += n;
-        }
-        lv->share_by_year[y] = all > 0 ? in / all : NAN;
-    }
-    lv->share = gsl_stats_mean(v, 1, (size_t)replicates);
-    double half = replicates > 1 ? gsl_cdf_tdist_Pinv(0.975, replicates - 1) * gsl_stats_sd(v, 1, (size_t)replicates) / sqrt(replicates) : 0;
-    lv->share_lo = lv->share - half;
-    lv->share_hi = lv->share + half;
-    lv->isolated_65 = gsl_stats_mean(iso, 1, (size_t)replicates);
-    half = replicates > 1 ? gsl_cdf_tdist_Pinv(0.975, replicates - 1) * gsl_stats_sd(iso, 1, (size_t)replicates) / sqrt(replicates) : 0;
-    lv->isolated_65_lo = lv->isolated_65 - half;
-    lv->isolated_65_hi = lv->isolated_65 + half;
-    lv->utilisation = places > 0 ? active / places : NAN;
-    lv->p_meets = (double)met / replicates;
-    lv->meets = !isnan(lv->share) && lv->share >= t->share && (t->max_utilisation <= 0 || lv->utilisation <= t->max_utilisation);
-    lv->wait_mean_days = spr_summary_interval(res, SPR_SUM_WAIT_MEAN).mean;
-    lv->wait_p90_days = spr_summary_interval(res, SPR_SUM_WAIT_P90).mean;
-    lv->served_per_year = served / replicates / (years - w0);
-    lv->programme_cost_per_year = prog;
-    lv->cost_disc = cost;
-    lv->qaly_disc = qaly;
-    free(v);
-    free(iso);
+    rc = level_of_run(s->t, &q, res, lv, err);
     spr_results_destroy(res);
-    return SPR_OK;
+    return rc;
 }
 
 /* The level of fte evaluated with the search's replicates (evaluating it if needed). */
@@ -188,44 +211,41 @@ static int cmp_fte(const void *a, const void *b)
     return (x->fte > y->fte) - (x->fte < y->fte);
 }
 
-static int staffing_search(const spr_params *p, const spr_staff_target *t, spr_staff_result *out,
-                           void (*progress)(void *ctx, int fte, int replicates), void *ctx, spr_error *err)
+/* Doubles the staffing (1, 2, 4, ...) until the target holds: the target
+ * is met at *hi and not at *lo. */
+static int bracket(search *s, int *lo, int *hi, spr_error *err)
 {
-    int rc = spr_staffing_check_target(t, err);
-    if (rc != SPR_OK) return rc;
-    out->years = p->years;
-    out->recommended = -1;
-    out->per_year = malloc(sizeof(int) * (size_t)p->years);
-    if (out->per_year == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-    search s = {p, t, out, progress, ctx};
-    /* bracket: 1, 2, 4, ... link workers until the target holds */
-    int lo = 0, hi = 1;
-    spr_staff_level *lv;
+    const spr_staff_target *t = s->t;
+    *lo = 0, *hi = 1;
     for (;;) {
-        rc = level(&s, hi, &lv, err);
+        spr_staff_level *lv;
+        int rc = level(s, *hi, &lv, err);
         if (rc != SPR_OK) return rc;
-        if (lv->meets) break;
-        if (hi >= t->max_fte)
+        if (lv->meets) return SPR_OK;
+        if (*hi >= t->max_fte)
             return spr_error_set(err, SPR_ERR_SCENARIO,
                                  "the target (%.0f%% first seen within %g weeks%s) is not met even with %d link workers "
                                  "(share %.3f, caseload in use %.0f%%): raise --max-fte or relax the target",
                                  100 * t->share, t->within_weeks, t->max_utilisation > 0 ? ", caseload use capped" : "",
                                  t->max_fte, lv->share, 100 * lv->utilisation);
-        lo = hi;
-        hi = hi * 2 < t->max_fte ? hi * 2 : t->max_fte;
+        *lo = *hi;
+        *hi = *hi * 2 < t->max_fte ? *hi * 2 : t->max_fte;
     }
-    int best;
-    rc = bisect(&s, lo, hi, -1, &best, err);
-    if (rc != SPR_OK) return rc;
-    /* confirm the boundary with more replicates; move if the confirmation disagrees */
+}
+
+/* Confirms the boundary with more replicates, moving it (at most 4 steps)
+ * where the confirmation disagrees; records the confidence either side. */
+static int confirm(search *s, int *best, spr_error *err)
+{
+    const spr_staff_target *t = s->t;
     spr_staff_level conf, below;
     memset(&below, 0, sizeof below);
     for (int step = 0; step < 4; step++) {
-        rc = evaluate(&s, best, t->confirm_replicates, &conf, err);
+        int rc = evaluate(s, *best, t->confirm_replicates, &conf, err);
         if (rc != SPR_OK) return rc;
         int ok = conf.meets;
-        if (best > 1) {
-            rc = evaluate(&s, best - 1, t->confirm_replicates, &below, err);
+        if (*best > 1) {
+            rc = evaluate(s, *best - 1, t->confirm_replicates, &below, err);
             if (rc != SPR_OK) {
                 free(conf.share_by_year);
                 return rc;
@@ -236,42 +256,70 @@ static int staffing_search(const spr_params *p, const spr_staff_target *t, spr_s
             below.share_by_year = NULL;
         }
         int moved = 0;
-        if (!ok && best < t->max_fte) best++, moved = 1;
-        else if (below.meets) best--, moved = 1;
-        out->confidence = conf.p_meets;
-        out->confidence_below = below.p_meets;
+        if (!ok && *best < t->max_fte) ++*best, moved = 1;
+        else if (below.meets) --*best, moved = 1;
+        s->out->confidence = conf.p_meets;
+        s->out->confidence_below = below.p_meets;
         free(conf.share_by_year);
         free(below.share_by_year);
         below.share_by_year = NULL;
         if (!moved) break;
     }
-    out->recommended = best;
-    /* the staffing each year needs: the same search on each year's share */
-    for (int y = 0; y < p->years; y++) {
-        int ylo = 0, yhi = -1;
-        for (int i = 0; i < out->n_levels; i++) { /* tightest bracket from the levels run so far */
-            spr_staff_level *l = &out->levels[i];
-            if (l->share_by_year[y] >= t->share) {
-                if (yhi < 0 || l->fte < yhi) yhi = l->fte;
-            }
+    return SPR_OK;
+}
+
+/* The staffing year y needs: the same search on that year's share,
+ * starting from the tightest bracket the levels run so far give. */
+static int staffing_of_year(search *s, int y, spr_error *err)
+{
+    const spr_staff_target *t = s->t;
+    spr_staff_result *out = s->out;
+    int ylo = 0, yhi = -1, rc = SPR_OK;
+    for (int i = 0; i < out->n_levels; i++) {
+        spr_staff_level *l = &out->levels[i];
+        if (l->share_by_year[y] >= t->share) {
+            if (yhi < 0 || l->fte < yhi) yhi = l->fte;
         }
-        for (int i = 0; i < out->n_levels; i++) {
-            spr_staff_level *l = &out->levels[i];
-            if (!(l->share_by_year[y] >= t->share) && l->fte > ylo && (yhi < 0 || l->fte < yhi)) ylo = l->fte;
-        }
-        while (yhi < 0 && rc == SPR_OK) {
-            int next = ylo < 1 ? 1 : ylo * 2;
-            if (next > t->max_fte) break;
-            rc = level(&s, next, &lv, err);
-            if (rc == SPR_OK) {
-                if (lv->share_by_year[y] >= t->share) yhi = next;
-                else ylo = next;
-            }
-        }
-        if (rc != SPR_OK) return rc;
-        if (yhi < 0) out->per_year[y] = -1;
-        else if ((rc = bisect(&s, ylo, yhi, y, &out->per_year[y], err)) != SPR_OK) return rc;
     }
+    for (int i = 0; i < out->n_levels; i++) {
+        spr_staff_level *l = &out->levels[i];
+        if (!(l->share_by_year[y] >= t->share) && l->fte > ylo && (yhi < 0 || l->fte < yhi)) ylo = l->fte;
+    }
+    while (yhi < 0 && rc == SPR_OK) {
+        int next = ylo < 1 ? 1 : ylo * 2;
+        if (next > t->max_fte) break;
+        spr_staff_level *lv;
+        rc = level(s, next, &lv, err);
+        if (rc == SPR_OK) {
+            if (lv->share_by_year[y] >= t->share) yhi = next;
+            else ylo = next;
+        }
+    }
+    if (rc != SPR_OK) return rc;
+    if (yhi < 0) {
+        out->per_year[y] = -1;
+        return SPR_OK;
+    }
+    return bisect(s, ylo, yhi, y, &out->per_year[y], err);
+}
+
+static int staffing_search(const spr_params *p, const spr_staff_target *t, spr_staff_result *out,
+                           void (*progress)(void *ctx, int fte, int replicates), void *ctx, spr_error *err)
+{
+    int rc = spr_staffing_check_target(t, err);
+    if (rc != SPR_OK) return rc;
+    out->years = p->years;
+    out->recommended = -1;
+    out->per_year = malloc(sizeof(int) * (size_t)p->years);
+    if (out->per_year == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    search s = {p, t, out, progress, ctx};
+    int lo, hi, best;
+    if ((rc = bracket(&s, &lo, &hi, err)) != SPR_OK || (rc = bisect(&s, lo, hi, -1, &best, err)) != SPR_OK ||
+        (rc = confirm(&s, &best, err)) != SPR_OK)
+        return rc;
+    out->recommended = best;
+    for (int y = 0; y < p->years; y++)
+        if ((rc = staffing_of_year(&s, y, err)) != SPR_OK) return rc;
     qsort(out->levels, (size_t)out->n_levels, sizeof *out->levels, cmp_fte);
     return SPR_OK;
 }

@@ -58,7 +58,7 @@ int main(int argc, char **argv)
         char set_pop[64], set_years[64], set_rep[] = "simulation.replicates=1";
         snprintf(set_pop, sizeof set_pop, "simulation.population=%ld", sizes[si]);
         snprintf(set_years, sizeof set_years, "simulation.years=%d", years);
-        const char *ov[] = {set_pop, set_years, set_rep};
+        spr_override ov[] = {{set_pop, NULL}, {set_years, NULL}, {set_rep, NULL}};
         spr_scenario sc;
         spr_error err;
         if (spr_scenario_load(argv[1], ov, 3, &sc, &err) != SPR_OK) {

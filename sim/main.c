@@ -1,6 +1,14 @@
-/* sprsim: the command-line front end.  The only place that prints or exits. */
+/* sprsim: the command-line front end.  The only place that prints or exits.
+ *
+ * Each subcommand declares its options in a table (name, value, help, what
+ * the option sets); one parser reads the options of every subcommand and
+ * writes each subcommand's --help from its table, so the help cannot
+ * forget an option.  The cmd_* functions then do the work. */
+#include <limits.h>
 #include <math.h>
 #include <omp.h>
+#include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,129 +19,338 @@
 
 #include "sprsim/model.h"
 #include "sprsim/output.h"
-#include "sprsim/report.h"
+#include "sprsim/paramdoc.h"
+#include "sprsim/report_csv.h"
+#include "sprsim/report_html.h"
+#include "sprsim/report_text.h"
 #include "sprsim/scenario.h"
 #include "sprsim/simulation.h"
-#include "sprsim/staffing.h"
+#include "sprsim/staffing_page.h"
 #include "sprsim/summary.h"
+#include "sprsim/tornado.h"
+#include "sprsim/tornado_page.h"
 #include "sprsim/version.h"
 
 enum { EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: sprsim run SCENARIO.yaml... [-o FILE.h5] [--replicates R] [--seed S] [--threads T]\n"
-            "                  [--set key=value]... [--overlay FILE.yaml]... [--quiet]\n"
-            "       sprsim check SCENARIO.yaml... [--set key=value]...\n"
-            "       sprsim report RESULTS.h5 [-o PREFIX] [--discount RATE] [--wtp YEN_PER_QALY]\n"
-            "       sprsim tornado REFERENCE.yaml POLICY.yaml [--vary key=low,high]... [--overlay FILE]...\n"
-            "                  [--set key=value]... [--replicates R] [-o PREFIX] [--discount RATE] [--wtp YEN]\n"
-            "       sprsim staff SCENARIO.yaml [--within-weeks N] [--share S] [--max-utilisation U] [--max-fte M]\n"
-            "                  [--replicates R] [--confirm-replicates R2] [--warmup-years Y] [--set key=value]... [-o PREFIX]\n"
-            "       sprsim keys                  (every parameter: key, type, bounds, unit, meaning)\n"
-            "       sprsim --version\n"
-            "\n"
-            "run    simulates each scenario (common random numbers: same seed, same residents) and writes one\n"
-            "       HDF5 file (default: sprsim-NAME.h5) and a summary table.\n"
-            "check  validates scenarios without running them.\n"
-            "report compares the scenarios of a results file (the first is the reference): a table here,\n"
-            "       PREFIX.csv (tidy: scenario, replicate, year, measure) and PREFIX.html (charts); PREFIX\n"
-            "       defaults to the results file without .h5; discount 0.02 a year, wtp 5,000,000 yen.\n"
-            "staff  finds the smallest number of full-time link workers meeting a service target (default 90%%\n"
-            "       first seen within 4 weeks, from the second year), each year's need, and the curve\n"
-            "       (PREFIX.csv, PREFIX.html; default PREFIX staffing).\n"
-            "tornado runs the policy and the reference with each parameter at the low and high end of its\n"
-            "       range (--vary, or the 95%% range of every distribution an overlay gives) and reports the\n"
-            "       policy's net monetary benefit (PREFIX.csv, PREFIX.html; default PREFIX tornado).\n"
-            "--set  overrides one parameter, e.g. --set mortality.hr_isolation=1.2 --set simulation.years=10\n"
-            "--overlay applies a file of parameters to every scenario (e.g. scenarios/uncertainty.yaml)\n"
-            "Exit status: 0 success, 1 runtime error, 2 invalid scenario or usage.\n");
-}
+/* ---- what the options set ------------------------------------------------ */
+
+/* Everything any subcommand's options can set; each subcommand reads its own. */
+typedef struct {
+    const char *command;
+    const char **positional; /* scenario or results files */
+    int n_positional;
+    spr_override *overrides;   /* --set, --overlay, --replicates, --seed, in the order given */
+    int n_overrides;
+    char **owned;              /* override texts made here */
+    int n_owned;
+    const char **vary;         /* tornado: key=low,high */
+    int n_vary;
+    const char *output;        /* run: FILE.h5; report, staff, tornado: PREFIX */
+    int threads, quiet;
+    double discount_rate, wtp_yen;
+    double within_weeks, share, max_utilisation;
+    int max_fte, confirm_replicates, warmup_years;
+    int markdown, yaml;        /* keys: the parameter documentation or the reference scenario */
+} cli_args;
+
+static const cli_args cli_defaults = {
+    .discount_rate = 0.02, .wtp_yen = 5e6,                          /* report, tornado */
+    .within_weeks = 4, .share = 0.9, .max_utilisation = 0, .max_fte = 100, .warmup_years = 1, /* staff */
+};
+
+typedef enum {
+    OPT_FLAG,    /* sets an int to 1 */
+    OPT_TEXT,    /* keeps the value */
+    OPT_INT,     /* a whole number within min..max */
+    OPT_REAL,    /* a number within min..max */
+    OPT_SET,     /* key=value override */
+    OPT_OVERLAY, /* an overlay file */
+    OPT_PARAM,   /* the value of one parameter (key), named by the option in errors */
+    OPT_VARY     /* tornado: key=low,high */
+} opt_kind;
 
 typedef struct {
-    char **owned; /* overlay arguments made here */
-    int n_owned;
-    const char **scenarios;
-    int n_scenarios;
-    const char **overrides;
-    int n_overrides;
-    const char *output;
-    int threads;
-    int quiet;
-} cli;
+    const char *name;  /* "--replicates" */
+    const char *alias; /* "-o", or NULL */
+    const char *value; /* the value's name in the help ("R"); NULL for a flag */
+    opt_kind kind;
+    size_t field;      /* OPT_FLAG, OPT_TEXT, OPT_INT, OPT_REAL: offset in cli_args */
+    double min, max;   /* OPT_INT, OPT_REAL (checked again by the library where it has rules) */
+    const char *key;   /* OPT_PARAM: the parameter */
+    const char *help;
+} cli_option;
 
-static int parse_args(int argc, char **argv, cli *c)
+typedef struct cli_command {
+    const char *name, *args; /* "run", "SCENARIO.yaml..." */
+    int min_args, max_args;  /* positional arguments; max -1: any number */
+    const char *summary;     /* a line of sprsim --help */
+    const char *details;     /* the start of sprsim NAME --help */
+    const cli_option *options;
+    int (*run)(cli_args *a, int argc, char **argv);
+} cli_command;
+
+/* Bounds wide enough for any value a library check then judges (the staffing target). */
+#define ANY_NUMBER -1e9, 1e9
+#define FIELD(f) offsetof(cli_args, f)
+
+#define OPTION_SET                                                                                                   \
+    {"--set", NULL, "KEY=VALUE", OPT_SET, 0, 0, 0, NULL,                                                            \
+     "override one parameter after the scenario files, e.g. --set simulation.years=10 (repeatable; sprsim keys "   \
+     "lists the keys)"}
+#define OPTION_OVERLAY                                                                                               \
+    {"--overlay", NULL, "FILE.yaml", OPT_OVERLAY, 0, 0, 0, NULL,                                                    \
+     "apply a file of parameters to every scenario, e.g. scenarios/uncertainty.yaml (repeatable)"}
+#define OPTION_REPLICATES(what)                                                                                      \
+    {"--replicates", NULL, "R", OPT_PARAM, 0, 0, 0, "simulation.replicates", what " (sets simulation.replicates)"}
+#define OPTION_SEED                                                                                                  \
+    {"--seed", NULL, "S", OPT_PARAM, 0, 0, 0, "simulation.seed",                                                    \
+     "the random seed: the same seed gives the same residents and results (sets simulation.seed)"}
+#define OPTION_DISCOUNT                                                                                              \
+    {"--discount", NULL, "RATE", OPT_REAL, FIELD(discount_rate), 0, 0.2, NULL,                                      \
+     "discount rate a year for costs and QALYs, 0 to 0.2 (default 0.02)"}
+#define OPTION_WTP                                                                                                   \
+    {"--wtp", NULL, "YEN", OPT_REAL, FIELD(wtp_yen), 0, 1e9, NULL,                                                  \
+     "willingness to pay for a QALY, in yen, 0 to 1e9 (default 5,000,000)"}
+#define OPTION_PREFIX(dflt)                                                                                          \
+    {"--output", "-o", "PREFIX", OPT_TEXT, FIELD(output), 0, 0, NULL,                                               \
+     "write PREFIX.csv and PREFIX.html (default " dflt ")"}
+#define OPTION_END {NULL, NULL, NULL, OPT_FLAG, 0, 0, 0, NULL, NULL}
+
+static const cli_option run_options[] = {
+    {"--output", "-o", "FILE.h5", OPT_TEXT, FIELD(output), 0, 0, NULL,
+     "the results file (default sprsim-NAME.h5, NAME the first scenario's name)"},
+    OPTION_REPLICATES("replicates of each scenario"),
+    OPTION_SEED,
+    {"--threads", NULL, "T", OPT_INT, FIELD(threads), 1, 1024, NULL,
+     "OpenMP threads, 1 to 1024 (default: OMP_NUM_THREADS or every core); results do not depend on it"},
+    OPTION_SET,
+    OPTION_OVERLAY,
+    {"--quiet", "-q", NULL, OPT_FLAG, FIELD(quiet), 0, 0, NULL, "no progress line on the terminal"},
+    OPTION_END,
+};
+
+static const cli_option check_options[] = {
+    OPTION_REPLICATES("replicates of each scenario"),
+    OPTION_SEED,
+    OPTION_SET,
+    OPTION_OVERLAY,
+    OPTION_END,
+};
+
+static const cli_option report_options[] = {
+    OPTION_PREFIX("the results file without .h5"),
+    OPTION_DISCOUNT,
+    OPTION_WTP,
+    OPTION_END,
+};
+
+static const cli_option staff_options[] = {
+    {"--within-weeks", NULL, "N", OPT_REAL, FIELD(within_weeks), ANY_NUMBER, NULL,
+     "the target: first contact within N weeks, a whole number (default 4)"},
+    {"--share", NULL, "S", OPT_REAL, FIELD(share), ANY_NUMBER, NULL,
+     "... for at least this share of referrals, above 0 and below 1 (default 0.9)"},
+    {"--max-utilisation", NULL, "U", OPT_REAL, FIELD(max_utilisation), ANY_NUMBER, NULL,
+     "and caseload use at most U, 0 to 1 (default 0: no limit)"},
+    {"--max-fte", NULL, "M", OPT_INT, FIELD(max_fte), ANY_NUMBER, NULL,
+     "search up to M full-time link workers, 1 to 10000 (default 100)"},
+    OPTION_REPLICATES("replicates of each staffing level tried"),
+    {"--confirm-replicates", NULL, "R2", OPT_INT, FIELD(confirm_replicates), 2, 10000, NULL,
+     "replicates confirming the recommendation, 2 to 10000 (default twice the replicates)"},
+    {"--warmup-years", NULL, "Y", OPT_INT, FIELD(warmup_years), 0, 50, NULL,
+     "years left out of the overall target while the queue fills, 0 to 50 (default 1)"},
+    OPTION_SET,
+    OPTION_PREFIX("staffing"),
+    OPTION_END,
+};
+
+static const cli_option tornado_options[] = {
+    {"--vary", NULL, "KEY=LOW,HIGH", OPT_VARY, 0, 0, 0, NULL,
+     "vary a scalar parameter from LOW to HIGH (repeatable); an overlay's distributions add their 95% ranges"},
+    OPTION_OVERLAY,
+    OPTION_SET,
+    OPTION_REPLICATES("replicates of each run"),
+    OPTION_PREFIX("tornado"),
+    OPTION_DISCOUNT,
+    OPTION_WTP,
+    OPTION_END,
+};
+
+static const cli_option keys_options[] = {
+    {"--markdown", NULL, NULL, OPT_FLAG, FIELD(markdown), 0, 0, NULL,
+     "print the parameter documentation, docs/parameters.md (defaults, units, uncertainty, sources)"},
+    {"--yaml", NULL, NULL, OPT_FLAG, FIELD(yaml), 0, 0, NULL,
+     "print the reference scenario, scenarios/reference.yaml: every key documented and set to its default"},
+    OPTION_END,
+};
+
+/* ---- parsing -------------------------------------------------------------- */
+
+/* A number option's value: the whole text a number (a whole one for
+ * OPT_INT) within the option's bounds, or a message naming the option. */
+static int parse_number_option(const cli_command *cmd, const cli_option *o, const char *text, double *out)
 {
-    static char buf[2][64];
-    c->scenarios = calloc((size_t)argc, sizeof *c->scenarios);
-    c->overrides = calloc((size_t)argc + 2, sizeof *c->overrides);
-    c->owned = calloc((size_t)argc + 1, sizeof *c->owned);
-    if (!c->scenarios || !c->overrides || !c->owned) return 0;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        int has_value = i + 1 < argc;
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            if (!has_value) return 0;
-            c->output = argv[++i];
-        } else if (strcmp(a, "--set") == 0) {
-            if (!has_value) return 0;
-            c->overrides[c->n_overrides++] = argv[++i];
-        } else if (strcmp(a, "--overlay") == 0) {
-            if (!has_value) return 0;
-            size_t len = strlen(argv[i + 1]) + 2;
-            char *s = malloc(len);
-            if (s == NULL) return 0;
-            snprintf(s, len, "@%s", argv[++i]);
-            c->overrides[c->n_overrides++] = c->owned[c->n_owned++] = s;
-        } else if (strcmp(a, "--replicates") == 0 || strcmp(a, "--seed") == 0) {
-            if (!has_value) return 0;
-            int k = a[2] == 'r' ? 0 : 1;
-            snprintf(buf[k], sizeof buf[k], "simulation.%s=%s", k == 0 ? "replicates" : "seed", argv[++i]);
-            c->overrides[c->n_overrides++] = buf[k];
-        } else if (strcmp(a, "--threads") == 0) {
-            if (!has_value) return 0;
-            char *end;
-            long t = strtol(argv[++i], &end, 10);
-            if (*end != '\0' || t < 1 || t > 1024) {
-                fprintf(stderr, "sprsim: --threads needs a whole number from 1 to 1024, got '%s'\n", argv[i]);
-                return 0;
-            }
-            c->threads = (int)t;
-        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            c->quiet = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "sprsim: unknown option '%s'\n", a);
-            return 0;
+    char *end = NULL;
+    double v = NAN;
+    int whole = o->kind == OPT_INT;
+    if (text[0] != '\0' && text[0] != ' ' && text[0] != '\t') {
+        if (whole) {
+            long long i = strtoll(text, &end, 10);
+            if (i >= INT_MIN && i <= INT_MAX) v = (double)i;
         } else {
-            c->scenarios[c->n_scenarios++] = a;
+            v = strtod(text, &end);
         }
     }
-    return c->n_scenarios > 0;
+    if (end != NULL && *end == '\0' && isfinite(v) && v >= o->min && v <= o->max) {
+        *out = v;
+        return 1;
+    }
+    char range[80] = "";
+    if (o->min > -1e9 || o->max < 1e9) snprintf(range, sizeof range, " from %g to %g", o->min, o->max);
+    fprintf(stderr, "sprsim %s: %s: '%s' is not %s%s\n", cmd->name, o->name, text, whole ? "a whole number" : "a number",
+            range);
+    return 0;
 }
 
-static int load_all(const cli *c, spr_scenario *sc)
+static const cli_option *find_option(const cli_command *cmd, const char *arg)
 {
-    for (int i = 0; i < c->n_scenarios; i++) {
-        spr_error err = {0};
-        if (spr_scenario_load(c->scenarios[i], c->overrides, c->n_overrides, &sc[i], &err) != SPR_OK) {
-            fprintf(stderr, "sprsim: %s\n", err.msg);
-            for (int j = 0; j <= i; j++) spr_scenario_free(&sc[j]);
-            return 0;
-        }
-    }
-    for (int i = 1; i < c->n_scenarios; i++)
-        if (sc[i].params.years != sc[0].params.years || sc[i].params.start_year != sc[0].params.start_year) {
-            fprintf(stderr,
-                    "sprsim: %s: simulation.years and simulation.start_year must be the same in every scenario of a "
-                    "run (%s has %d from %d, %s has %d from %d)\n",
-                    sc[i].path, sc[0].path, sc[0].params.years, sc[0].params.start_year, sc[i].path,
-                    sc[i].params.years, sc[i].params.start_year);
-            for (int j = 0; j < c->n_scenarios; j++) spr_scenario_free(&sc[j]);
-            return 0;
-        }
-    return 1;
+    for (const cli_option *o = cmd->options; o->name != NULL; o++)
+        if (strcmp(arg, o->name) == 0 || (o->alias != NULL && strcmp(arg, o->alias) == 0)) return o;
+    return NULL;
 }
+
+/* Keeps a text made here (freed with the arguments); NULL if out of memory. */
+static char *own_text(cli_args *a, const char *first, const char *second)
+{
+    size_t len = strlen(first) + strlen(second) + 1;
+    char *s = malloc(len);
+    if (s == NULL) return NULL;
+    snprintf(s, len, "%s%s", first, second);
+    a->owned[a->n_owned++] = s;
+    return s;
+}
+
+/* Applies one option; 0 on success, else the exit status. */
+static int apply_option(const cli_command *cmd, const cli_option *o, const char *value, cli_args *a)
+{
+    char *field = (char *)a + o->field;
+    double v;
+    switch (o->kind) {
+    case OPT_FLAG: *(int *)field = 1; return 0;
+    case OPT_TEXT: *(const char **)field = value; return 0;
+    case OPT_INT:
+        if (!parse_number_option(cmd, o, value, &v)) return EXIT_INPUT;
+        *(int *)field = (int)v;
+        return 0;
+    case OPT_REAL:
+        if (!parse_number_option(cmd, o, value, &v)) return EXIT_INPUT;
+        *(double *)field = v;
+        return 0;
+    case OPT_VARY: a->vary[a->n_vary++] = value; return 0;
+    case OPT_SET: a->overrides[a->n_overrides++] = (spr_override){value, NULL}; return 0;
+    case OPT_OVERLAY:
+    case OPT_PARAM: {
+        /* the value is checked by the scenario loader like any value of the
+         * key, with this option named in its messages */
+        char key[128];
+        snprintf(key, sizeof key, "%s=", o->key ? o->key : "");
+        char *text = own_text(a, o->kind == OPT_OVERLAY ? "@" : key, value);
+        if (text == NULL) {
+            fprintf(stderr, "sprsim: out of memory\n");
+            return EXIT_RUNTIME;
+        }
+        a->overrides[a->n_overrides++] = (spr_override){text, o->kind == OPT_PARAM ? o->name : NULL};
+        return 0;
+    }
+    }
+    return EXIT_INPUT;
+}
+
+static void print_option_help(FILE *out, const cli_option *o)
+{
+    char left[64];
+    snprintf(left, sizeof left, "%s%s%s%s%s", o->alias ? o->alias : "", o->alias ? ", " : "    ", o->name,
+             o->value ? " " : "", o->value ? o->value : "");
+    fprintf(out, "  %-30s %s\n", left, o->help);
+}
+
+static void print_command_help(FILE *out, const cli_command *cmd)
+{
+    fprintf(out, "usage: sprsim %s %s%s[options]\n\n%s\n\noptions:\n", cmd->name, cmd->args, cmd->args[0] ? " " : "",
+            cmd->details);
+    for (const cli_option *o = cmd->options; o->name != NULL; o++) print_option_help(out, o);
+    const cli_option help = {"--help", "-h", NULL, OPT_FLAG, 0, 0, 0, NULL, "this help"};
+    print_option_help(out, &help);
+}
+
+enum { PARSE_OK = 0, PARSE_HELP = -1 };
+
+/* Reads the options and arguments of cmd (argv[2] on): PARSE_OK,
+ * PARSE_HELP (help printed) or an exit status. */
+static int parse_command_line(const cli_command *cmd, int argc, char **argv, cli_args *a)
+{
+    size_t n = (size_t)argc + 1;
+    a->command = cmd->name;
+    a->positional = calloc(n, sizeof *a->positional);
+    a->overrides = calloc(n, sizeof *a->overrides);
+    a->owned = calloc(n, sizeof *a->owned);
+    a->vary = calloc(n, sizeof *a->vary);
+    if (!a->positional || !a->overrides || !a->owned || !a->vary) {
+        fprintf(stderr, "sprsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            print_command_help(stdout, cmd);
+            return PARSE_HELP;
+        }
+        if (arg[0] != '-' || arg[1] == '\0') {
+            if (cmd->max_args >= 0 && a->n_positional == cmd->max_args) {
+                fprintf(stderr, "sprsim %s: unexpected argument '%s' (usage: sprsim %s %s [options])\n", cmd->name,
+                        arg, cmd->name, cmd->args);
+                return EXIT_INPUT;
+            }
+            a->positional[a->n_positional++] = arg;
+            continue;
+        }
+        const cli_option *o = find_option(cmd, arg);
+        if (o == NULL) {
+            fprintf(stderr, "sprsim %s: unknown option '%s' (sprsim %s --help lists its options)\n", cmd->name, arg,
+                    cmd->name);
+            return EXIT_INPUT;
+        }
+        if (o->value != NULL && i + 1 >= argc) {
+            fprintf(stderr, "sprsim %s: %s needs a value (%s)\n", cmd->name, arg, o->value);
+            return EXIT_INPUT;
+        }
+        int status = apply_option(cmd, o, o->value ? argv[++i] : NULL, a);
+        if (status != 0) return status;
+    }
+    if (a->n_positional < cmd->min_args) {
+        fprintf(stderr, "sprsim %s: needs %s (sprsim %s --help)\n", cmd->name, cmd->args, cmd->name);
+        return EXIT_INPUT;
+    }
+    return PARSE_OK;
+}
+
+static void free_command_line(cli_args *a)
+{
+    for (int i = 0; i < a->n_owned; i++) free(a->owned[i]);
+    free(a->owned);
+    free(a->positional);
+    free(a->overrides);
+    free(a->vary);
+}
+
+/* An error from the library: its message, and the exit status its code calls for. */
+static int fail(const spr_error *err, int code)
+{
+    fprintf(stderr, "sprsim: %s\n", err->msg);
+    return code == SPR_ERR_SCENARIO || code == SPR_ERR_USAGE ? EXIT_INPUT : EXIT_RUNTIME;
+}
+
+/* ---- run ------------------------------------------------------------------ */
 
 /* Progress on a terminal, for runs longer than a second. */
 typedef struct {
@@ -169,165 +386,147 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-/* Replaces every scenario that declares a sweep by its points (in place of it). */
-static int expand_sweeps(spr_scenario **sc, int *n)
+/* A run stopped by SIGTERM or SIGINT while it writes its results removes
+ * the temporary file (the finished file appears only by the final rename,
+ * so nothing that looks finished is left either).  The path is made before
+ * the handlers are installed: a handler may call only async-signal-safe
+ * functions (unlink, raise). */
+static char temp_output_path[4200];
+
+/* With several threads the handler may run on an OpenMP worker while the
+ * main thread finishes the write: then either the temporary file is removed
+ * (the rename fails, or never happens) or the rename came first and the
+ * complete file stays; never a partial file under the final name. */
+static void remove_temp_output(int sig)
 {
-    int total = 0;
-    for (int i = 0; i < *n; i++) {
-        int k = 1;
-        for (int j = 0; j < (*sc)[i].sweep.n_params; j++) k *= (*sc)[i].sweep.n_values[j];
-        total += k;
+    unlink(temp_output_path);
+    raise(sig); /* SA_RESETHAND restored the default action: the process ends, killed by sig */
+}
+
+static int remove_temp_output_on_signals(const char *out_path)
+{
+    if (spr_output_temp_path(out_path, temp_output_path, sizeof temp_output_path) != SPR_OK) return 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = remove_temp_output;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGTERM); /* the other signal waits while the handler runs */
+    sigaddset(&sa.sa_mask, SIGINT);
+    const int sigs[2] = {SIGTERM, SIGINT};
+    for (int k = 0; k < 2; k++) {
+        struct sigaction old;
+        /* a signal ignored when sprsim started (SIGINT for a background job
+         * of a script) stays ignored, as the shell intends */
+        if (sigaction(sigs[k], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue;
+        if (sigaction(sigs[k], &sa, NULL) != 0) return 0;
     }
-    if (total == *n) return 1;
-    spr_scenario *out = calloc((size_t)total, sizeof *out);
-    if (out == NULL) return 0;
-    int m = 0;
-    for (int i = 0; i < *n; i++) {
-        if ((*sc)[i].sweep.n_params == 0) {
-            out[m++] = (*sc)[i];
-            continue;
-        }
-        spr_scenario *pts;
-        int np;
-        spr_error err = {0};
-        if (spr_scenario_expand_sweep(&(*sc)[i], &pts, &np, &err) != SPR_OK) {
-            fprintf(stderr, "sprsim: %s\n", err.msg);
-            free(out);
-            return 0;
-        }
-        for (int k = 0; k < np; k++) out[m++] = pts[k];
-        free(pts);
-        spr_scenario_free(&(*sc)[i]);
-    }
-    free(*sc);
-    *sc = out;
-    *n = m;
     return 1;
 }
 
-static int cmd_run(int argc, char **argv, const cli *c_in)
+static int simulate_all(const cli_args *a, const spr_scenario *sc, int n, spr_results **res)
 {
-    cli cl = *c_in;
-    cli *c = &cl;
-    spr_scenario *sc = calloc((size_t)c->n_scenarios, sizeof *sc);
-    if (!sc) return EXIT_RUNTIME;
-    if (!load_all(c, sc)) {
-        free(sc);
-        return EXIT_INPUT;
-    }
-    if (!expand_sweeps(&sc, &c->n_scenarios)) {
-        for (int i = 0; i < c->n_scenarios; i++) spr_scenario_free(&sc[i]);
-        free(sc);
-        return EXIT_RUNTIME;
-    }
-    spr_results **res = calloc((size_t)c->n_scenarios, sizeof *res);
-    if (!res) return EXIT_RUNTIME;
-    if (c->threads > 0) omp_set_num_threads(c->threads);
-    char default_out[256];
-    if (c->output == NULL) snprintf(default_out, sizeof default_out, "sprsim-%s.h5", sc[0].params.name);
-    const char *out_path = c->output ? c->output : default_out;
-    time_t t0 = time(NULL);
-    char start[64];
-    strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
-    int status = 0;
-    double wall0 = omp_get_wtime();
-    for (int i = 0; i < c->n_scenarios && status == 0; i++) {
+    for (int i = 0; i < n; i++) {
         spr_error err = {0};
         spr_model *model = NULL;
-        progress_state ps = {omp_get_wtime(), 0, i, c->n_scenarios, sc[i].params.replicates, 12 * sc[i].params.years,
-                             0, sc[i].params.name};
-        int use_progress = !c->quiet && isatty(STDERR_FILENO);
-        if (spr_model_create(&sc[i].params, &model, &err) != SPR_OK ||
-            spr_simulation_run(&sc[i].params, model, &res[i], use_progress ? show_progress : NULL, &ps, &err) != SPR_OK) {
-            fprintf(stderr, "%ssprsim: %s: %s\n", ps.shown ? "\n" : "", sc[i].path, err.msg);
-            status = EXIT_RUNTIME;
-        }
+        progress_state ps = {omp_get_wtime(), 0, i, n, sc[i].params.replicates, 12 * sc[i].params.years, 0,
+                             sc[i].params.name};
+        int use_progress = !a->quiet && isatty(STDERR_FILENO);
+        int rc = spr_model_create(&sc[i].params, &model, &err);
+        if (rc == SPR_OK)
+            rc = spr_simulation_run(&sc[i].params, model, &res[i], use_progress ? show_progress : NULL, &ps, &err);
         if (ps.shown) fprintf(stderr, "\r%*s\r", 78, "");
         spr_model_destroy(model);
-    }
-    double wall = omp_get_wtime() - wall0;
-    if (status == 0) {
-        char *cmdline = join_args(argc, argv);
-        spr_run_info info = {cmdline ? cmdline : "", start, omp_get_max_threads()};
-        spr_error err = {0};
-        if (spr_output_write(out_path, sc, res, c->n_scenarios, &info, &err) != SPR_OK) {
-            fprintf(stderr, "sprsim: %s\n", err.msg);
-            status = err.code == SPR_ERR_SCENARIO ? EXIT_INPUT : EXIT_RUNTIME;
+        if (rc != SPR_OK) {
+            fprintf(stderr, "sprsim: %s: %s\n", sc[i].path, err.msg);
+            return EXIT_RUNTIME;
         }
-        free(cmdline);
     }
-    if (status == 0) {
-        spr_summary_print(stdout, sc, res, c->n_scenarios);
-        printf("\nwrote %s (%.1f s, %d thread%s)\n", out_path, wall, omp_get_max_threads(),
-               omp_get_max_threads() == 1 ? "" : "s");
-    }
-    for (int i = 0; i < c->n_scenarios; i++) {
-        spr_results_destroy(res[i]);
-        spr_scenario_free(&sc[i]);
-    }
-    free(res);
-    free(sc);
-    return status;
-}
-
-static int cmd_check(const cli *c)
-{
-    spr_scenario *sc = calloc((size_t)c->n_scenarios, sizeof *sc);
-    if (sc == NULL) return EXIT_RUNTIME;
-    if (!load_all(c, sc)) {
-        free(sc);
-        return EXIT_INPUT;
-    }
-    for (int i = 0; i < c->n_scenarios; i++) {
-        printf("%s: ok (scenario '%s', %lld residents, %d years, %d replicates)\n", sc[i].path, sc[i].params.name,
-               (long long)sc[i].params.population, sc[i].params.years, sc[i].params.replicates);
-        spr_scenario_free(&sc[i]);
-    }
-    free(sc);
     return 0;
 }
 
-static int parse_double_arg(const char *opt, const char *s, double lo, double hi, double *out)
+static int cmd_run(cli_args *a, int argc, char **argv)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (*end != '\0' || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "sprsim: %s needs a number from %g to %g, got '%s'\n", opt, lo, hi, s);
-        return 0;
+    spr_scenario *sc = NULL;
+    int n = 0;
+    spr_error err = {0};
+    int rc = spr_scenario_load_run(a->positional, a->n_positional, a->overrides, a->n_overrides, &sc, &n, &err);
+    if (rc != SPR_OK) return fail(&err, rc);
+    spr_results **res = calloc((size_t)n, sizeof *res);
+    char *cmdline = join_args(argc, argv);
+    if (res == NULL || cmdline == NULL) {
+        fprintf(stderr, "sprsim: out of memory\n");
+        free(res);
+        free(cmdline);
+        spr_scenario_list_free(sc, n);
+        return EXIT_RUNTIME;
     }
-    *out = v;
-    return 1;
+    if (a->threads > 0) omp_set_num_threads(a->threads);
+    char default_out[256];
+    snprintf(default_out, sizeof default_out, "sprsim-%s.h5", sc[0].params.name);
+    const char *out_path = a->output ? a->output : default_out;
+    time_t t0 = time(NULL);
+    char start[64];
+    strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
+    double wall0 = omp_get_wtime();
+    /* a bad -o (a directory, a FIFO, a device) is refused before the simulation, not after */
+    rc = spr_output_check_target(out_path, &err);
+    int status = rc == SPR_OK ? simulate_all(a, sc, n, res) : fail(&err, rc);
+    double wall = omp_get_wtime() - wall0;
+    if (status == 0 && !remove_temp_output_on_signals(out_path)) {
+        fprintf(stderr, "sprsim: cannot prepare the output %s (path too long, or signals)\n", out_path);
+        status = EXIT_RUNTIME;
+    }
+    if (status == 0) {
+        spr_run_info info = {cmdline, start, omp_get_max_threads()};
+        rc = spr_output_write(out_path, sc, res, n, &info, &err);
+        if (rc != SPR_OK) status = fail(&err, rc);
+    }
+    if (status == 0 && spr_summary_print(stdout, sc, res, n) != SPR_OK) {
+        fprintf(stderr, "sprsim: out of memory for the summary (the results file %s is complete)\n", out_path);
+        status = EXIT_RUNTIME;
+    }
+    if (status == 0) {
+        printf("\nwrote %s (%.1f s, %d thread%s)\n", out_path, wall, omp_get_max_threads(),
+               omp_get_max_threads() == 1 ? "" : "s");
+    }
+    for (int i = 0; i < n; i++) spr_results_destroy(res[i]);
+    free(res);
+    free(cmdline);
+    spr_scenario_list_free(sc, n);
+    return status;
 }
 
-static int cmd_report(int argc, char **argv)
+/* ---- check ---------------------------------------------------------------- */
+
+static int cmd_check(cli_args *a, int argc, char **argv)
 {
-    const char *input = NULL, *prefix_arg = NULL;
-    spr_report_options o = {0.02, 5e6, "sprsim: scenario comparison", NULL};
-    for (int i = 2; i < argc; i++) {
-        int has = i + 1 < argc;
-        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && has) prefix_arg = argv[++i];
-        else if (strcmp(argv[i], "--discount") == 0 && has) {
-            if (!parse_double_arg("--discount", argv[++i], 0, 0.2, &o.discount_rate)) return EXIT_INPUT;
-        } else if (strcmp(argv[i], "--wtp") == 0 && has) {
-            if (!parse_double_arg("--wtp", argv[++i], 0, 1e9, &o.wtp_yen)) return EXIT_INPUT;
-        } else if (argv[i][0] != '-' && input == NULL) input = argv[i];
-        else {
-            fprintf(stderr, "sprsim: report: unexpected argument '%s'\n", argv[i]);
-            usage(stderr);
-            return EXIT_INPUT;
-        }
-    }
-    if (input == NULL) {
-        usage(stderr);
-        return EXIT_INPUT;
-    }
+    (void)argc, (void)argv;
+    spr_scenario *sc = NULL;
+    int n = 0;
+    spr_error err = {0};
+    int rc = spr_scenario_load_run(a->positional, a->n_positional, a->overrides, a->n_overrides, &sc, &n, &err);
+    if (rc != SPR_OK) return fail(&err, rc);
+    for (int i = 0; i < n; i++)
+        printf("%s: ok (scenario '%s', %lld residents, %d years, %d replicates)\n", sc[i].path, sc[i].params.name,
+               (long long)sc[i].params.population, sc[i].params.years, sc[i].params.replicates);
+    spr_scenario_list_free(sc, n);
+    return 0;
+}
+
+/* ---- report --------------------------------------------------------------- */
+
+static int cmd_report(cli_args *a, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    const char *input = a->positional[0];
+    spr_report_options o = {a->discount_rate, a->wtp_yen, "sprsim: scenario comparison", input};
     char prefix[1024], csv[1100], html[1100];
-    snprintf(prefix, sizeof prefix, "%s", prefix_arg ? prefix_arg : input);
+    snprintf(prefix, sizeof prefix, "%s", a->output ? a->output : input);
     size_t len = strlen(prefix);
-    if (!prefix_arg && len > 3 && strcmp(prefix + len - 3, ".h5") == 0) prefix[len - 3] = '\0';
+    if (!a->output && len > 3 && strcmp(prefix + len - 3, ".h5") == 0) prefix[len - 3] = '\0';
     snprintf(csv, sizeof csv, "%s.csv", prefix);
     snprintf(html, sizeof html, "%s.html", prefix);
-    o.source = input;
     spr_scenario *sc = NULL;
     spr_results **res = NULL;
     int n = 0;
@@ -337,8 +536,8 @@ static int cmd_report(int argc, char **argv)
         return EXIT_INPUT;
     }
     int status = 0;
-    spr_report_print(stdout, sc, res, n, &o);
-    if (spr_report_write_csv(csv, sc, res, n, &o, &err) != SPR_OK || spr_report_write_html(html, sc, res, n, &o, &err) != SPR_OK) {
+    if (spr_report_text_print(stdout, sc, res, n, &o, &err) != SPR_OK || spr_report_csv_write(csv, sc, res, n, &o, &err) != SPR_OK ||
+        spr_report_html_write(html, sc, res, n, &o, &err) != SPR_OK) {
         fprintf(stderr, "sprsim: %s\n", err.msg);
         status = EXIT_RUNTIME;
     } else {
@@ -350,152 +549,47 @@ static int cmd_report(int argc, char **argv)
     return status;
 }
 
-/* Mean net monetary benefit of policy against reference (paired replicates). */
-static int nmb_of(const spr_params *ref, const spr_params *pol, const spr_report_options *o, double *nmb, spr_error *err)
+/* ---- tornado -------------------------------------------------------------- */
+
+static void tornado_progress(void *ctx, int done, int total, const char *key)
 {
-    const spr_params *ps[2] = {ref, pol};
-    spr_results *res[2] = {NULL, NULL};
-    int rc = SPR_OK;
-    for (int k = 0; k < 2 && rc == SPR_OK; k++) {
-        spr_model *M = NULL;
-        rc = spr_model_create(ps[k], &M, err);
-        if (rc == SPR_OK) rc = spr_simulation_run(ps[k], M, &res[k], NULL, NULL, err);
-        spr_model_destroy(M);
-    }
-    if (rc == SPR_OK) {
-        double t = 0;
-        for (int r = 0; r < res[1]->replicates; r++) {
-            spr_ce_draw d;
-            spr_report_ce(ref, res[1], res[0], r, o->discount_rate, &d);
-            t += (o->wtp_yen * d.d_qaly - d.d_cost_yen) / res[1]->replicates;
-        }
-        *nmb = t;
-    }
-    spr_results_destroy(res[0]);
-    spr_results_destroy(res[1]);
-    return rc;
+    (void)ctx;
+    if (isatty(STDERR_FILENO)) fprintf(stderr, "\r  %d/%d %-40s", done, total, key);
 }
 
-static int cmd_tornado(int argc, char **argv)
+static int cmd_tornado(cli_args *a, int argc, char **argv)
 {
-    const char *files[2] = {NULL, NULL}, *prefix = "tornado";
-    const char **over = calloc((size_t)argc + 2, sizeof *over), **vary = calloc((size_t)argc, sizeof *vary);
-    char **owned = calloc((size_t)argc + 1, sizeof *owned); /* overlay arguments made here */
-    int n_over = 0, n_vary = 0, n_files = 0, n_owned = 0, status = 0;
-    spr_scenario sc[2];
-    int loaded = 0;
+    (void)argc, (void)argv;
+    const char *prefix = a->output ? a->output : "tornado";
+    spr_report_options o = {a->discount_rate, a->wtp_yen, "one-way sensitivity", NULL};
+    spr_scenario *sc = NULL;
     spr_tornado_bar *bars = NULL;
-    const spr_param_def **defs = NULL;
-    static char rep[64];
-    spr_report_options o = {0.02, 5e6, "one-way sensitivity", NULL};
-    for (int i = 2; i < argc; i++) {
-        int has = i + 1 < argc;
-        if (strcmp(argv[i], "--vary") == 0 && has) vary[n_vary++] = argv[++i];
-        else if (strcmp(argv[i], "--set") == 0 && has) over[n_over++] = argv[++i];
-        else if (strcmp(argv[i], "--overlay") == 0 && has) {
-            size_t len = strlen(argv[i + 1]) + 2;
-            char *s = malloc(len);
-            if (s == NULL) goto fail_input;
-            snprintf(s, len, "@%s", argv[++i]);
-            over[n_over++] = owned[n_owned++] = s;
-        } else if (strcmp(argv[i], "--replicates") == 0 && has) {
-            snprintf(rep, sizeof rep, "simulation.replicates=%s", argv[++i]);
-            over[n_over++] = rep;
-        } else if (strcmp(argv[i], "-o") == 0 && has) prefix = argv[++i];
-        else if (strcmp(argv[i], "--discount") == 0 && has) {
-            if (!parse_double_arg("--discount", argv[++i], 0, 0.2, &o.discount_rate)) goto fail_input;
-        } else if (strcmp(argv[i], "--wtp") == 0 && has) {
-            if (!parse_double_arg("--wtp", argv[++i], 0, 1e9, &o.wtp_yen)) goto fail_input;
-        } else if (argv[i][0] != '-' && n_files < 2) files[n_files++] = argv[i];
-        else {
-            fprintf(stderr, "sprsim: tornado: unexpected argument '%s'\n", argv[i]);
-            goto fail_input;
-        }
-    }
-    if (n_files != 2) {
-        usage(stderr);
-        goto fail_input;
-    }
+    int n_sc = 0, n_bars = 0;
+    double base = 0;
     spr_error err = {0};
-    for (int k = 0; k < 2; k++, loaded++)
-        if (spr_scenario_load(files[k], over, n_over, &sc[k], &err) != SPR_OK) {
-            fprintf(stderr, "sprsim: %s\n", err.msg);
-            spr_scenario_free(&sc[k]);
-            goto fail_input;
-        }
-    /* the parameters to vary: --vary key=low,high, and every distribution of the policy scenario */
-    bars = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *bars);
-    defs = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *defs);
-    int n = 0;
-    for (int k = 0; k < n_vary; k++) {
-        char key[96];
-        double lo, hi;
-        const char *eq = strchr(vary[k], '=');
-        if (eq == NULL || sscanf(eq + 1, "%lf,%lf", &lo, &hi) != 2 || (size_t)(eq - vary[k]) >= sizeof key) {
-            fprintf(stderr, "sprsim: --vary '%s': expected key=low,high\n", vary[k]);
-            goto fail_input;
-        }
-        snprintf(key, sizeof key, "%.*s", (int)(eq - vary[k]), vary[k]);
-        const spr_param_def *d = spr_param_find(key);
-        if (d == NULL || d->count != 1 || d->type == SPR_PT_STRING || lo < d->min || hi > d->max) {
-            fprintf(stderr, "sprsim: --vary '%s': not a scalar parameter, or a value outside %g..%g\n", vary[k],
-                    d ? d->min : 0, d ? d->max : 0);
-            goto fail_input;
-        }
-        snprintf(bars[n].key, sizeof bars[n].key, "%s", key);
-        bars[n].low = lo, bars[n].high = hi, defs[n++] = d;
+    int rc = spr_scenario_load_run(a->positional, 2, a->overrides, a->n_overrides, &sc, &n_sc, &err);
+    if (rc != SPR_OK) return fail(&err, rc);
+    if (n_sc != 2) {
+        fprintf(stderr, "sprsim tornado: compares two scenarios; a sweep (in %s or %s) is not allowed here\n",
+                a->positional[0], a->positional[1]);
+        spr_scenario_list_free(sc, n_sc);
+        return EXIT_INPUT;
     }
-    size_t nt;
-    const spr_param_def *table = spr_param_table(&nt);
-    for (int k = 0; k < sc[1].params.n_uncertain; k++) {
-        const spr_uncertain *u = &sc[1].params.uncertain[k];
-        snprintf(bars[n].key, sizeof bars[n].key, "%s", table[u->param].key);
-        spr_uncertain_range(u, &bars[n].low, &bars[n].high);
-        defs[n++] = &table[u->param];
-    }
-    if (n == 0) {
-        fprintf(stderr, "sprsim: tornado: nothing to vary: give --vary key=low,high or an overlay with distributions\n");
-        goto fail_input;
-    }
-    /* every other parameter at its central value: no draws */
-    sc[0].params.n_uncertain = sc[1].params.n_uncertain = 0;
-    double base;
-    if (nmb_of(&sc[0].params, &sc[1].params, &o, &base, &err) != SPR_OK) status = EXIT_RUNTIME;
-    for (int k = 0; k < n && status == 0; k++)
-        for (int side = 0; side < 2 && status == 0; side++) {
-            spr_params ref = sc[0].params, pol = sc[1].params;
-            double v = side ? bars[k].high : bars[k].low;
-            /* a parameter the policy changes (link-worker FTE, say) varies in the policy only;
-             * one they share varies in both, so the comparison stays paired */
-            if (spr_param_get(&ref, defs[k]) == spr_param_get(&pol, defs[k])) spr_param_set(&ref, defs[k], v);
-            spr_param_set(&pol, defs[k], v);
-            spr_error sub;
-            if (spr_params_validate(&pol, &sub) != SPR_OK || spr_params_validate(&ref, &sub) != SPR_OK) {
-                fprintf(stderr, "sprsim: %s=%g: %s\n", bars[k].key, v, sub.msg);
-                status = EXIT_INPUT;
-                break;
-            }
-            if (nmb_of(&ref, &pol, &o, side ? &bars[k].nmb_high : &bars[k].nmb_low, &err) != SPR_OK) status = EXIT_RUNTIME;
-            if (!isatty(STDERR_FILENO)) continue;
-            fprintf(stderr, "\r  %d/%d %-40s", 2 * k + side + 1, 2 * n, bars[k].key);
-        }
+    rc = spr_tornado_run(&sc[0].params, &sc[1].params, a->vary, a->n_vary, &o, &bars, &n_bars, &base, tornado_progress,
+                         NULL, &err);
     if (isatty(STDERR_FILENO)) fprintf(stderr, "\r%*s\r", 60, "");
-    if (status == 0 && spr_report_tornado(prefix, stdout, sc[1].params.name, base, bars, n, &o, &err) != SPR_OK)
-        status = EXIT_RUNTIME;
-    if (status == EXIT_RUNTIME) fprintf(stderr, "sprsim: %s\n", err.msg);
-    goto out;
-fail_input:
-    status = EXIT_INPUT;
-out:
-    for (int k = 0; k < loaded && k < 2; k++) spr_scenario_free(&sc[k]);
-    for (int k = 0; k < n_owned; k++) free(owned[k]);
-    free(owned);
+    if (rc == SPR_OK) rc = spr_tornado_page_write(prefix, stdout, sc[1].params.name, base, bars, n_bars, &o, &err);
+    int status = 0;
+    if (rc != SPR_OK) {
+        fprintf(stderr, "sprsim tornado: %s\n", err.msg);
+        status = rc == SPR_ERR_SCENARIO || rc == SPR_ERR_USAGE ? EXIT_INPUT : EXIT_RUNTIME;
+    }
     free(bars);
-    free(defs);
-    free(over);
-    free(vary);
+    spr_scenario_list_free(sc, n_sc);
     return status;
 }
+
+/* ---- staff ---------------------------------------------------------------- */
 
 static void staff_progress(void *ctx, int fte, int replicates)
 {
@@ -503,80 +597,54 @@ static void staff_progress(void *ctx, int fte, int replicates)
     if (isatty(STDERR_FILENO)) fprintf(stderr, "\r  tried %d link workers (%d replicates)      ", fte, replicates);
 }
 
-static int cmd_staff(int argc, char **argv)
+static int cmd_staff(cli_args *a, int argc, char **argv)
 {
-    const char *file = NULL, *prefix = "staffing";
-    const char **over = calloc((size_t)argc + 2, sizeof *over);
-    int n_over = 0, confirm = 0;
-    static char rep[64];
-    spr_staff_target t = {4, 0.9, 0, 100, 1, 0, 0.02};
-    for (int i = 2; i < argc; i++) {
-        int has = i + 1 < argc;
-        double v;
-        if (strcmp(argv[i], "--set") == 0 && has) over[n_over++] = argv[++i];
-        else if (strcmp(argv[i], "--replicates") == 0 && has) {
-            snprintf(rep, sizeof rep, "simulation.replicates=%s", argv[++i]);
-            over[n_over++] = rep;
-        } else if (strcmp(argv[i], "--within-weeks") == 0 && has) {
-            if (!parse_double_arg("--within-weeks", argv[++i], -1e9, 1e9, &t.within_weeks)) { free(over); return EXIT_INPUT; }
-        } else if (strcmp(argv[i], "--share") == 0 && has) {
-            if (!parse_double_arg("--share", argv[++i], -1e9, 1e9, &t.share)) { free(over); return EXIT_INPUT; }
-        } else if (strcmp(argv[i], "--max-utilisation") == 0 && has) {
-            if (!parse_double_arg("--max-utilisation", argv[++i], -1e9, 1e9, &t.max_utilisation)) { free(over); return EXIT_INPUT; }
-        } else if (strcmp(argv[i], "--max-fte") == 0 && has) {
-            if (!parse_double_arg("--max-fte", argv[++i], -1e9, 1e9, &v)) { free(over); return EXIT_INPUT; }
-            t.max_fte = (int)v;
-        } else if (strcmp(argv[i], "--confirm-replicates") == 0 && has) {
-            if (!parse_double_arg("--confirm-replicates", argv[++i], 2, 10000, &v)) { free(over); return EXIT_INPUT; }
-            confirm = (int)v;
-        } else if (strcmp(argv[i], "--warmup-years") == 0 && has) {
-            if (!parse_double_arg("--warmup-years", argv[++i], 0, 50, &v)) { free(over); return EXIT_INPUT; }
-            t.warmup_years = (int)v;
-        } else if (strcmp(argv[i], "-o") == 0 && has) prefix = argv[++i];
-        else if (argv[i][0] != '-' && file == NULL) file = argv[i];
-        else {
-            fprintf(stderr, "sprsim: staff: unexpected argument '%s'\n", argv[i]);
-            { free(over); return EXIT_INPUT; }
-        }
-    }
-    if (file == NULL) {
-        usage(stderr);
-        { free(over); return EXIT_INPUT; }
-    }
+    (void)argc, (void)argv;
+    const char *prefix = a->output ? a->output : "staffing";
+    spr_staff_target t = {a->within_weeks, a->share, a->max_utilisation, a->max_fte, a->warmup_years,
+                          a->confirm_replicates, 0.02};
     spr_scenario sc;
     spr_error err = {0};
-    if (spr_scenario_load(file, over, n_over, &sc, &err) != SPR_OK) {
-        fprintf(stderr, "sprsim: %s\n", err.msg);
-        spr_scenario_free(&sc);
-        { free(over); return EXIT_INPUT; }
-    }
-    t.confirm_replicates = confirm > 0 ? confirm : 2 * sc.params.replicates;
+    /* the scenario alone: a sweep it declares is not expanded (the planner varies the staffing itself) */
+    int rc = spr_scenario_load(a->positional[0], a->overrides, a->n_overrides, &sc, &err);
+    if (rc != SPR_OK) return fail(&err, rc);
+    if (t.confirm_replicates == 0) t.confirm_replicates = 2 * sc.params.replicates;
     if (t.warmup_years >= sc.params.years) t.warmup_years = 0;
     if (spr_staffing_check_target(&t, &err) != SPR_OK) {
         fprintf(stderr, "sprsim: staff: %s\n", err.msg);
         spr_scenario_free(&sc);
-        free(over);
         return EXIT_INPUT;
     }
     spr_staff_result r;
     int status = 0;
-    int rc = spr_staffing_search(&sc.params, &t, &r, staff_progress, NULL, &err);
+    rc = spr_staffing_search(&sc.params, &t, &r, staff_progress, NULL, &err);
     if (isatty(STDERR_FILENO)) fprintf(stderr, "\r%*s\r", 60, "");
     if (rc != SPR_OK) {
         fprintf(stderr, "sprsim: staff: %s\n", err.msg);
         status = rc == SPR_ERR_SCENARIO ? EXIT_INPUT : EXIT_RUNTIME;
-    } else if (spr_report_staffing(prefix, stdout, &sc.params, &t, &r, &err) != SPR_OK) {
+    } else if (spr_staffing_page_write(prefix, stdout, &sc.params, &t, &r, &err) != SPR_OK) {
         fprintf(stderr, "sprsim: %s\n", err.msg);
         status = EXIT_RUNTIME;
     }
     if (rc == SPR_OK) spr_staff_result_free(&r);
     spr_scenario_free(&sc);
-    free(over);
     return status;
 }
 
-static int cmd_keys(void)
+/* ---- keys ----------------------------------------------------------------- */
+
+static int cmd_keys(cli_args *a, int argc, char **argv)
 {
+    (void)argc, (void)argv;
+    if (a->markdown && a->yaml) {
+        fprintf(stderr, "sprsim keys: --markdown and --yaml exclude each other\n");
+        return EXIT_INPUT;
+    }
+    if (a->markdown || a->yaml) {
+        spr_error err = {0};
+        int rc = a->markdown ? spr_paramdoc_markdown(stdout, &err) : spr_paramdoc_reference_yaml(stdout, &err);
+        return rc == SPR_OK ? 0 : fail(&err, rc);
+    }
     size_t n;
     const spr_param_def *t = spr_param_table(&n);
     static const char *types[] = {"integer", "integer", "number", "boolean", "string"};
@@ -590,37 +658,77 @@ static int cmd_keys(void)
     return 0;
 }
 
+/* ---- the subcommands ------------------------------------------------------ */
+
+static const cli_command commands[] = {
+    {"run", "SCENARIO.yaml...", 1, -1, "simulate scenarios and write one HDF5 results file and a summary",
+     "Simulates each scenario (common random numbers: the same seed gives the same residents) and writes one\n"
+     "HDF5 file and a summary table.  A scenario that declares a sweep runs every point of its grid.  Every\n"
+     "scenario of a run must have the same simulation.years and start_year.",
+     run_options, cmd_run},
+    {"check", "SCENARIO.yaml...", 1, -1, "validate scenarios without running them",
+     "Loads and validates the scenarios as run would (sweeps expanded, every point validated) and prints\n"
+     "each one's size, without running anything.",
+     check_options, cmd_check},
+    {"report", "RESULTS.h5", 1, 1, "compare the scenarios of a results file (table, CSV, HTML)",
+     "Compares the scenarios of a results file, the first being the reference: a table here, PREFIX.csv\n"
+     "(tidy: scenario, replicate, year, measure) and PREFIX.html (charts).",
+     report_options, cmd_report},
+    {"staff", "SCENARIO.yaml", 1, 1, "find the smallest link-worker staffing meeting a service target",
+     "Finds the smallest number of full-time link workers meeting a service target (default: 90% of\n"
+     "referrals first seen within 4 weeks, from the second year), the staffing each year needs, and the\n"
+     "curve (PREFIX.csv, PREFIX.html).  A sweep the scenario declares is ignored.",
+     staff_options, cmd_staff},
+    {"tornado", "REFERENCE.yaml POLICY.yaml", 2, 2, "one-way sensitivity of the policy's net monetary benefit",
+     "Runs the policy and the reference with each parameter at the low and high end of its range (--vary,\n"
+     "or the 95% range of every distribution an overlay gives) and reports the policy's net monetary\n"
+     "benefit (PREFIX.csv, PREFIX.html).",
+     tornado_options, cmd_tornado},
+    {"keys", "", 0, 0, "list every parameter: key, type, bounds, unit, meaning",
+     "Lists every parameter a scenario sets: key, type, bounds, unit and meaning (tab separated), or, with\n"
+     "--markdown or --yaml, the documentation generated from the parameter table.",
+     keys_options, cmd_keys},
+};
+enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: sprsim COMMAND [arguments] [options]\n\ncommands:\n");
+    for (int i = 0; i < N_COMMANDS; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].args);
+        fprintf(out, "  %-36s %s\n", left, commands[i].summary);
+    }
+    fprintf(out, "  %-36s %s\n\n", "--version", "the version and git commit");
+    fprintf(out, "sprsim COMMAND --help explains a command's options.\n"
+                 "Exit status: 0 success, 1 runtime error, 2 invalid scenario or usage.\n");
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* errors are return codes, not aborts */
-    if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)) {
-        printf("sprsim %s (%s)\n", SPRSIM_VERSION, SPRSIM_GIT_COMMIT);
-        return 0;
-    }
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)) {
-        usage(stdout);
-        return 0;
-    }
-    if (argc == 2 && strcmp(argv[1], "keys") == 0) return cmd_keys();
-    if (argc >= 2 && strcmp(argv[1], "report") == 0) return cmd_report(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "tornado") == 0) return cmd_tornado(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "staff") == 0) return cmd_staff(argc, argv);
-    if (argc < 3 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "check") != 0)) {
+    if (argc < 2) {
         usage(stderr);
         return EXIT_INPUT;
     }
-    cli c = {0};
-    int ok = parse_args(argc, argv, &c);
-    int status;
-    if (!ok) {
-        usage(stderr);
-        status = EXIT_INPUT;
-    } else {
-        status = strcmp(argv[1], "run") == 0 ? cmd_run(argc, argv, &c) : cmd_check(&c);
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("sprsim %s (%s)\n", SPRSIM_VERSION, SPRSIM_GIT_COMMIT);
+        return 0;
     }
-    for (int i = 0; i < c.n_owned; i++) free(c.owned[i]);
-    free(c.owned);
-    free(c.scenarios);
-    free(c.overrides);
-    return status;
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (int i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0) continue;
+        cli_args a = cli_defaults;
+        int status = parse_command_line(&commands[i], argc, argv, &a);
+        if (status == PARSE_HELP) status = 0;
+        else if (status == PARSE_OK) status = commands[i].run(&a, argc, argv);
+        free_command_line(&a);
+        return status;
+    }
+    fprintf(stderr, "sprsim: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return EXIT_INPUT;
 }

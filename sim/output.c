@@ -1,12 +1,14 @@
 #include "sprsim/output.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
@@ -198,35 +200,97 @@ out:
     return rc;
 }
 
-/* One [replicate, month] series of the programme, gathered from the month records. */
-static int programme_series(hid_t g, const spr_results *res, const char *name, const char *units, const char *desc,
-                            size_t offset, int is_int32, int count, int is_int64)
+/* ---- the programme's monthly series: one table drives writing and reading -- */
+
+typedef enum { COL_I32, COL_I64, COL_F64 } column_type;
+
+/* One [replicate, month] (or [replicate, month, category]) series: a field
+ * of spr_programme_month of count elements of one type.  A new output is
+ * one line here. */
+typedef struct {
+    const char *name, *units, *description;
+    size_t offset, size; /* of the field in spr_programme_month (size: checked against type and count) */
+    column_type type;
+    int count;
+} programme_series;
+
+#define SERIES(name, units, description, field, type, count)                                                        \
+    {name, units, description, offsetof(spr_programme_month, field), sizeof(((spr_programme_month *)0)->field), type, \
+     count}
+
+static const programme_series PROGRAMME_SERIES[] = {
+    SERIES("referrals", "persons", "referrals made during the month, by source", referrals, COL_I32,
+           SPR_REFERRAL_SOURCES),
+    SERIES("queue_waiting", "persons", "referred residents waiting for a link worker at the end of the month", waiting,
+           COL_I32, 1),
+    SERIES("caseload", "persons", "open cases at the end of the month", active, COL_I32, 1),
+    SERIES("caseload_places", "persons", "link workers' maximum caseload", places, COL_I32, 1),
+    SERIES("first_contacts", "persons", "cases that started (first contact) during the month", first_contacts, COL_I32,
+           1),
+    SERIES("wait_mean", "days", "mean wait from referral to first contact, cases started this month", wait_mean_days,
+           COL_F64, 1),
+    SERIES("wait_p90", "days", "90th percentile of that wait", wait_p90_days, COL_F64, 1),
+    SERIES("waited_share", "share", "share of cases started this month that had to queue", waited_share, COL_F64, 1),
+    SERIES("volunteers", "persons", "participants volunteering in their group", volunteers, COL_I32, 1),
+    SERIES("cost_link_workers", "yen", "link workers' salaries and overhead over the month", cost_link_workers_yen,
+           COL_F64, 1),
+    SERIES("cost_resources", "yen", "public cost of the groups: participants and new groups", cost_resources_yen,
+           COL_F64, 1),
+    SERIES("cost_outreach", "yen", "outreach events over the month", cost_outreach_yen, COL_F64, 1),
+    SERIES("outcomes", "persons", "referrals by where they are at the end of the month (cumulative)", outcomes, COL_I64,
+           SPR_OUTCOMES),
+    SERIES("referrals_total", "persons", "referrals since the start", referrals_total, COL_I64, 1),
+    SERIES("groups_opened", "groups", "groups opened during the month (budget and volunteers)", groups_opened, COL_I32,
+           1),
+    SERIES("wait_weeks", "cases", "first contacts during the month by whole weeks waited (0..25, 26+)", wait_weeks,
+           COL_I32, SPR_WAIT_WEEKS),
+};
+#define N_PROGRAMME_SERIES (sizeof PROGRAMME_SERIES / sizeof PROGRAMME_SERIES[0])
+
+static size_t column_bytes(column_type t) { return t == COL_I32 ? 4 : 8; }
+static hid_t column_file_type(column_type t)
 {
-    size_t cells = (size_t)res->replicates * (size_t)res->months * (size_t)count;
-    void *buf = malloc(cells * 8);
+    return t == COL_I32 ? H5T_STD_I32LE : t == COL_I64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+}
+static hid_t column_memory_type(column_type t)
+{
+    return t == COL_I32 ? H5T_NATIVE_INT32 : t == COL_I64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
+}
+
+/* The bytes of one month record's field (count elements), or 0 when the
+ * table disagrees with the struct (a wrong type or count in a SERIES line). */
+static size_t series_bytes(const programme_series *s)
+{
+    size_t n = column_bytes(s->type) * (size_t)s->count;
+    return n == s->size ? n : 0;
+}
+
+/* Gathers one series from the month records and writes it. */
+static herr_t write_series(hid_t g, const spr_results *res, const programme_series *s)
+{
+    size_t rm = (size_t)res->replicates * (size_t)res->months, bytes = series_bytes(s);
+    char *buf = bytes ? malloc(rm * bytes) : NULL;
     if (buf == NULL) return -1;
-    for (size_t rm = 0; rm < (size_t)res->replicates * (size_t)res->months; rm++)
-        for (int k = 0; k < count; k++) {
-            const char *src = (const char *)&res->programme[rm] + offset;
-            if (is_int32) ((int32_t *)buf)[rm * count + k] = ((const int32_t *)src)[k];
-            else if (is_int64) ((int64_t *)buf)[rm * count + k] = ((const int64_t *)src)[k];
-            else ((double *)buf)[rm * count + k] = ((const double *)src)[k];
-        }
-    hsize_t dims[3] = {(hsize_t)res->replicates, (hsize_t)res->months, (hsize_t)count};
-    hsize_t chunk[3] = {1, (hsize_t)res->months, (hsize_t)count};
-    hid_t ft = is_int32 ? H5T_STD_I32LE : is_int64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
-    hid_t mt = is_int32 ? H5T_NATIVE_INT32 : is_int64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
-    hid_t d = dataset_nd(g, name, ft, mt, count > 1 ? 3 : 2, dims, chunk, buf, units, desc);
+    for (size_t k = 0; k < rm; k++) memcpy(buf + k * bytes, (const char *)&res->programme[k] + s->offset, bytes);
+    hsize_t dims[3] = {(hsize_t)res->replicates, (hsize_t)res->months, (hsize_t)s->count};
+    hsize_t chunk[3] = {1, (hsize_t)res->months, (hsize_t)s->count};
+    hid_t d = dataset_nd(g, s->name, column_file_type(s->type), column_memory_type(s->type), s->count > 1 ? 3 : 2, dims,
+                         chunk, buf, s->units, s->description);
     free(buf);
     if (d < 0) return -1;
     H5Dclose(d);
     return 0;
 }
 
-#define PSERIES(name, units, desc, field, kind, count)                                                          \
-    CHECK(programme_series(pg, res, name, units, desc, offsetof(spr_programme_month, field), kind == 1, count,   \
-                           kind == 2),                                                                           \
-          "write programme series " name)
+/* "exercise, hobby, salon, volunteering, culture" */
+static void resource_type_names(char *out, size_t outsz)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int k = 0; k < SPR_RESOURCE_TYPES && used < outsz; k++)
+        used += (size_t)snprintf(out + used, outsz - used, "%s%s", k ? ", " : "",
+                                 spr_resource_type_name((spr_resource_type)k));
+}
 
 static int write_programme(hid_t grp, const spr_results *res, const char *path, spr_error *err)
 {
@@ -237,25 +301,11 @@ static int write_programme(hid_t grp, const spr_results *res, const char *path, 
     CHECK(attr_string(pg, "referral_sources", "check-up, clinic, public-health nurse, self"), "write sources");
     CHECK(attr_string(pg, "outcomes", "waiting, active, settled, declined, unplaced, dropped, died or moved"),
           "write outcomes");
-    CHECK(attr_string(pg, "resource_types", "exercise, hobby, salon, volunteering, culture"), "write types");
-    PSERIES("referrals", "persons", "referrals made during the month, by source", referrals, 1, SPR_REFERRAL_SOURCES);
-    PSERIES("queue_waiting", "persons", "referred residents waiting for a link worker at the end of the month", waiting, 1, 1);
-    PSERIES("caseload", "persons", "open cases at the end of the month", active, 1, 1);
-    PSERIES("caseload_places", "persons", "link workers' maximum caseload", places, 1, 1);
-    PSERIES("first_contacts", "persons", "cases that started (first contact) during the month", first_contacts, 1, 1);
-    PSERIES("wait_mean", "days", "mean wait from referral to first contact, cases started this month", wait_mean_days, 0, 1);
-    PSERIES("wait_p90", "days", "90th percentile of that wait", wait_p90_days, 0, 1);
-    PSERIES("waited_share", "share", "share of cases started this month that had to queue", waited_share, 0, 1);
-    PSERIES("volunteers", "persons", "participants volunteering in their group", volunteers, 1, 1);
-    PSERIES("cost_link_workers", "yen", "link workers' salaries and overhead over the month", cost_link_workers_yen, 0, 1);
-    PSERIES("cost_resources", "yen", "public cost of the groups: participants and new groups", cost_resources_yen, 0, 1);
-    PSERIES("cost_outreach", "yen", "outreach events over the month", cost_outreach_yen, 0, 1);
-    PSERIES("outcomes", "persons", "referrals by where they are at the end of the month (cumulative)", outcomes, 2,
-            SPR_OUTCOMES);
-    PSERIES("referrals_total", "persons", "referrals since the start", referrals_total, 2, 1);
-    PSERIES("groups_opened", "groups", "groups opened during the month (budget and volunteers)", groups_opened, 1, 1);
-    PSERIES("wait_weeks", "cases", "first contacts during the month by whole weeks waited (0..25, 26+)", wait_weeks, 1,
-            SPR_WAIT_WEEKS);
+    char types[128];
+    resource_type_names(types, sizeof types);
+    CHECK(attr_string(pg, "resource_types", types), "write types");
+    for (size_t k = 0; k < N_PROGRAMME_SERIES; k++)
+        CHECK(write_series(pg, res, &PROGRAMME_SERIES[k]), "write a programme series");
     const hsize_t dims[4] = {(hsize_t)res->replicates, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
     const hsize_t chunk[4] = {1, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
     CHECK(d = dataset_nd(pg, "participants", H5T_STD_I32LE, H5T_NATIVE_INT32, 4, dims, chunk, res->group_participants,
@@ -303,49 +353,12 @@ out:
     return rc;
 }
 
-static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results *res, int order, const char *path,
-                          spr_error *err)
+/* The monthly indicators, costs and district populations of a scenario
+ * (group grp, open as g), with their dimension scales. */
+static int write_monthly(hid_t file, hid_t g, const char *grp, const spr_results *res, const char *path, spr_error *err)
 {
     int rc = SPR_OK;
-    hid_t g = -1, mg = -1, d = -1;
-    char grp[128], hash[32];
-    snprintf(grp, sizeof grp, "/scenarios/%s", sc->params.name);
-    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)sc->hash);
-    CHECK(g = H5Gcreate2(file, grp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the scenario group");
-    CHECK(attr_string(g, "description", sc->params.description), "write description");
-    CHECK(attr_string(g, "source_file", sc->path), "write source_file");
-    CHECK(attr_string(g, "scenario_hash_fnv1a64", hash), "write scenario hash");
-    CHECK(attr_int64(g, "seed", (long long)sc->params.seed), "write seed");
-    CHECK(attr_int64(g, "replicates", res->replicates), "write replicates");
-    CHECK(attr_int64(g, "start_year", sc->params.start_year), "write start_year");
-    CHECK(attr_int64(g, "order", order), "write the scenario's order");
-    if (sc->sweep_of[0] != '\0') {
-        hsize_t two = SPR_SWEEP_MAX_PARAMS;
-        hid_t space = H5Screate_simple(1, &two, NULL);
-        hid_t a = H5Acreate2(g, "sweep_at", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-        herr_t st = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, sc->sweep_at);
-        if (a >= 0) H5Aclose(a);
-        H5Sclose(space);
-        CHECK(st, "write the sweep coordinates");
-        CHECK(attr_string(g, "sweep_of", sc->sweep_of), "write the sweep name");
-        CHECK(attr_string(g, "sweep_parameter", sc->sweep_key), "write the swept parameter");
-    }
-    CHECK(dataset_string(g, "scenario_yaml", sc->resolved_yaml), "write the resolved scenario");
-    rc = write_parameters(g, &sc->params, path, err);
-    if (rc != SPR_OK) goto out;
-    int *rep = malloc(sizeof(int) * (size_t)res->replicates);
-    if (rep == NULL) {
-        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (int r = 0; r < res->replicates; r++) rep[r] = r;
-    d = dataset_1d_plain(g, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT, (hsize_t)res->replicates, rep, "index",
-                         "replicate number");
-    free(rep);
-    CHECK(d, "write replicate");
-    CHECK(H5DSset_scale(d, "replicate"), "mark replicate scale");
-    H5Dclose(d);
-    d = -1;
+    hid_t mg = -1, d = -1;
     CHECK(mg = H5Gcreate2(g, "monthly", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the monthly group");
     CHECK(attr_string(mg, "dimensions", "replicate, month, sex, age_band"), "write dimensions");
 
@@ -397,11 +410,61 @@ static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results 
           "write district population");
     H5Dclose(d);
     d = -1;
+out:
+    if (d >= 0) H5Dclose(d);
+    if (mg >= 0) H5Gclose(mg);
+    return rc;
+}
+
+static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results *res, int order, const char *path,
+                          spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t g = -1, d = -1;
+    char grp[128], hash[32];
+    snprintf(grp, sizeof grp, "/scenarios/%s", sc->params.name);
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)sc->hash);
+    CHECK(g = H5Gcreate2(file, grp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the scenario group");
+    CHECK(attr_string(g, "description", sc->params.description), "write description");
+    CHECK(attr_string(g, "source_file", sc->path), "write source_file");
+    CHECK(attr_string(g, "scenario_hash_fnv1a64", hash), "write scenario hash");
+    CHECK(attr_int64(g, "seed", (long long)sc->params.seed), "write seed");
+    CHECK(attr_int64(g, "replicates", res->replicates), "write replicates");
+    CHECK(attr_int64(g, "start_year", sc->params.start_year), "write start_year");
+    CHECK(attr_int64(g, "order", order), "write the scenario's order");
+    if (sc->sweep_of[0] != '\0') {
+        hsize_t two = SPR_SWEEP_MAX_PARAMS;
+        hid_t space = H5Screate_simple(1, &two, NULL);
+        hid_t a = H5Acreate2(g, "sweep_at", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+        herr_t st = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, sc->sweep_at);
+        if (a >= 0) H5Aclose(a);
+        H5Sclose(space);
+        CHECK(st, "write the sweep coordinates");
+        CHECK(attr_string(g, "sweep_of", sc->sweep_of), "write the sweep name");
+        CHECK(attr_string(g, "sweep_parameter", sc->sweep_key), "write the swept parameter");
+    }
+    CHECK(dataset_string(g, "scenario_yaml", sc->resolved_yaml), "write the resolved scenario");
+    rc = write_parameters(g, &sc->params, path, err);
+    if (rc != SPR_OK) goto out;
+    int *rep = malloc(sizeof(int) * (size_t)res->replicates);
+    if (rep == NULL) {
+        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (int r = 0; r < res->replicates; r++) rep[r] = r;
+    d = dataset_1d_plain(g, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT, (hsize_t)res->replicates, rep, "index",
+                         "replicate number");
+    free(rep);
+    CHECK(d, "write replicate");
+    CHECK(H5DSset_scale(d, "replicate"), "mark replicate scale");
+    H5Dclose(d);
+    d = -1;
+    rc = write_monthly(file, g, grp, res, path, err);
+    if (rc != SPR_OK) goto out;
     rc = write_programme(g, res, path, err);
     if (rc == SPR_OK && res->n_uncertain > 0) rc = write_draws(g, &sc->params, res, path, err);
 out:
     if (d >= 0) H5Dclose(d);
-    if (mg >= 0) H5Gclose(mg);
     if (g >= 0) H5Gclose(g);
     return rc;
 }
@@ -419,25 +482,38 @@ static int write_sweeps(hid_t file, const spr_scenario *sc, int n, const char *p
         CHECK(g = H5Gcreate2(top, sc[i].sweep_of, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create a sweep group");
         int k = i;
         while (k < n && strcmp(sc[k].sweep_of, sc[i].sweep_of) == 0) k++;
-        char names[SPR_SWEEP_MAX_POINTS * 8] = "", params[256] = "";
-        size_t used = 0, pu = 0;
+        char params[256] = "";
+        size_t used = 0, pu = 0, names_size = (size_t)(k - i) * (SPR_NAME_MAX + 1) + 1;
         for (int p = 0; p < sc[i].sweep.n_params; p++)
             pu += (size_t)snprintf(params + pu, sizeof params - pu, "%s%s", p ? "," : "", t[sc[i].sweep.param[p]].key);
-        for (int j = i; j < k && used + SPR_NAME_MAX + 2 < sizeof names; j++)
-            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", j > i ? "," : "", sc[j].params.name);
-        CHECK(attr_string(g, "points", names), "write the sweep's points");
+        /* every point, however many (a name and a comma each) */
+        char *names = malloc(names_size);
+        if (names == NULL) {
+            rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory listing the points of sweep %s", sc[i].sweep_of);
+            goto out;
+        }
+        names[0] = '\0';
+        for (int j = i; j < k; j++)
+            used += (size_t)snprintf(names + used, names_size - used, "%s%s", j > i ? "," : "", sc[j].params.name);
+        herr_t st_names = attr_string(g, "points", names);
+        free(names);
+        CHECK(st_names, "write the sweep's points");
         CHECK(attr_string(g, "parameters", params), "write the swept parameters");
         /* the grid's axes: the distinct values of each coordinate */
         int n_params = 0;
         for (int p = 0; p < SPR_SWEEP_MAX_PARAMS; p++) {
             double *vals = malloc(sizeof(double) * (size_t)(k - i));
+            if (vals == NULL) {
+                rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the axes of sweep %s", sc[i].sweep_of);
+                goto out;
+            }
             int nv = 0;
-            for (int j = i; vals && j < k; j++) {
+            for (int j = i; j < k; j++) {
                 int seen = 0;
                 for (int q = 0; q < nv; q++) seen |= vals[q] == sc[j].sweep_at[p];
                 if (!seen) vals[nv++] = sc[j].sweep_at[p];
             }
-            if (vals && (nv > 1 || p == 0)) {
+            if (nv > 1 || p == 0) {
                 char name[32];
                 snprintf(name, sizeof name, "axis_%d", p);
                 hsize_t hn = (hsize_t)nv;
@@ -465,13 +541,90 @@ out:
     return rc;
 }
 
+/* What kind of file st is, for a message ("a directory", ...). */
+static const char *file_kind(const struct stat *st)
+{
+    return S_ISDIR(st->st_mode)    ? "a directory"
+           : S_ISFIFO(st->st_mode) ? "a FIFO"
+           : S_ISCHR(st->st_mode)  ? "a character device"
+           : S_ISBLK(st->st_mode)  ? "a block device"
+           : S_ISSOCK(st->st_mode) ? "a socket"
+                                   : "not a regular file";
+}
+
+int spr_output_check_target(const char *path, spr_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT) return SPR_OK; /* a new file */
+        return spr_error_set(err, SPR_ERR_USAGE, "%s: cannot write the results there: %s", path, strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode))
+        return spr_error_set(err, SPR_ERR_USAGE,
+                             "%s is %s, not a regular file: the results file would replace it (name a file with -o)",
+                             path, file_kind(&st));
+    return SPR_OK;
+}
+
+/* Writes the file image to tmp and renames it to path.  HDF5 builds the
+ * file in memory (the core driver), so a full disk or a file-size limit
+ * fails here, in plain stdio calls, and never inside HDF5: an HDF5 file
+ * that cannot be flushed cannot be closed, and the library then crashes at
+ * exit (defect 13 of issue 8).  On failure nothing is left behind. */
+static int write_image(const void *image, size_t size, const char *tmp, const char *path, spr_error *err)
+{
+    FILE *f = fopen(tmp, "wb");
+    if (f == NULL) return spr_error_set(err, SPR_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+    int failed = fwrite(image, 1, size, f) != size;
+    int saved = errno;
+    if (fflush(f) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (fclose(f) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    int rc = SPR_OK;
+    if (failed) rc = spr_error_set(err, SPR_ERR_IO, "cannot write %s: %s", tmp, strerror(saved));
+    /* checked again just before the rename, which would replace a FIFO or a device made meanwhile */
+    if (rc == SPR_OK) rc = spr_output_check_target(path, err);
+    if (rc == SPR_OK && rename(tmp, path) != 0)
+        rc = spr_error_set(err, SPR_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    if (rc != SPR_OK) remove(tmp);
+    return rc;
+}
+
+/* The finished file's image: HDF5 closes the in-memory file first (it then
+ * holds nothing), and the caller frees *image. */
+static int take_image(hid_t file, void **image, size_t *size, const char *path, spr_error *err)
+{
+    *image = NULL;
+    /* the metadata cache holds the last object headers until a flush: the image would lack them */
+    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot flush %s", path);
+    ssize_t n = H5Fget_file_image(file, NULL, 0);
+    if (n <= 0) return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot size the image of %s", path);
+    *image = malloc((size_t)n);
+    if (*image == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the image of %s", path);
+    if (H5Fget_file_image(file, *image, (size_t)n) != n) {
+        free(*image);
+        *image = NULL;
+        return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot take the image of %s", path);
+    }
+    *size = (size_t)n;
+    return SPR_OK;
+}
+
 int spr_output_write(const char *path, const spr_scenario *scenarios, spr_results *const *results, int n,
                      const spr_run_info *info, spr_error *err)
 {
     int rc = SPR_OK;
-    hid_t file = -1, g = -1;
+    hid_t file = -1, g = -1, fapl = -1;
+    void *image = NULL;
+    size_t image_size = 0;
     char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    if (spr_output_temp_path(path, tmp, sizeof tmp) != SPR_OK)
+        return spr_error_set(err, SPR_ERR_USAGE, "the output path is too long: %s", path);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* the library reports errors through spr_error, never prints */
     for (int i = 0; i < n; i++)
         for (int j = 0; j < i; j++)
@@ -479,8 +632,18 @@ int spr_output_write(const char *path, const spr_scenario *scenarios, spr_result
                 return spr_error_set(err, SPR_ERR_SCENARIO,
                                      "two scenarios are named '%s' (%s and %s): give each a distinct 'name'",
                                      scenarios[i].params.name, scenarios[j].path, scenarios[i].path);
-    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (file < 0) return spr_error_set(err, SPR_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+    rc = spr_output_check_target(path, err);
+    if (rc != SPR_OK) return rc;
+    /* in memory (grown 4 MiB at a time), no backing store: see write_image; closing the
+     * file closes every object still open in it */
+    fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fapl_core(fapl, (size_t)4 << 20, 0) < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
+        if (fapl >= 0) H5Pclose(fapl);
+        return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot set up the file for %s", path);
+    }
+    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    if (file < 0) return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot create %s in memory", tmp);
     CHECK(attr_string(file, "format", "sprsim results"), "write format");
     CHECK(attr_int64(file, "format_version", 1), "write format_version");
     CHECK(g = H5Gcreate2(file, "meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /meta");
@@ -510,259 +673,397 @@ int spr_output_write(const char *path, const spr_scenario *scenarios, spr_result
     g = -1;
     for (int i = 0; i < n && rc == SPR_OK; i++) rc = write_scenario(file, &scenarios[i], results[i], i, path, err);
     if (rc == SPR_OK) rc = write_sweeps(file, scenarios, n, path, err);
+    if (rc == SPR_OK) rc = take_image(file, &image, &image_size, path, err);
 out:
     if (g >= 0) H5Gclose(g);
-    if (file >= 0 && H5Fclose(file) < 0 && rc == SPR_OK)
-        rc = spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot close %s", tmp);
-    if (rc == SPR_OK && rename(tmp, path) != 0)
-        rc = spr_error_set(err, SPR_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    if (rc != SPR_OK) remove(tmp);
+    if (H5Fclose(file) < 0 && rc == SPR_OK) rc = spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot close %s", tmp);
+    if (rc == SPR_OK) rc = write_image(image, image_size, tmp, path, err);
+    free(image);
     return rc;
 }
 
 /* ---- reading a results file back (for sprsim report) --------------------- */
 
-#define RCHECK(expr, what)                                                                              \
-    do {                                                                                                \
-        if ((expr) < 0) {                                                                               \
-            rc = spr_error_set(err, SPR_ERR_IO, "%s: cannot read %s (is it a sprsim results file?)", path, what); \
-            goto out;                                                                                   \
-        }                                                                                               \
-    } while (0)
+/* Every dataset is checked against the shape the reader expects before it
+ * is read, so a well-formed but inconsistent file (edited attributes, a
+ * longer dataset, another type) is reported, naming the dataset, instead of
+ * overflowing a buffer (defect 12 of issue 8). */
+typedef struct {
+    const char *path;
+    spr_error *err;
+} reader;
 
-static herr_t read_doubles(hid_t loc, const char *name, double *out)
+#define FORMAT_NAME "sprsim results"
+#define FORMAT_VERSION 1
+
+static int read_error(const reader *rd, const char *fmt, const char *what)
 {
-    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
-    if (d < 0) return -1;
-    herr_t st = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
-    H5Dclose(d);
-    return st;
+    return spr_error_set(rd->err, SPR_ERR_IO, "%s: %s %s", rd->path, fmt, what);
 }
 
-static herr_t read_ints(hid_t loc, const char *name, hid_t memtype, void *out)
+/* "/scenarios/x/monthly/deaths": the full name of loc's child, for messages. */
+static void child_name(hid_t loc, const char *name, char *out, size_t outsz)
 {
-    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
-    if (d < 0) return -1;
-    herr_t st = H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
-    H5Dclose(d);
-    return st;
+    char parent[400] = "";
+    if (H5Iget_name(loc, parent, sizeof parent) < 0) parent[0] = '\0';
+    snprintf(out, outsz, "%s/%s", strcmp(parent, "/") == 0 ? "" : parent, name);
 }
 
-static herr_t read_string(hid_t loc, const char *name, char *out, size_t outsz)
+/* "[3,12,2,21]" */
+static void format_shape(int rank, const hsize_t *dims, char *out, size_t outsz)
 {
-    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
-    if (d < 0) return -1;
+    size_t used = (size_t)snprintf(out, outsz, "[");
+    for (int k = 0; k < rank && used < outsz; k++)
+        used += (size_t)snprintf(out + used, outsz - used, "%s%llu", k ? "," : "", (unsigned long long)dims[k]);
+    if (used < outsz) snprintf(out + used, outsz - used, "]");
+}
+
+static const char *class_name(H5T_class_t c)
+{
+    return c == H5T_INTEGER ? "integer" : c == H5T_FLOAT ? "floating point" : c == H5T_STRING ? "string" : "another type";
+}
+
+/* Checks that object obj (a dataset or an attribute, of dataspace space and
+ * type type) holds values of class want with the given rank and dims. */
+static int check_shape(hid_t type, hid_t space, H5T_class_t want, int rank, const hsize_t *dims, const char *what,
+                       const reader *rd)
+{
+    H5T_class_t have = H5Tget_class(type);
+    if (have != want)
+        return spr_error_set(rd->err, SPR_ERR_IO, "%s: %s holds %s values, expected %s", rd->path, what,
+                             class_name(have), class_name(want));
+    hsize_t got[H5S_MAX_RANK];
+    int got_rank = H5Sget_simple_extent_ndims(space);
+    if (got_rank < 0 || H5Sget_simple_extent_dims(space, got, NULL) < 0)
+        return read_error(rd, "cannot read the shape of", what);
+    int same = got_rank == rank;
+    for (int k = 0; same && k < rank; k++) same = got[k] == dims[k];
+    if (!same) {
+        char a[200], b[200];
+        format_shape(got_rank, got, a, sizeof a);
+        format_shape(rank, dims, b, sizeof b);
+        return spr_error_set(rd->err, SPR_ERR_IO, "%s: %s has shape %s, expected %s", rd->path, what, a, b);
+    }
+    return SPR_OK;
+}
+
+/* Datasets and attributes are examined the same way. */
+typedef struct {
+    const char *kind;
+    htri_t (*exists)(hid_t loc, const char *name);
+    hid_t (*open)(hid_t loc, const char *name);
+    hid_t (*get_type)(hid_t obj);
+    hid_t (*get_space)(hid_t obj);
+    herr_t (*close)(hid_t obj);
+    herr_t (*read)(hid_t obj, hid_t mem_type, void *buf); /* the whole object */
+} object_kind;
+
+static htri_t dataset_exists(hid_t loc, const char *name) { return H5Lexists(loc, name, H5P_DEFAULT); }
+static hid_t dataset_open(hid_t loc, const char *name) { return H5Dopen2(loc, name, H5P_DEFAULT); }
+static hid_t attribute_open(hid_t obj, const char *name) { return H5Aopen(obj, name, H5P_DEFAULT); }
+static herr_t dataset_read(hid_t d, hid_t mem_type, void *buf)
+{
+    return H5Dread(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+}
+static const object_kind DATASET = {"dataset",   dataset_exists, dataset_open, H5Dget_type,
+                                    H5Dget_space, H5Dclose,      dataset_read};
+static const object_kind ATTRIBUTE = {"attribute",  H5Aexists, attribute_open, H5Aget_type,
+                                      H5Aget_space, H5Aclose,  H5Aread};
+
+/* Opens the dataset or attribute name of loc and checks its class, rank and shape. */
+static int open_checked(const object_kind *kind, hid_t loc, const char *name, H5T_class_t want, int rank,
+                        const hsize_t *dims, hid_t *out, const reader *rd)
+{
+    char what[512], full[480];
+    child_name(loc, name, full, sizeof full);
+    snprintf(what, sizeof what, "%s %s", kind->kind, full);
+    *out = -1;
+    if (kind->exists(loc, name) <= 0) return spr_error_set(rd->err, SPR_ERR_IO, "%s: %s is missing", rd->path, what);
+    hid_t obj = kind->open(loc, name);
+    if (obj < 0) return read_error(rd, "cannot open", what);
+    hid_t type = kind->get_type(obj), space = kind->get_space(obj);
+    int rc = type < 0 || space < 0 ? read_error(rd, "cannot examine", what)
+                                   : check_shape(type, space, want, rank, dims, what, rd);
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    if (rc != SPR_OK) kind->close(obj);
+    else *out = obj;
+    return rc;
+}
+
+static int open_dataset(hid_t loc, const char *name, H5T_class_t want, int rank, const hsize_t *dims, hid_t *out,
+                        const reader *rd)
+{
+    return open_checked(&DATASET, loc, name, want, rank, dims, out, rd);
+}
+
+static int open_attribute(hid_t obj, const char *name, H5T_class_t want, int rank, const hsize_t *dims, hid_t *out,
+                          const reader *rd)
+{
+    return open_checked(&ATTRIBUTE, obj, name, want, rank, dims, out, rd);
+}
+
+/* Reads a whole dataset or attribute of the expected class (that of
+ * mem_type) and shape into buf. */
+static int read_checked(const object_kind *kind, hid_t loc, const char *name, hid_t mem_type, int rank,
+                        const hsize_t *dims, void *buf, const reader *rd)
+{
+    hid_t obj;
+    int rc = open_checked(kind, loc, name, H5Tget_class(mem_type), rank, dims, &obj, rd);
+    if (rc != SPR_OK) return rc;
+    if (kind->read(obj, mem_type, buf) < 0) {
+        char full[480];
+        child_name(loc, name, full, sizeof full);
+        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: cannot read %s %s", rd->path, kind->kind, full);
+    }
+    kind->close(obj);
+    return rc;
+}
+
+static int read_dataset(hid_t loc, const char *name, hid_t mem_type, int rank, const hsize_t *dims, void *buf,
+                        const reader *rd)
+{
+    return read_checked(&DATASET, loc, name, mem_type, rank, dims, buf, rd);
+}
+
+static int read_attr_int(hid_t obj, const char *name, long long *v, const reader *rd)
+{
+    return read_checked(&ATTRIBUTE, obj, name, H5T_NATIVE_LLONG, 0, NULL, v, rd);
+}
+
+/* A scalar string dataset or attribute, into out (truncated to outsz). */
+static int read_text(const object_kind *kind, hid_t loc, const char *name, char *out, size_t outsz, const reader *rd)
+{
     hid_t type = H5Tcopy(H5T_C_S1);
     H5Tset_size(type, H5T_VARIABLE);
     H5Tset_cset(type, H5T_CSET_UTF8);
     char *s = NULL;
-    herr_t st = H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s);
-    if (st >= 0 && s != NULL) {
-        snprintf(out, outsz, "%s", s);
-        H5free_memory(s);
-    }
+    int rc = read_checked(kind, loc, name, type, 0, NULL, &s, rd);
+    if (rc == SPR_OK && s == NULL) rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: %s %s is empty", rd->path, kind->kind, name);
+    if (rc == SPR_OK) snprintf(out, outsz, "%s", s);
+    if (s != NULL) H5free_memory(s);
     H5Tclose(type);
-    H5Dclose(d);
-    return st;
+    return rc;
 }
 
-static herr_t read_attr_int(hid_t obj, const char *name, long long *v)
+static int read_string(hid_t loc, const char *name, char *out, size_t outsz, const reader *rd)
 {
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0) return -1;
-    herr_t st = H5Aread(a, H5T_NATIVE_LLONG, v);
-    H5Aclose(a);
-    return st;
+    return read_text(&DATASET, loc, name, out, outsz, rd);
 }
 
-static int read_params(hid_t g, spr_params *p, const char *path, spr_error *err)
+static int read_attr_string(hid_t obj, const char *name, char *out, size_t outsz, const reader *rd)
 {
-    int rc = SPR_OK;
-    hid_t pg = H5Gopen2(g, "parameters", H5P_DEFAULT);
+    return read_text(&ATTRIBUTE, obj, name, out, outsz, rd);
+}
+
+/* The file says it is a sprsim results file of the version this reader knows. */
+static int check_format(hid_t file, const reader *rd)
+{
+    char format[64];
+    long long version = 0;
+    int rc = read_attr_string(file, "format", format, sizeof format, rd);
+    if (rc == SPR_OK && strcmp(format, FORMAT_NAME) != 0)
+        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: the format is '%s', not '%s'", rd->path, format, FORMAT_NAME);
+    if (rc == SPR_OK) rc = read_attr_int(file, "format_version", &version, rd);
+    if (rc == SPR_OK && version != FORMAT_VERSION)
+        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: format_version %lld, this sprsim reads version %d", rd->path,
+                           version, FORMAT_VERSION);
+    return rc;
+}
+
+/* The longest string a string parameter holds. */
+static size_t string_capacity(const spr_param_def *d)
+{
+    return d->offset == offsetof(spr_params, name) ? SPR_NAME_MAX : SPR_TEXT_MAX;
+}
+
+/* Every parameter, of its table length and within its table bounds (the
+ * sizes of the results come from them). */
+static int read_params(hid_t g, spr_params *p, const reader *rd)
+{
+    hid_t pg = -1;
     size_t n;
     const spr_param_def *t = spr_param_table(&n);
     double v[SPR_LIFE_AGES];
-    RCHECK(pg, "the parameters");
     memset(p, 0, sizeof *p);
-    for (size_t i = 0; i < n; i++) {
+    if (H5Lexists(g, "parameters", H5P_DEFAULT) <= 0 || (pg = H5Gopen2(g, "parameters", H5P_DEFAULT)) < 0) {
+        char full[480];
+        child_name(g, "parameters", full, sizeof full);
+        return spr_error_set(rd->err, SPR_ERR_IO, "%s: group %s is missing", rd->path, full);
+    }
+    int rc = SPR_OK;
+    for (size_t i = 0; i < n && rc == SPR_OK; i++) {
         char *base = (char *)p + t[i].offset;
         if (t[i].type == SPR_PT_STRING) {
-            RCHECK(read_string(pg, t[i].key, base, i == 0 ? SPR_NAME_MAX : SPR_TEXT_MAX), t[i].key);
+            rc = read_string(pg, t[i].key, base, string_capacity(&t[i]), rd);
             continue;
         }
-        RCHECK(read_doubles(pg, t[i].key, v), t[i].key);
+        if (t[i].count < 1 || t[i].count > SPR_LIFE_AGES || (t[i].count > 1 && t[i].type != SPR_PT_DOUBLE)) {
+            rc = spr_error_set(rd->err, SPR_ERR_INTERNAL, "parameter %s: the reader cannot hold %d values of its type",
+                               t[i].key, t[i].count);
+            break;
+        }
+        const hsize_t count = (hsize_t)t[i].count;
+        rc = read_dataset(pg, t[i].key, H5T_NATIVE_DOUBLE, 1, &count, v, rd);
+        for (int k = 0; rc == SPR_OK && k < t[i].count; k++)
+            if (!(v[k] >= t[i].min && v[k] <= t[i].max))
+                rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: parameter %s%s = %g is outside its bounds [%g, %g]",
+                                   rd->path, t[i].key, t[i].count > 1 ? " (an element)" : "", v[k], t[i].min, t[i].max);
+        if (rc != SPR_OK) break;
         if (t[i].count > 1) memcpy(base, v, sizeof(double) * (size_t)t[i].count);
         else spr_param_set(p, &t[i], v[0]);
     }
-out:
-    if (pg >= 0) H5Gclose(pg);
+    H5Gclose(pg);
     return rc;
 }
 
-static int read_programme(hid_t g, spr_results *res, const char *path, spr_error *err)
+/* Scatters one series into the month records. */
+static int read_series(hid_t g, spr_results *res, const programme_series *s, const reader *rd)
 {
-    int rc = SPR_OK;
-    hid_t pg = H5Gopen2(g, "programme", H5P_DEFAULT);
-    size_t rm = (size_t)res->replicates * (size_t)res->months;
-    double *f = malloc(sizeof(double) * rm * SPR_OUTCOMES);
-    int32_t *i32 = malloc(sizeof(int32_t) * rm * SPR_WAIT_WEEKS);
-    int64_t *i64 = malloc(sizeof(int64_t) * rm * SPR_OUTCOMES);
-    RCHECK(pg, "the programme group");
-    if (!f || !i32 || !i64) {
-        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-#define GET_I32(name, field)                                                               \
-    RCHECK(read_ints(pg, name, H5T_NATIVE_INT32, i32), "programme/" name);                 \
-    for (size_t k = 0; k < rm; k++) res->programme[k].field = i32[k];
-#define GET_F64(name, field)                                                               \
-    RCHECK(read_doubles(pg, name, f), "programme/" name);                                  \
-    for (size_t k = 0; k < rm; k++) res->programme[k].field = f[k];
-    RCHECK(read_ints(pg, "referrals", H5T_NATIVE_INT32, i32), "programme/referrals");
-    for (size_t k = 0; k < rm; k++)
-        for (int s = 0; s < SPR_REFERRAL_SOURCES; s++) res->programme[k].referrals[s] = i32[k * SPR_REFERRAL_SOURCES + s];
-    GET_I32("queue_waiting", waiting);
-    GET_I32("caseload", active);
-    GET_I32("caseload_places", places);
-    GET_I32("first_contacts", first_contacts);
-    GET_I32("volunteers", volunteers);
-    GET_I32("groups_opened", groups_opened);
-    RCHECK(read_ints(pg, "wait_weeks", H5T_NATIVE_INT32, i32), "programme/wait_weeks");
-    for (size_t k = 0; k < rm; k++)
-        for (int w = 0; w < SPR_WAIT_WEEKS; w++) res->programme[k].wait_weeks[w] = i32[k * SPR_WAIT_WEEKS + w];
-    GET_F64("wait_mean", wait_mean_days);
-    GET_F64("wait_p90", wait_p90_days);
-    GET_F64("waited_share", waited_share);
-    GET_F64("cost_link_workers", cost_link_workers_yen);
-    GET_F64("cost_resources", cost_resources_yen);
-    GET_F64("cost_outreach", cost_outreach_yen);
-#undef GET_I32
-#undef GET_F64
-    RCHECK(read_ints(pg, "outcomes", H5T_NATIVE_INT64, i64), "programme/outcomes");
-    for (size_t k = 0; k < rm; k++)
-        for (int o = 0; o < SPR_OUTCOMES; o++) res->programme[k].outcomes[o] = i64[k * SPR_OUTCOMES + o];
-    RCHECK(read_ints(pg, "referrals_total", H5T_NATIVE_INT64, i64), "programme/referrals_total");
-    for (size_t k = 0; k < rm; k++) res->programme[k].referrals_total = i64[k];
-    RCHECK(read_ints(pg, "participants", H5T_NATIVE_INT32, res->group_participants), "programme/participants");
-    RCHECK(read_doubles(pg, "places", res->group_places), "programme/places");
-    RCHECK(read_ints(pg, "wait_histogram", H5T_NATIVE_INT32, res->wait_histogram), "programme/wait_histogram");
-out:
-    free(f);
-    free(i32);
-    free(i64);
-    if (pg >= 0) H5Gclose(pg);
+    size_t rm = (size_t)res->replicates * (size_t)res->months, bytes = series_bytes(s);
+    if (bytes == 0) return spr_error_set(rd->err, SPR_ERR_INTERNAL, "programme series %s: the table disagrees with the struct", s->name);
+    char *buf = malloc(rm * bytes);
+    if (buf == NULL) return spr_error_set(rd->err, SPR_ERR_NOMEM, "out of memory reading %s", rd->path);
+    hsize_t dims[3] = {(hsize_t)res->replicates, (hsize_t)res->months, (hsize_t)s->count};
+    int rc = read_dataset(g, s->name, column_memory_type(s->type), s->count > 1 ? 3 : 2, dims, buf, rd);
+    for (size_t k = 0; rc == SPR_OK && k < rm; k++) memcpy((char *)&res->programme[k] + s->offset, buf + k * bytes, bytes);
+    free(buf);
     return rc;
 }
 
-static int read_scenario(hid_t file, const char *name, spr_scenario *sc, spr_results **out, const char *path,
-                         spr_error *err)
+static int read_programme(hid_t g, spr_results *res, const reader *rd)
 {
+    hid_t pg = H5Lexists(g, "programme", H5P_DEFAULT) > 0 ? H5Gopen2(g, "programme", H5P_DEFAULT) : -1;
+    if (pg < 0) {
+        char full[480];
+        child_name(g, "programme", full, sizeof full);
+        return spr_error_set(rd->err, SPR_ERR_IO, "%s: group %s is missing", rd->path, full);
+    }
     int rc = SPR_OK;
-    char grp[160];
-    snprintf(grp, sizeof grp, "/scenarios/%s", name);
-    hid_t g = H5Gopen2(file, grp, H5P_DEFAULT), mg = -1;
-    spr_results *res = calloc(1, sizeof *res);
-    long long reps = 0;
-    int32_t *buf = NULL;
-    RCHECK(g, grp);
-    if (res == NULL) {
-        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    memset(sc, 0, sizeof *sc);
-    rc = read_params(g, &sc->params, path, err);
-    if (rc != SPR_OK) goto out;
-    snprintf(sc->path, sizeof sc->path, "%s", path);
-    RCHECK(read_attr_int(g, "replicates", &reps), "replicates");
-    if (H5Aexists(g, "sweep_of") > 0) {
-        hid_t a = H5Aopen(g, "sweep_of", H5P_DEFAULT), ty = H5Tcopy(H5T_C_S1);
-        H5Tset_size(ty, H5T_VARIABLE);
-        H5Tset_cset(ty, H5T_CSET_UTF8);
-        char *s = NULL;
-        if (a >= 0 && H5Aread(a, ty, &s) >= 0 && s) {
-            snprintf(sc->sweep_of, sizeof sc->sweep_of, "%s", s);
-            H5free_memory(s);
-        }
-        H5Tclose(ty);
-        if (a >= 0) H5Aclose(a);
-        a = H5Aopen(g, "sweep_parameter", H5P_DEFAULT);
-        s = NULL;
-        ty = H5Tcopy(H5T_C_S1);
-        H5Tset_size(ty, H5T_VARIABLE);
-        H5Tset_cset(ty, H5T_CSET_UTF8);
-        if (a >= 0 && H5Aread(a, ty, &s) >= 0 && s) {
-            snprintf(sc->sweep_key, sizeof sc->sweep_key, "%s", s);
-            H5free_memory(s);
-        }
-        H5Tclose(ty);
-        if (a >= 0) H5Aclose(a);
-        a = H5Aopen(g, "sweep_at", H5P_DEFAULT);
-        if (a >= 0) {
-            H5Aread(a, H5T_NATIVE_DOUBLE, sc->sweep_at);
-            H5Aclose(a);
-        }
-    }
-    res->replicates = (int)reps;
-    res->months = 12 * sc->params.years;
-    res->districts = sc->params.districts;
-    size_t rm = (size_t)res->replicates * (size_t)res->months, cells = rm * SPR_SEXES * SPR_AGE_BANDS;
-    size_t groups = rm * SPR_RESOURCE_TYPES * (size_t)res->districts;
-    res->counts = calloc(cells * SPR_IND_COUNT, sizeof *res->counts);
-    res->medical_yen = calloc(cells, sizeof *res->medical_yen);
-    res->ltc_yen = calloc(cells, sizeof *res->ltc_yen);
-    res->district_population = calloc(rm * (size_t)res->districts, sizeof *res->district_population);
-    res->programme = calloc(rm, sizeof *res->programme);
-    res->group_participants = calloc(groups, sizeof *res->group_participants);
-    res->group_places = calloc(groups, sizeof *res->group_places);
-    res->wait_histogram = calloc((size_t)res->replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
-    buf = malloc(cells * sizeof *buf);
-    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->district_population || !res->programme ||
-        !res->group_participants || !res->group_places || !res->wait_histogram || !buf) {
-        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory reading %s", path);
-        goto out;
-    }
-    RCHECK(mg = H5Gopen2(g, "monthly", H5P_DEFAULT), "monthly");
-    for (int ind = 0; ind < SPR_IND_COUNT; ind++) {
-        RCHECK(read_ints(mg, spr_indicator_describe(ind)->name, H5T_NATIVE_INT32, buf), spr_indicator_describe(ind)->name);
-        size_t cell = SPR_SEXES * SPR_AGE_BANDS;
-        for (size_t k = 0; k < rm; k++)
+    for (size_t k = 0; k < N_PROGRAMME_SERIES && rc == SPR_OK; k++) rc = read_series(pg, res, &PROGRAMME_SERIES[k], rd);
+    const hsize_t groups[4] = {(hsize_t)res->replicates, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
+    const hsize_t waits[2] = {(hsize_t)res->replicates, SPR_WAIT_DAYS};
+    if (rc == SPR_OK) rc = read_dataset(pg, "participants", H5T_NATIVE_INT32, 4, groups, res->group_participants, rd);
+    if (rc == SPR_OK) rc = read_dataset(pg, "places", H5T_NATIVE_DOUBLE, 4, groups, res->group_places, rd);
+    if (rc == SPR_OK) rc = read_dataset(pg, "wait_histogram", H5T_NATIVE_INT32, 2, waits, res->wait_histogram, rd);
+    H5Gclose(pg);
+    return rc;
+}
+
+/* The monthly indicators, costs and district populations. */
+static int read_monthly(hid_t mg, spr_results *res, const reader *rd)
+{
+    const hsize_t dims[4] = {(hsize_t)res->replicates, (hsize_t)res->months, SPR_SEXES, SPR_AGE_BANDS};
+    const hsize_t ddims[3] = {(hsize_t)res->replicates, (hsize_t)res->months, (hsize_t)res->districts};
+    size_t rm = (size_t)res->replicates * (size_t)res->months, cell = SPR_SEXES * SPR_AGE_BANDS;
+    int32_t *buf = malloc(rm * cell * sizeof *buf);
+    if (buf == NULL) return spr_error_set(rd->err, SPR_ERR_NOMEM, "out of memory reading %s", rd->path);
+    int rc = SPR_OK;
+    for (int ind = 0; ind < SPR_IND_COUNT && rc == SPR_OK; ind++) {
+        rc = read_dataset(mg, spr_indicator_describe(ind)->name, H5T_NATIVE_INT32, 4, dims, buf, rd);
+        for (size_t k = 0; rc == SPR_OK && k < rm; k++)
             memcpy(res->counts + spr_results_index(res, (int)(k / res->months), (int)(k % res->months), ind, 0, 0),
                    buf + k * cell, sizeof(int32_t) * cell);
     }
-    RCHECK(read_doubles(mg, "medical_cost", res->medical_yen), "medical_cost");
-    RCHECK(read_doubles(mg, "ltc_cost", res->ltc_yen), "ltc_cost");
-    RCHECK(read_ints(mg, "district_population", H5T_NATIVE_INT32, res->district_population), "district_population");
-    rc = read_programme(g, res, path, err);
-    if (rc != SPR_OK) goto out;
-    if (H5Lexists(g, "psa", H5P_DEFAULT) > 0) {
-        hid_t pg = H5Gopen2(g, "psa", H5P_DEFAULT);
-        hid_t d = pg >= 0 ? H5Dopen2(pg, "draws", H5P_DEFAULT) : -1;
-        hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
-        hsize_t dims[2] = {0, 0};
-        if (sp >= 0) H5Sget_simple_extent_dims(sp, dims, NULL);
-        res->n_uncertain = (int)dims[1];
-        res->draws = calloc((size_t)res->replicates * (dims[1] + 1), sizeof *res->draws);
-        herr_t st = (d >= 0 && res->draws) ? H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, res->draws) : -1;
-        long long rpd = 1;
-        if (pg >= 0) read_attr_int(pg, "replicates_per_draw", &rpd);
-        sc->params.replicates_per_draw = (int)rpd;
-        if (sp >= 0) H5Sclose(sp);
-        if (d >= 0) H5Dclose(d);
-        if (pg >= 0) H5Gclose(pg);
-        RCHECK(st, "psa/draws");
-    }
-out:
     free(buf);
+    if (rc == SPR_OK) rc = read_dataset(mg, "medical_cost", H5T_NATIVE_DOUBLE, 4, dims, res->medical_yen, rd);
+    if (rc == SPR_OK) rc = read_dataset(mg, "ltc_cost", H5T_NATIVE_DOUBLE, 4, dims, res->ltc_yen, rd);
+    if (rc == SPR_OK)
+        rc = read_dataset(mg, "district_population", H5T_NATIVE_INT32, 3, ddims, res->district_population, rd);
+    return rc;
+}
+
+/* The sweep a point belongs to, if any. */
+static int read_sweep_point(hid_t g, spr_scenario *sc, const reader *rd)
+{
+    if (H5Aexists(g, "sweep_of") <= 0) return SPR_OK;
+    const hsize_t n_at = SPR_SWEEP_MAX_PARAMS;
+    hid_t a;
+    int rc = read_attr_string(g, "sweep_of", sc->sweep_of, sizeof sc->sweep_of, rd);
+    if (rc == SPR_OK) rc = read_attr_string(g, "sweep_parameter", sc->sweep_key, sizeof sc->sweep_key, rd);
+    if (rc == SPR_OK) rc = open_attribute(g, "sweep_at", H5T_FLOAT, 1, &n_at, &a, rd);
+    if (rc != SPR_OK) return rc;
+    if (H5Aread(a, H5T_NATIVE_DOUBLE, sc->sweep_at) < 0) rc = read_error(rd, "cannot read the attribute", "sweep_at");
+    H5Aclose(a);
+    return rc;
+}
+
+/* The parameter draws of a probabilistic sensitivity analysis, if any. */
+static int read_draws(hid_t g, spr_scenario *sc, spr_results *res, const reader *rd)
+{
+    if (H5Lexists(g, "psa", H5P_DEFAULT) <= 0) return SPR_OK;
+    hid_t pg = H5Gopen2(g, "psa", H5P_DEFAULT), d = -1, space = -1;
+    if (pg < 0) return read_error(rd, "cannot open the group", "psa");
+    /* the number of uncertain parameters is the dataset's second dimension: examine it first */
+    hsize_t dims[2] = {0, 0};
+    int rc = SPR_OK;
+    if (H5Lexists(pg, "draws", H5P_DEFAULT) <= 0 || (d = H5Dopen2(pg, "draws", H5P_DEFAULT)) < 0 ||
+        (space = H5Dget_space(d)) < 0 || H5Sget_simple_extent_ndims(space) != 2 ||
+        H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        rc = read_error(rd, "a two-dimensional dataset is missing:", "psa/draws");
+    if (space >= 0) H5Sclose(space);
+    if (d >= 0) H5Dclose(d);
+    if (rc == SPR_OK && (dims[1] < 1 || dims[1] > SPR_MAX_UNCERTAIN))
+        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa/draws has %llu parameters (1 to %d expected)", rd->path,
+                           (unsigned long long)dims[1], SPR_MAX_UNCERTAIN);
+    if (rc == SPR_OK) {
+        dims[0] = (hsize_t)res->replicates;
+        res->n_uncertain = (int)dims[1];
+        free(res->draws);
+        res->draws = calloc((size_t)res->replicates * ((size_t)dims[1] + 1), sizeof *res->draws);
+        rc = res->draws == NULL ? spr_error_set(rd->err, SPR_ERR_NOMEM, "out of memory reading %s", rd->path)
+                                : read_dataset(pg, "draws", H5T_NATIVE_DOUBLE, 2, dims, res->draws, rd);
+    }
+    long long per_draw = 1;
+    if (rc == SPR_OK) rc = read_attr_int(pg, "replicates_per_draw", &per_draw, rd);
+    if (rc == SPR_OK && (per_draw < 1 || per_draw > res->replicates))
+        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa replicates_per_draw %lld is not between 1 and %d", rd->path,
+                           per_draw, res->replicates);
+    sc->params.replicates_per_draw = (int)per_draw;
+    H5Gclose(pg);
+    return rc;
+}
+
+static int read_scenario(hid_t file, const char *name, spr_scenario *sc, spr_results **out, const reader *rd)
+{
+    char grp[SPR_NAME_MAX + 16];
+    snprintf(grp, sizeof grp, "/scenarios/%s", name);
+    hid_t g = H5Gopen2(file, grp, H5P_DEFAULT), mg = -1;
+    spr_results *res = NULL;
+    long long reps = 0;
+    if (g < 0) return read_error(rd, "cannot open the group", grp);
+    memset(sc, 0, sizeof *sc);
+    int rc = read_params(g, &sc->params, rd);
+    snprintf(sc->path, sizeof sc->path, "%s", rd->path);
+    if (rc == SPR_OK) rc = read_attr_int(g, "replicates", &reps, rd);
+    if (rc == SPR_OK && (reps < 1 || reps > INT_MAX / 2))
+        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: %s has %lld replicates", rd->path, grp, reps);
+    if (rc == SPR_OK) rc = read_sweep_point(g, sc, rd);
+    if (rc == SPR_OK && (H5Lexists(g, "monthly", H5P_DEFAULT) <= 0 || (mg = H5Gopen2(g, "monthly", H5P_DEFAULT)) < 0))
+        rc = read_error(rd, "a group is missing:", "monthly");
+    if (rc == SPR_OK) {
+        /* the sizes come from attributes and parameters: the population dataset must agree
+         * before anything is allocated from them */
+        const hsize_t dims[4] = {(hsize_t)reps, 12 * (hsize_t)sc->params.years, SPR_SEXES, SPR_AGE_BANDS};
+        hid_t d;
+        rc = open_dataset(mg, spr_indicator_describe(SPR_IND_POPULATION)->name, H5T_INTEGER, 4, dims, &d, rd);
+        if (rc == SPR_OK) H5Dclose(d);
+    }
+    if (rc == SPR_OK) rc = spr_results_create((int)reps, 12 * sc->params.years, sc->params.districts, 0, &res, rd->err);
+    if (rc == SPR_OK) rc = read_monthly(mg, res, rd);
+    if (rc == SPR_OK) rc = read_programme(g, res, rd);
+    if (rc == SPR_OK) rc = read_draws(g, sc, res, rd);
     if (mg >= 0) H5Gclose(mg);
-    if (g >= 0) H5Gclose(g);
+    H5Gclose(g);
     if (rc == SPR_OK) *out = res;
     else spr_results_destroy(res);
     return rc;
 }
 
+/* The names of the scenarios, as many as the file holds. */
 typedef struct {
-    char names[64][SPR_NAME_MAX];
-    int n;
+    char (*names)[SPR_NAME_MAX];
+    int n, cap, too_long, oom;
 } name_list;
 
 static herr_t collect_name(hid_t g, const char *name, const H5L_info_t *info, void *data)
@@ -770,58 +1071,91 @@ static herr_t collect_name(hid_t g, const char *name, const H5L_info_t *info, vo
     (void)g;
     (void)info;
     name_list *l = data;
-    if (l->n < 64) snprintf(l->names[l->n++], SPR_NAME_MAX, "%s", name);
+    if (strlen(name) >= SPR_NAME_MAX) {
+        l->too_long = 1;
+        return 1; /* stops the iteration */
+    }
+    if (l->n == l->cap) {
+        int cap = l->cap * 2 + 16;
+        void *v = realloc(l->names, sizeof *l->names * (size_t)cap);
+        if (v == NULL) {
+            l->oom = 1;
+            return 1;
+        }
+        l->names = v;
+        l->cap = cap;
+    }
+    snprintf(l->names[l->n++], SPR_NAME_MAX, "%s", name);
     return 0;
+}
+
+/* The order attribute of each scenario: where it goes (the first is the reference). */
+static int scenario_order(hid_t file, const char *name, int n, long long *order, const reader *rd)
+{
+    char grp[SPR_NAME_MAX + 16];
+    snprintf(grp, sizeof grp, "/scenarios/%s", name);
+    hid_t sg = H5Gopen2(file, grp, H5P_DEFAULT);
+    if (sg < 0) return read_error(rd, "cannot open the group", grp);
+    int rc = read_attr_int(sg, "order", order, rd);
+    H5Gclose(sg);
+    if (rc == SPR_OK && (*order < 0 || *order >= n))
+        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: scenario '%s' has order %lld, outside 0..%d", rd->path, name,
+                           *order, n - 1);
+    return rc;
 }
 
 int spr_output_read(const char *path, spr_scenario **scenarios, spr_results ***results, int *n, spr_error *err)
 {
-    int rc = SPR_OK;
+    reader rd = {path, err};
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), g = -1;
-    name_list *names = calloc(1, sizeof *names);
+    if (file < 0) return spr_error_set(err, SPR_ERR_IO, "%s: cannot open as HDF5", path);
+    name_list names = {NULL, 0, 0, 0, 0};
     spr_scenario *sc = NULL;
     spr_results **res = NULL;
-    if (file < 0) {
-        free(names);
-        return spr_error_set(err, SPR_ERR_IO, "%s: cannot open as HDF5", path);
-    }
-    RCHECK(g = H5Gopen2(file, "scenarios", H5P_DEFAULT), "/scenarios");
-    RCHECK(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_name, names), "the scenario names");
-    sc = calloc((size_t)names->n + 1, sizeof *sc);
-    res = calloc((size_t)names->n + 1, sizeof *res);
-    if (!sc || !res) {
-        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-        goto out;
+    int rc = check_format(file, &rd);
+    if (rc == SPR_OK && (H5Lexists(file, "scenarios", H5P_DEFAULT) <= 0 || (g = H5Gopen2(file, "scenarios", H5P_DEFAULT)) < 0))
+        rc = read_error(&rd, "a group is missing:", "/scenarios");
+    if (rc == SPR_OK && H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_name, &names) < 0)
+        rc = read_error(&rd, "cannot list", "/scenarios");
+    if (rc == SPR_OK && (names.oom || names.too_long))
+        rc = names.oom ? spr_error_set(err, SPR_ERR_NOMEM, "out of memory listing the scenarios of %s", path)
+                       : spr_error_set(err, SPR_ERR_IO, "%s: a scenario name is longer than %d characters", path,
+                                       SPR_NAME_MAX - 1);
+    if (rc == SPR_OK && names.n == 0) rc = read_error(&rd, "no scenarios in", "/scenarios");
+    if (rc == SPR_OK) {
+        sc = calloc((size_t)names.n, sizeof *sc);
+        res = calloc((size_t)names.n, sizeof *res);
+        if (!sc || !res) rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory reading %s", path);
     }
     /* put the scenarios back in the order of the run (the first is the reference) */
-    for (int i = 0; i < names->n && rc == SPR_OK; i++) {
-        char grp[160];
-        long long order = i;
-        snprintf(grp, sizeof grp, "/scenarios/%s", names->names[i]);
-        hid_t sg = H5Gopen2(file, grp, H5P_DEFAULT);
-        if (sg >= 0) {
-            read_attr_int(sg, "order", &order);
-            H5Gclose(sg);
-        }
-        if (order < 0 || order >= names->n || res[order] != NULL) {
-            rc = spr_error_set(err, SPR_ERR_IO, "%s: scenario '%s' has a bad order attribute", path, names->names[i]);
-            break;
-        }
-        rc = read_scenario(file, names->names[i], &sc[order], &res[order], path, err);
+    for (int i = 0; i < names.n && rc == SPR_OK; i++) {
+        long long order = 0;
+        rc = scenario_order(file, names.names[i], names.n, &order, &rd);
+        if (rc == SPR_OK && res[order] != NULL)
+            rc = spr_error_set(err, SPR_ERR_IO, "%s: scenarios '%s' and another have the same order %lld", path,
+                               names.names[i], order);
+        if (rc == SPR_OK) rc = read_scenario(file, names.names[i], &sc[order], &res[order], &rd);
     }
-out:
     if (g >= 0) H5Gclose(g);
     H5Fclose(file);
     if (rc == SPR_OK) {
         *scenarios = sc;
         *results = res;
-        *n = names->n;
+        *n = names.n;
     } else {
-        for (int i = 0; res && i < names->n; i++) spr_results_destroy(res[i]);
+        for (int i = 0; res && i < names.n; i++) spr_results_destroy(res[i]);
         free(res);
         free(sc);
     }
-    free(names);
+    free(names.names);
     return rc;
+}
+
+/* ---- the temporary file's name (shared with sprsim run's signal handlers) -- */
+
+int spr_output_temp_path(const char *path, char *buf, size_t size)
+{
+    int len = snprintf(buf, size, "%s.tmp-%ld", path, (long)getpid());
+    return len >= 0 && (size_t)len < size ? SPR_OK : SPR_ERR_USAGE;
 }

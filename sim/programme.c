@@ -47,8 +47,18 @@ struct spr_programme {
     size_t cap_leavers;
     uint8_t *where;
     size_t cap_where;
+    uint32_t *started; /* clients whose case started this month, sorted */
+    size_t cap_started;
     spr_queue_events ev;
 };
+
+const char *spr_resource_type_name(spr_resource_type t)
+{
+    static const char *const NAMES[SPR_RESOURCE_TYPES] = {
+        [SPR_RES_EXERCISE] = "exercise", [SPR_RES_HOBBY] = "hobby",     [SPR_RES_SALON] = "salon",
+        [SPR_RES_VOLUNTEERING] = "volunteering", [SPR_RES_CULTURE] = "culture"};
+    return (unsigned)t < SPR_RESOURCE_TYPES ? NAMES[t] : "unknown";
+}
 
 static double per_month(double rate_per_year) { return -expm1(-rate_per_year / 12.0); }
 
@@ -210,7 +220,7 @@ static void join_group(spr_programme *g, spr_population *pop, size_t i, size_t r
     g->free_cell[kind][g->res.type[r]][g->res.district[r]]--;
     pop->sp[i] |= SPR_SP_PARTICIPATING | (via_lw ? SPR_SP_VIA_LW | SPR_SP_PLACED : 0) |
                   (kind == PLACE_PRESCRIBED ? SPR_SP_PRESCRIBED : 0);
-    pop->resource[i] = (uint16_t)r;
+    pop->resource[i] = (uint32_t)r;
     pop->sp_months[i] = 0;
     if (!spr_state_benefit(pop->state[i])) pop->state[i] = (uint8_t)(pop->state[i] + SPR_STATES);
 }
@@ -350,6 +360,7 @@ void spr_programme_destroy(spr_programme *g)
     free(g->waits);
     free(g->leavers);
     free(g->where);
+    free(g->started);
     spr_queue_events_free(&g->ev);
     free(g);
 }
@@ -413,7 +424,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
     /* each word has one use (drop-out, volunteering, end of benefit, joining): drawn only when one may happen */
     if ((sp & SPR_SP_PARTICIPATING) || benefit || may_join) spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 0, w);
     if (sp & SPR_SP_PARTICIPATING) {
-        uint16_t r = pop->resource[i];
+        uint32_t r = pop->resource[i];
         int leave = !g->res.open[r];
         if (!leave) {
             double rate = p->res_dropout_rate + p->res_dropout_early_rate * exp(-pop->sp_months[i] / p->res_dropout_early_months);
@@ -506,8 +517,18 @@ static double case_days(const spr_params *p, uint32_t u)
     return p->lw_exponential_cases ? -mean * log(spr_rng_u01(u)) : mean;
 }
 
+/* A resident found no fitting place: the municipality hears of it (the
+ * yearly budget opens groups where these wishes gather) and the month
+ * counts it. */
+static void note_unmet(spr_programme *g, int d, int pref, spr_programme_month *out)
+{
+    g->unmet[d] += 1;
+    g->unmet_type[d][pref] += 1;
+    out->unmet_demand++;
+}
+
 /* A link worker offers a place; the client takes it up or declines. */
-static void try_match(spr_programme *g, spr_population *pop, size_t i, uint32_t month)
+static void try_match(spr_programme *g, spr_population *pop, size_t i, uint32_t month, spr_programme_month *out)
 {
     const spr_params *p = g->p;
     uint8_t sp = pop->sp[i];
@@ -520,10 +541,7 @@ static void try_match(spr_programme *g, spr_population *pop, size_t i, uint32_t 
         r = find_place(g, pref, func, d, 1, PLACE_OPEN);
     }
     if (r < 0) {
-        if (p->loop1_enabled) { /* loop 1: link workers report unmet needs, and the budget answers them */
-            g->unmet[d] += 1;
-            g->unmet_type[d][pref] += 1;
-        }
+        if (p->loop1_enabled) note_unmet(g, d, pref, out); /* loop 1: link workers report unmet needs */
         return;
     }
     double engage = p->lw_engage_probability;
@@ -559,7 +577,8 @@ static int cmp_join(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static int open_group(spr_programme *g, int type, int d, uint32_t month, int origin, spr_programme_month *out)
+static int open_group(spr_programme *g, spr_resource_type type, int d, uint32_t month, int origin,
+                      spr_programme_month *out)
 {
     if (add_group(g, type, d, (int)month, origin) < 0) return -1;
     out->groups_opened++;
@@ -576,9 +595,9 @@ static int open_budget_groups(spr_programme *g, uint32_t month, spr_programme_mo
         for (int d = 0; d < g->districts; d++)
             if (g->unmet[d] > 0 && (best < 0 || g->unmet[d] > g->unmet[best])) best = d;
         if (best < 0) break;
-        int type = 0;
+        spr_resource_type type = 0;
         for (int t = 1; t < SPR_RESOURCE_TYPES; t++)
-            if (g->unmet_type[best][t] > g->unmet_type[best][type]) type = t;
+            if (g->unmet_type[best][t] > g->unmet_type[best][type]) type = (spr_resource_type)t;
         if (open_group(g, type, best, month, SPR_ORIGIN_BUDGET, out) < 0) return -1;
         out->cost_resources_yen += p->res_new_group_cost_yen;
         g->unmet[best] -= p->res_capacity[type];
@@ -614,176 +633,272 @@ static int record_wait(spr_programme *g, double days)
     return 0;
 }
 
-int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, spr_programme_tally *tl, int nthreads,
-                       spr_programme_month *out, int wait_hist[SPR_WAIT_DAYS], spr_error *err)
-{
-    const spr_params *p = g->p;
-    memset(out, 0, sizeof *out);
-    const double t0 = month * SPR_MONTH_DAYS, t1 = t0 + SPR_MONTH_DAYS;
-    for (int k = 0; k < nthreads; k++)
-        if (tl[k].oom) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory in the programme step");
-    spr_queue_events_clear(&g->ev);
-    g->n_waits = 0;
+/* What the serial step of one month works with. */
+typedef struct {
+    spr_population *pop;
+    uint32_t month;
+    double t0, t1; /* the month, in days since the start */
+    const spr_programme_tally *tl;
+    int nthreads;
+    spr_programme_month *out;
+    int *wait_hist;
+    spr_error *err;
+    int64_t pop65[SPR_MAX_DISTRICTS], part65[SPR_MAX_DISTRICTS]; /* residents 65+, and those taking part */
+} month_step;
 
-    /* 1. places freed by leavers; departures (deaths, moves) leave queues and groups */
-    for (int k = 0; k < nthreads; k++)
-        for (size_t r = 0; r < tl[k].n_delta && r < g->res.n; r++) {
-            g->res.occupancy[r] += tl[k].occupancy_delta[r];
-            g->res.prescribed[r] += tl[k].prescribed_delta[r];
+/* The index of resident id, who must be in the population: the serial step
+ * sees only residents of this month (the departed stay until compaction). */
+static int find_resident(const month_step *s, uint32_t id, const char *what, size_t *idx)
+{
+    ptrdiff_t i = spr_population_find(s->pop, id);
+    if (i < 0)
+        return spr_error_set(s->err, SPR_ERR_INTERNAL, "month %u: %s for resident %u, who is not in the population",
+                             s->month, what, id);
+    *idx = (size_t)i;
+    return SPR_OK;
+}
+
+static int out_of_memory(const month_step *s, const char *where)
+{
+    return spr_error_set(s->err, SPR_ERR_NOMEM, "out of memory %s (month %u)", where, s->month);
+}
+
+/* 1. Places freed by leavers (who dropped out in the parallel step) and by
+ * departures (deaths, moves) who took part; the month's counts by district. */
+static void free_places_of_leavers(spr_programme *g, month_step *s)
+{
+    for (int k = 0; k < s->nthreads; k++)
+        for (size_t r = 0; r < s->tl[k].n_delta && r < g->res.n; r++) {
+            g->res.occupancy[r] += s->tl[k].occupancy_delta[r];
+            g->res.prescribed[r] += s->tl[k].prescribed_delta[r];
         }
-    int64_t pop65[SPR_MAX_DISTRICTS] = {0}, part65[SPR_MAX_DISTRICTS] = {0};
-    int32_t volunteers = 0;
-    for (int k = 0; k < nthreads; k++) {
+    for (int k = 0; k < s->nthreads; k++) {
         for (int d = 0; d < g->districts; d++) {
-            pop65[d] += tl[k].pop65[d];
-            part65[d] += tl[k].part65[d];
+            s->pop65[d] += s->tl[k].pop65[d];
+            s->part65[d] += s->tl[k].part65[d];
         }
-        volunteers += (int32_t)tl[k].volunteers_total;
-        for (size_t j = 0; j < tl[k].n_exits; j++) {
-            const spr_programme_exit *e = &tl[k].exits[j];
+        s->out->volunteers += (int32_t)s->tl[k].volunteers_total;
+        for (size_t j = 0; j < s->tl[k].n_exits; j++) {
+            const spr_programme_exit *e = &s->tl[k].exits[j];
             if (e->sp & SPR_SP_PARTICIPATING) {
                 if (e->sp & SPR_SP_PRESCRIBED) g->res.prescribed[e->resource]--;
                 else g->res.occupancy[e->resource]--;
             }
         }
     }
-    /* departures leave their queue at the start of the month, all at once, before its events */
+}
+
+/* 2. Departures leave their queue at the start of the month, all at once,
+ * before its events. */
+static int departures_leave_queues(spr_programme *g, month_step *s)
+{
     for (int qk = 0; qk < g->n_queues; qk++) {
         size_t n = 0;
-        for (int k = 0; k < nthreads; k++)
-            for (size_t j = 0; j < tl[k].n_exits; j++) {
-                const spr_programme_exit *e = &tl[k].exits[j];
+        for (int k = 0; k < s->nthreads; k++)
+            for (size_t j = 0; j < s->tl[k].n_exits; j++) {
+                const spr_programme_exit *e = &s->tl[k].exits[j];
                 if (!(e->sp & (SPR_SP_WAITING | SPR_SP_CASE))) continue;
-                ptrdiff_t idx = spr_population_find(pop, e->id);
-                if (queue_of(g, idx >= 0 ? pop->district[idx] : 0) != qk) continue;
+                size_t idx = 0;
+                int rc = find_resident(s, e->id, "a departure from the queue", &idx);
+                if (rc != SPR_OK) return rc;
+                if (queue_of(g, s->pop->district[idx]) != qk) continue;
                 if (grow((void **)&g->leavers, &g->cap_leavers, n + 1, sizeof *g->leavers) < 0)
-                    return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+                    return out_of_memory(s, "listing departures");
                 g->leavers[n++] = e->id;
             }
         if (n == 0) continue;
         qsort(g->leavers, n, sizeof *g->leavers, cmp_id);
         if (grow((void **)&g->where, &g->cap_where, n, 1) < 0 ||
-            spr_queue_remove_batch(g->queues[qk], g->leavers, n, t0, &g->ev, g->where) < 0)
-            return spr_error_set(err, SPR_ERR_NOMEM, "out of memory in the queue");
+            spr_queue_remove_batch(g->queues[qk], g->leavers, n, s->t0, &g->ev, g->where) < 0)
+            return out_of_memory(s, "in the queue");
         for (size_t j = 0; j < n; j++)
             if (g->where[j]) {
                 g->outcomes[g->where[j] == 1 ? SPR_OUT_WAITING : SPR_OUT_ACTIVE]--;
                 g->outcomes[SPR_OUT_DIED]++;
             }
     }
-    /* 2. new volunteers add places; enough of them in a district open a salon (loop 1) */
-    for (int k = 0; k < nthreads; k++)
-        for (size_t j = 0; j < tl[k].n_volunteers; j++) {
-            uint32_t r = tl[k].volunteers[j];
+    return SPR_OK;
+}
+
+/* 3. New volunteers add places; enough of them in a district open a salon (loop 1). */
+static int volunteers_add_places(spr_programme *g, month_step *s)
+{
+    const spr_params *p = g->p;
+    for (int k = 0; k < s->nthreads; k++)
+        for (size_t j = 0; j < s->tl[k].n_volunteers; j++) {
+            uint32_t r = s->tl[k].volunteers[j];
             g->res.capacity[r] += p->loop1_places_per_volunteer;
             int d = g->res.district[r];
             g->volunteer_pool[d] += 1;
             if (g->volunteer_pool[d] >= p->loop1_volunteers_per_group) {
                 g->volunteer_pool[d] -= p->loop1_volunteers_per_group;
-                if (open_group(g, 2, d, month, SPR_ORIGIN_VOLUNTEERS, out) < 0)
-                    return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+                if (open_group(g, SPR_RES_SALON, d, s->month, SPR_ORIGIN_VOLUNTEERS, s->out) < 0)
+                    return out_of_memory(s, "opening a volunteers' salon");
             }
         }
-    count_free_places(g);
-    /* 3. referrals join the queue; the queue runs to the end of the month */
+    return SPR_OK;
+}
+
+/* 4. Referrals join the queue; the queue runs to the end of the month. */
+static int referrals_join_queues(spr_programme *g, month_step *s)
+{
+    const spr_params *p = g->p;
     size_t n_ref = 0;
-    for (int k = 0; k < nthreads; k++) n_ref += tl[k].n_referrals;
+    for (int k = 0; k < s->nthreads; k++) n_ref += s->tl[k].n_referrals;
     if (grow((void **)&g->arrivals, &g->cap_arrivals, n_ref + 1, sizeof *g->arrivals) < 0)
-        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        return out_of_memory(s, "for the referrals");
     for (int qk = 0; qk < g->n_queues; qk++) {
         size_t n = 0;
-        for (int k = 0; k < nthreads; k++)
-            for (size_t j = 0; j < tl[k].n_referrals; j++) {
-                const spr_referral_request *rq = &tl[k].referrals[j];
-                ptrdiff_t idx = spr_population_find(pop, rq->id);
-                if (queue_of(g, pop->district[idx]) != qk) continue;
-                g->arrivals[n++] = (spr_queue_client){rq->id, t0 + spr_rng_u01(rq->u_time) * SPR_MONTH_DAYS,
+        for (int k = 0; k < s->nthreads; k++)
+            for (size_t j = 0; j < s->tl[k].n_referrals; j++) {
+                const spr_referral_request *rq = &s->tl[k].referrals[j];
+                size_t idx = 0;
+                int rc = find_resident(s, rq->id, "a referral", &idx);
+                if (rc != SPR_OK) return rc;
+                if (queue_of(g, s->pop->district[idx]) != qk) continue;
+                g->arrivals[n++] = (spr_queue_client){rq->id, s->t0 + spr_rng_u01(rq->u_time) * SPR_MONTH_DAYS,
                                                       case_days(p, rq->u_service), rq->high_risk, rq->source};
-                out->referrals[rq->source]++;
+                s->out->referrals[rq->source]++;
                 g->referrals_total++;
                 g->outcomes[SPR_OUT_WAITING]++;
             }
-        if (spr_queue_advance(g->queues[qk], g->arrivals, n, t1, &g->ev) < 0)
-            return spr_error_set(err, SPR_ERR_NOMEM, "out of memory in the queue");
+        if (spr_queue_advance(g->queues[qk], g->arrivals, n, s->t1, &g->ev) < 0) return out_of_memory(s, "in the queue");
     }
-    /* 4. first contacts: the case opens and the link worker looks for a place */
+    return SPR_OK;
+}
+
+/* 5. First contacts: the case opens and the link worker looks for a place.
+ * The clients are kept (sorted) for started_this_month. */
+static int first_contacts(spr_programme *g, month_step *s)
+{
+    const spr_params *p = g->p;
+    if (grow((void **)&g->started, &g->cap_started, g->ev.n_started + 1, sizeof *g->started) < 0)
+        return out_of_memory(s, "listing first contacts");
     for (size_t j = 0; j < g->ev.n_started; j++) {
         const spr_queue_case *c = &g->ev.started[j];
-        ptrdiff_t idx = spr_population_find(pop, c->client);
-        if (idx < 0) return spr_error_set(err, SPR_ERR_INTERNAL, "a case started for resident %u, who is gone", c->client);
+        size_t idx = 0;
+        int rc = find_resident(s, c->client, "a case started", &idx);
+        if (rc != SPR_OK) return rc;
+        spr_population *pop = s->pop;
         pop->sp[idx] = (uint8_t)((pop->sp[idx] & ~SPR_SP_WAITING) | SPR_SP_CASE);
         g->outcomes[SPR_OUT_WAITING]--;
         g->outcomes[SPR_OUT_ACTIVE]++;
         double wait = c->start_day - c->arrival_day;
-        out->waited_share += wait > 0;
+        s->out->waited_share += wait > 0;
         wait += p->lw_first_contact_days;
-        if (record_wait(g, wait) < 0) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        if (record_wait(g, wait) < 0) return out_of_memory(s, "recording waits");
         int day = (int)wait, week = (int)(wait / 7.0);
-        wait_hist[day < SPR_WAIT_DAYS - 1 ? day : SPR_WAIT_DAYS - 1]++;
-        out->wait_weeks[week < SPR_WAIT_WEEKS - 1 ? week : SPR_WAIT_WEEKS - 1]++;
-        try_match(g, pop, (size_t)idx, month);
+        s->wait_hist[day < SPR_WAIT_DAYS - 1 ? day : SPR_WAIT_DAYS - 1]++;
+        s->out->wait_weeks[week < SPR_WAIT_WEEKS - 1 ? week : SPR_WAIT_WEEKS - 1]++;
+        try_match(g, pop, idx, s->month, s->out);
+        g->started[j] = c->client;
     }
-    /* 5. cases that end: a last try, then the case closes with its outcome */
+    qsort(g->started, g->ev.n_started, sizeof *g->started, cmp_id);
+    return SPR_OK;
+}
+
+/* Whether the case of this client started this month.  It then had its try
+ * at first contact, and places have only been taken since: another try
+ * would find none and count the same unmet wish again (a resident counts at
+ * most once a month in the unmet demand). */
+static int started_this_month(const spr_programme *g, uint32_t client)
+{
+    return bsearch(&client, g->started, g->ev.n_started, sizeof *g->started, cmp_id) != NULL;
+}
+
+/* 6. Cases that end: a last try (unless the case started this month), then
+ * the case closes with its outcome. */
+static int cases_that_end(spr_programme *g, month_step *s)
+{
     for (size_t j = 0; j < g->ev.n_ended; j++) {
-        ptrdiff_t idx = spr_population_find(pop, g->ev.ended[j].client);
-        if (idx < 0) return spr_error_set(err, SPR_ERR_INTERNAL, "a case ended for resident %u, who is gone", g->ev.ended[j].client);
-        try_match(g, pop, (size_t)idx, month);
-        close_case(g, pop, (size_t)idx);
+        uint32_t client = g->ev.ended[j].client;
+        size_t idx = 0;
+        int rc = find_resident(s, client, "a case ended", &idx);
+        if (rc != SPR_OK) return rc;
+        if (!started_this_month(g, client)) try_match(g, s->pop, idx, s->month, s->out);
+        close_case(g, s->pop, idx);
     }
-    /* 6. open cases placed nowhere yet: a new try at this month's session */
+    return SPR_OK;
+}
+
+/* 7. Open cases of earlier months placed nowhere yet: a new try at this month's session. */
+static int retry_open_cases(spr_programme *g, month_step *s)
+{
     for (int qk = 0; qk < g->n_queues; qk++) {
         id_list open = {NULL, 0, 0, 0};
         spr_queue_visit(g->queues[qk], collect_active, &open);
-        if (open.oom) {
-            free(open.v);
-            return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-        }
-        for (size_t j = 0; j < open.n; j++) {
-            ptrdiff_t idx = spr_population_find(pop, open.v[j]);
-            if (idx >= 0) try_match(g, pop, (size_t)idx, month);
+        int rc = open.oom ? out_of_memory(s, "listing open cases") : SPR_OK;
+        for (size_t j = 0; j < open.n && rc == SPR_OK; j++) {
+            size_t idx = 0;
+            rc = find_resident(s, open.v[j], "an open case", &idx);
+            if (rc == SPR_OK && !started_this_month(g, open.v[j])) try_match(g, s->pop, idx, s->month, s->out);
         }
         free(open.v);
+        if (rc != SPR_OK) return rc;
     }
-    /* 7. self-joiners take the places left, in random order */
+    return SPR_OK;
+}
+
+/* 8. Self-joiners take the places left, in random order. */
+static int self_joiners(spr_programme *g, month_step *s)
+{
     size_t n_join = 0;
-    for (int k = 0; k < nthreads; k++) n_join += tl[k].n_joins;
+    for (int k = 0; k < s->nthreads; k++) n_join += s->tl[k].n_joins;
     if (grow((void **)&g->joins, &g->cap_joins, n_join + 1, sizeof *g->joins) < 0)
-        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        return out_of_memory(s, "for the self-joiners");
     n_join = 0;
-    for (int k = 0; k < nthreads; k++)
-        for (size_t j = 0; j < tl[k].n_joins; j++) g->joins[n_join++] = tl[k].joins[j];
+    for (int k = 0; k < s->nthreads; k++)
+        for (size_t j = 0; j < s->tl[k].n_joins; j++) g->joins[n_join++] = s->tl[k].joins[j];
     qsort(g->joins, n_join, sizeof *g->joins, cmp_join);
+    spr_population *pop = s->pop;
     for (size_t j = 0; j < n_join; j++) {
-        ptrdiff_t idx = spr_population_find(pop, g->joins[j].id);
-        if (idx < 0 || (pop->sp[idx] & (SPR_SP_PARTICIPATING | SPR_SP_WAITING | SPR_SP_CASE))) continue;
+        size_t idx = 0;
+        int rc = find_resident(s, g->joins[j].id, "a wish to join a group", &idx);
+        if (rc != SPR_OK) return rc;
+        if (pop->sp[idx] & (SPR_SP_PARTICIPATING | SPR_SP_WAITING | SPR_SP_CASE)) continue;
         int d = pop->district[idx], pref = preferred_type(g, pop->id[idx]);
         ptrdiff_t r = find_place(g, pref, spr_state_func(pop->state[idx]), d, 0, PLACE_OPEN);
         if (r >= 0) {
-            join_group(g, pop, (size_t)idx, (size_t)r, 0, PLACE_OPEN);
-            if (pop->age_months[idx] >= 65 * 12) part65[d]++; /* joined on its own: counts in every case */
+            join_group(g, pop, idx, (size_t)r, 0, PLACE_OPEN);
+            if (pop->age_months[idx] >= 65 * 12) s->part65[d]++; /* joined on its own: counts in every case */
         } else {
-            g->unmet[d] += 1;
-            g->unmet_type[d][pref] += 1;
+            note_unmet(g, d, pref, s->out);
         }
     }
-    /* 8. groups close at random, most replaced by a new group of the same
-     * type (new leaders); the budget opens new ones once a year */
+    return SPR_OK;
+}
+
+/* 9. Groups close at random, most replaced by a new group of the same type
+ * (new leaders); the budget opens new ones once a year. */
+static int groups_close_and_open(spr_programme *g, month_step *s)
+{
     for (size_t r = 0, n_res = g->res.n; r < n_res; r++) {
         if (!g->res.open[r]) continue;
         uint32_t w[4];
-        spr_rng_block(g->key, (uint32_t)r, month, SPR_STREAM_RESOURCE, 0, w);
+        spr_rng_block(g->key, (uint32_t)r, s->month, SPR_STREAM_RESOURCE, 0, w);
         if (w[0] >= g->thr_close) continue;
         close_group(g, r);
-        if (w[1] < g->thr_replace && add_group(g, g->res.type[r], g->res.district[r], (int)month, g->res.origin[r]) < 0)
-            return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+        if (w[1] < g->thr_replace &&
+            add_group(g, g->res.type[r], g->res.district[r], (int)s->month, g->res.origin[r]) < 0)
+            return out_of_memory(s, "replacing a group");
     }
-    if (month % 12 == 11 && p->pa_budget_yen_per_year > 0 && open_budget_groups(g, month, out) < 0)
-        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-    /* 9. next month's joining depends on this month's participation and supply */
-    for (int d = 0; d < g->districts; d++) g->share65[d] = pop65[d] ? (double)part65[d] / (double)pop65[d] : 0;
-    set_join_thresholds(g, pop65);
+    if (s->month % 12 == 11 && g->p->pa_budget_yen_per_year > 0 && open_budget_groups(g, s->month, s->out) < 0)
+        return out_of_memory(s, "opening the budget's groups");
+    return SPR_OK;
+}
 
-    /* what the month shows */
+/* 10. Next month's joining depends on this month's participation and supply. */
+static void next_months_joining(spr_programme *g, const month_step *s)
+{
+    for (int d = 0; d < g->districts; d++)
+        g->share65[d] = s->pop65[d] ? (double)s->part65[d] / (double)s->pop65[d] : 0;
+    set_join_thresholds(g, s->pop65);
+}
+
+/* 11. The month's record: queues, waits, costs and the accounting. */
+static void record_the_month(spr_programme *g, spr_programme_month *out)
+{
+    const spr_params *p = g->p;
     for (int qk = 0; qk < g->n_queues; qk++) {
         out->waiting += (int32_t)spr_queue_waiting(g->queues[qk]);
         out->active += (int32_t)spr_queue_active(g->queues[qk]);
@@ -798,7 +913,6 @@ int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, sp
     } else {
         out->wait_mean_days = out->wait_p90_days = NAN;
     }
-    out->volunteers = volunteers;
     out->cost_link_workers_yen = p->lw_fte * p->lw_salary_yen_per_year * (1.0 + p->lw_overhead_share) / 12.0;
     for (size_t r = 0; r < g->res.n; r++)
         out->cost_resources_yen +=
@@ -806,6 +920,34 @@ int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, sp
     out->cost_outreach_yen = p->pa_outreach_events_per_year * p->pa_outreach_cost_yen / 12.0;
     memcpy(out->outcomes, g->outcomes, sizeof out->outcomes);
     out->referrals_total = g->referrals_total;
+}
+
+int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, spr_programme_tally *tl, int nthreads,
+                       spr_programme_month *out, int wait_hist[SPR_WAIT_DAYS], spr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    for (int k = 0; k < nthreads; k++)
+        if (tl[k].oom) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory in the programme step");
+    spr_queue_events_clear(&g->ev);
+    g->n_waits = 0;
+    month_step s = {.pop = pop, .month = month, .t0 = month * SPR_MONTH_DAYS, .tl = tl, .nthreads = nthreads,
+                    .out = out, .wait_hist = wait_hist, .err = err};
+    s.t1 = s.t0 + SPR_MONTH_DAYS;
+    free_places_of_leavers(g, &s);
+    int rc = departures_leave_queues(g, &s);
+    if (rc == SPR_OK) rc = volunteers_add_places(g, &s);
+    if (rc == SPR_OK) {
+        count_free_places(g);
+        rc = referrals_join_queues(g, &s);
+    }
+    if (rc == SPR_OK) rc = first_contacts(g, &s);
+    if (rc == SPR_OK) rc = cases_that_end(g, &s);
+    if (rc == SPR_OK) rc = retry_open_cases(g, &s);
+    if (rc == SPR_OK) rc = self_joiners(g, &s);
+    if (rc == SPR_OK) rc = groups_close_and_open(g, &s);
+    if (rc != SPR_OK) return rc;
+    next_months_joining(g, &s);
+    record_the_month(g, out);
     return SPR_OK;
 }
 

@@ -13,7 +13,10 @@ uint32_t spr_rng_threshold(double p)
 {
     if (!(p > 0.0)) return 0;
     if (p >= 1.0) return UINT32_MAX; /* a word of UINT32_MAX itself is 2^-32 rare */
-    return (uint32_t)llround(p * 4294967296.0);
+    /* p in [1 - 2^-33, 1) rounds to 2^32, one past the largest word: saturate
+     * (a cast would wrap it to 0, and a near-certain event would never happen) */
+    long long t = llround(p * 4294967296.0);
+    return t > (long long)UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 }
 
 struct spr_stream {

@@ -1,37 +1,72 @@
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _XOPEN_SOURCE 700 /* fstat, O_NONBLOCK */
 #include "sprsim/scenario.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
 #define MAX_EXTENDS_DEPTH 16
 
-/* What the loader knows while it walks one file. */
-#define MAX_FILES 64
+/* A file already applied, known by device and inode (two spellings of one
+ * path, or a symbolic link, are the same file). */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+} file_id;
 
+/* What the loader knows while it walks one file. */
 typedef struct {
     spr_params *p;
     spr_sweep *sweep;
-    /* files loaded (real paths): each is applied once, so that two parents
+    /* every file applied so far: each is applied once, so that two parents
      * sharing an ancestor (extends: [a.yaml, b.yaml], both extending the
-     * baseline) do not re-apply the ancestor over the first parent's values */
-    char *loaded[MAX_FILES];
-    int n_loaded;
+     * baseline) do not re-apply the ancestor over the first parent's values,
+     * and a diamond-shaped graph of files loads in time linear in its files
+     * (grown as needed: a fixed table that stops recording re-applies the
+     * later files once per path to them, exponentially many) */
+    file_id *loaded;
+    int n_loaded, cap_loaded;
     unsigned char *set;         /* per table entry: set by any file */
     unsigned char *set_here;    /* per table entry: set by the current file */
     const char *file;           /* name shown in messages */
+    const char *option;         /* a command-line option giving one value (--replicates): messages name it */
+    char where[1200];           /* the place of the last message (see at()) */
     const spr_param_def *table;
     size_t n;
     spr_error *err;
 } loader;
+
+/* Where a node is, for messages: FILE:LINE:COLUMN, or the command-line
+ * option that gave the value (its text is made here, so a position in it
+ * would mean nothing to the user).  Valid until the next call. */
+static const char *at(loader *L, yaml_mark_t mark)
+{
+    if (L->option != NULL) snprintf(L->where, sizeof L->where, "%s", L->option);
+    else
+        snprintf(L->where, sizeof L->where, "%s:%lu:%lu", L->file, (unsigned long)mark.line + 1,
+                 (unsigned long)mark.column + 1);
+    return L->where;
+}
+
+/* The same, followed by the parameter's key (which an option's name already says). */
+static const char *key_at(loader *L, yaml_mark_t mark, const char *key)
+{
+    at(L, mark);
+    if (L->option == NULL) {
+        size_t used = strlen(L->where);
+        snprintf(L->where + used, sizeof L->where - used, ": key '%s'", key);
+    }
+    return L->where;
+}
 
 static int levenshtein(const char *a, const char *b)
 {
@@ -97,8 +132,7 @@ static int unknown_key(loader *L, const char *path, const char *group, const yam
     char hint[300] = "";
     int limit = (int)strlen(path) / 3;
     if (best && bestd <= (limit > 3 ? limit : 3)) snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
-    return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: unknown key '%s'%s; allowed %s: %s", L->file,
-                         (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1, path, hint,
+    return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: unknown key '%s'%s; allowed %s: %s", at(L, key->start_mark), path, hint,
                          group ? "under this group" : "at the top level", allowed);
 }
 
@@ -115,8 +149,7 @@ static int bad_value(loader *L, const spr_param_def *d, const yaml_node_t *node,
         snprintf(range, sizeof range, "a string of at most %d characters", SPR_TEXT_MAX - 1);
     char shape[64] = "";
     if (d->count > 1) snprintf(shape, sizeof shape, "a list of %d values, each ", d->count);
-    return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: key '%s': %s; allowed: %s%s (%s)", L->file,
-                         (unsigned long)node->start_mark.line + 1, (unsigned long)node->start_mark.column + 1, d->key,
+    return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: %s; allowed: %s%s (%s)", key_at(L, node->start_mark, d->key),
                          what, shape, range, d->description);
 }
 
@@ -206,12 +239,11 @@ static void forget_uncertain(spr_params *p, int param)
 static int dist_error(loader *L, const spr_param_def *d, const yaml_node_t *node, const char *what)
 {
     return spr_error_set(L->err, SPR_ERR_SCENARIO,
-                         "%s:%lu:%lu: key '%s': %s; a distribution is {distribution: normal, mean: M, sd: S}, "
+                         "%s: %s; a distribution is {distribution: normal, mean: M, sd: S}, "
                          "{distribution: lognormal, median: M, lower: L, upper: U} (95%% interval), "
                          "{distribution: gamma, mean: M, sd: S}, {distribution: beta, mean: M, sd: S} or "
                          "{distribution: uniform, min: A, max: B}",
-                         L->file, (unsigned long)node->start_mark.line + 1, (unsigned long)node->start_mark.column + 1,
-                         d->key, what);
+                         key_at(L, node->start_mark, d->key), what);
 }
 
 /* A parameter given as a distribution: {distribution: NAME, field: value, ...}. */
@@ -298,8 +330,7 @@ static int set_param(loader *L, yaml_document_t *doc, const spr_param_def *d, co
 {
     size_t idx = (size_t)(d - L->table);
     if (L->set_here[idx])
-        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: key '%s' is given twice in this file", L->file,
-                             (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1,
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: key '%s' is given twice in this file", at(L, key->start_mark),
                              d->key);
     int rc;
     if (d->count == 1 && d->type == SPR_PT_DOUBLE && value->type == YAML_MAPPING_NODE) {
@@ -325,13 +356,10 @@ static int set_param(loader *L, yaml_document_t *doc, const spr_param_def *d, co
 
 static int walk_mapping(loader *L, yaml_document_t *doc, yaml_node_t *map, const char *group, int top);
 
-static int load_file(loader *L, const char *path, int depth);
-
 static int apply_pair(loader *L, yaml_document_t *doc, const char *group, yaml_node_t *key, yaml_node_t *value)
 {
     if (key->type != YAML_SCALAR_NODE)
-        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: a key must be a plain name", L->file,
-                             (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1);
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: a key must be a plain name", at(L, key->start_mark));
     char path[512];
     snprintf(path, sizeof path, "%s%s%s", group ? group : "", group ? "." : "", (const char *)key->data.scalar.value);
     const spr_param_def *d = spr_param_find(path);
@@ -339,9 +367,7 @@ static int apply_pair(loader *L, yaml_document_t *doc, const char *group, yaml_n
     if (is_group(L, path)) {
         if (value->type != YAML_MAPPING_NODE)
             return spr_error_set(L->err, SPR_ERR_SCENARIO,
-                                 "%s:%lu:%lu: key '%s' is a group of parameters and needs a map of keys", L->file,
-                                 (unsigned long)value->start_mark.line + 1,
-                                 (unsigned long)value->start_mark.column + 1, path);
+                                 "%s: key '%s' is a group of parameters and needs a map of keys", at(L, value->start_mark), path);
         return walk_mapping(L, doc, value, path, 0);
     }
     return unknown_key(L, path, group, key);
@@ -364,9 +390,8 @@ static int walk_mapping(loader *L, yaml_document_t *doc, yaml_node_t *map, const
 static int sweep_error(loader *L, const yaml_node_t *node, const char *what)
 {
     return spr_error_set(L->err, SPR_ERR_SCENARIO,
-                         "%s:%lu:%lu: sweep: %s; a sweep maps one or two numeric parameters to a list of values or "
-                         "{from: A, to: B, step: S}, e.g. 'sweep: {link_workers.fte: {from: 0, to: 20, step: 2}}'",
-                         L->file, (unsigned long)node->start_mark.line + 1, (unsigned long)node->start_mark.column + 1, what);
+                         "%s: sweep: %s; a sweep maps one or two numeric parameters to a list of values or "
+                         "{from: A, to: B, step: S}, e.g. 'sweep: {link_workers.fte: {from: 0, to: 20, step: 2}}'", at(L, node->start_mark), what);
 }
 
 /* sweep: {key: [v, ...] | {from: a, to: b, step: s}, ...}; replaces a parent's sweep. */
@@ -398,6 +423,7 @@ static int parse_sweep(loader *L, yaml_document_t *doc, const yaml_node_t *key, 
         if (v->type == YAML_SEQUENCE_NODE) {
             n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
             vals = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+            if (vals == NULL) rc = spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading the sweep");
             for (int i = 0; i < n && rc == SPR_OK; i++) {
                 yaml_node_t *e = yaml_document_get_node(doc, v->data.sequence.items.start[i]);
                 if (e->type != YAML_SCALAR_NODE || !parse_number((const char *)e->data.scalar.value, &vals[i]))
@@ -430,6 +456,7 @@ static int parse_sweep(loader *L, yaml_document_t *doc, const yaml_node_t *key, 
                 else {
                     n = (int)count;
                     vals = malloc(sizeof(double) * (size_t)n);
+                    if (vals == NULL) rc = spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading the sweep");
                     for (int i = 0; vals && i < n; i++) vals[i] = from + i * step;
                 }
             }
@@ -461,42 +488,203 @@ static int parse_sweep(loader *L, yaml_document_t *doc, const yaml_node_t *key, 
     return SPR_OK;
 }
 
-/* Loads one parent named by an 'extends' value node, relative to file. */
-static int load_parent(loader *L, const char *file, const yaml_node_t *key, const yaml_node_t *value, int depth)
+/* Reads a scenario or overlay file whole; context and object name it in
+ * messages ("FILE:LINE:COLUMN: key 'extends'", "'PARENT'").  Only regular
+ * files of at most SPR_SCENARIO_MAX_BYTES: /dev/zero would grow memory
+ * without end, a FIFO would block, a directory has nothing to read.  Opened
+ * with O_NONBLOCK so that a FIFO with no writer fails the type check at once
+ * instead of waiting in open().  On success the caller frees *text. */
+static int read_scenario_file(loader *L, const char *path, const char *context, const char *object,
+                              unsigned char **text, size_t *len, file_id *id)
+{
+    char why[160] = "";
+    int rc = SPR_OK;
+    *text = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st = {0};
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(why, sizeof why, "%s", strerror(errno));
+        rc = SPR_ERR_SCENARIO;
+    } else if (S_ISDIR(st.st_mode)) {
+        snprintf(why, sizeof why, "is a directory");
+        rc = SPR_ERR_SCENARIO;
+    } else if (!S_ISREG(st.st_mode)) {
+        snprintf(why, sizeof why, "not a regular file (a device, FIFO or socket); a scenario is a small text file");
+        rc = SPR_ERR_SCENARIO;
+    }
+    /* read to the end but no further than the limit: the file may grow while it is read */
+    size_t cap = rc == SPR_OK && st.st_size < SPR_SCENARIO_MAX_BYTES ? (size_t)st.st_size + 1 : SPR_SCENARIO_MAX_BYTES + 1;
+    if (rc == SPR_OK && (*text = malloc(cap)) == NULL) rc = spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", path);
+    while (rc == SPR_OK) {
+        if (*len == cap) {
+            if (cap > SPR_SCENARIO_MAX_BYTES) {
+                snprintf(why, sizeof why, "larger than %d bytes (1 MiB), the limit for a scenario", SPR_SCENARIO_MAX_BYTES);
+                rc = SPR_ERR_SCENARIO;
+                break;
+            }
+            size_t grown = 2 * cap > SPR_SCENARIO_MAX_BYTES + 1 ? SPR_SCENARIO_MAX_BYTES + 1 : 2 * cap;
+            unsigned char *t = realloc(*text, grown);
+            if (t == NULL) {
+                rc = spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", path);
+                break;
+            }
+            *text = t, cap = grown;
+        }
+        ssize_t got = read(fd, *text + *len, cap - *len);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            snprintf(why, sizeof why, "read error: %s", strerror(errno));
+            rc = SPR_ERR_IO;
+        } else if (got == 0) {
+            break;
+        } else {
+            *len += (size_t)got;
+        }
+    }
+    if (fd >= 0) close(fd);
+    if (rc == SPR_OK) {
+        id->dev = st.st_dev, id->ino = st.st_ino;
+        return SPR_OK;
+    }
+    free(*text);
+    *text = NULL;
+    if (why[0] != '\0') spr_error_set(L->err, rc, "%s: cannot open %s: %s", context, object, why);
+    return rc;
+}
+
+static int already_loaded(const loader *L, file_id id)
+{
+    for (int k = 0; k < L->n_loaded; k++)
+        if (L->loaded[k].dev == id.dev && L->loaded[k].ino == id.ino) return 1;
+    return 0;
+}
+
+static int record_loaded(loader *L, file_id id)
+{
+    if (L->n_loaded == L->cap_loaded) {
+        int cap = L->cap_loaded ? 2 * L->cap_loaded : 16;
+        file_id *t = realloc(L->loaded, sizeof *t * (size_t)cap);
+        if (t == NULL) return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory");
+        L->loaded = t, L->cap_loaded = cap;
+    }
+    L->loaded[L->n_loaded++] = id;
+    return SPR_OK;
+}
+
+static int load_text(loader *L, const char *file, const unsigned char *text, size_t len, int depth);
+
+/* Applies a scenario file (its own keys only: set_here starts empty) and
+ * records it once applied; a file that extends itself is still a cycle,
+ * caught by the depth limit. */
+static int apply_file(loader *L, const char *path, const unsigned char *text, size_t len, file_id id, int depth)
+{
+    memset(L->set_here, 0, L->n);
+    int rc = load_text(L, path, text, len, depth);
+    return rc == SPR_OK ? record_loaded(L, id) : rc;
+}
+
+/* Loads one parent named by an 'extends' value node, relative to the current file. */
+static int load_parent(loader *L, const yaml_node_t *key, const yaml_node_t *value, int depth)
 {
     if (value->type != YAML_SCALAR_NODE)
-        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: 'extends' needs a file name or a list of them",
-                             file, (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1);
-    char parent[2048];
-    const char *name = (const char *)value->data.scalar.value;
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: 'extends' needs a file name or a list of them", at(L, key->start_mark));
+    char parent[2048], object[2100];
+    const char *file = L->file, *name = (const char *)value->data.scalar.value;
     const char *slash = strrchr(file, '/');
     if (name[0] == '/' || slash == NULL) snprintf(parent, sizeof parent, "%s", name);
     else snprintf(parent, sizeof parent, "%.*s/%s", (int)(slash - file), file, name);
     if (depth + 1 > MAX_EXTENDS_DEPTH)
-        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: 'extends' nests deeper than %d files (a cycle?) at '%s'",
-                             file, (unsigned long)value->start_mark.line + 1, (unsigned long)value->start_mark.column + 1,
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: 'extends' nests deeper than %d files (a cycle?) at '%s'", at(L, value->start_mark),
                              MAX_EXTENDS_DEPTH, parent);
-    FILE *probe = fopen(parent, "rb");
-    if (probe == NULL)
-        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: key 'extends': cannot open '%s': %s", file,
-                             (unsigned long)value->start_mark.line + 1, (unsigned long)value->start_mark.column + 1,
-                             parent, strerror(errno));
-    fclose(probe);
-    char *real = realpath(parent, NULL);
-    for (int k = 0; real && k < L->n_loaded; k++)
-        if (strcmp(L->loaded[k], real) == 0) {
-            free(real);
-            return SPR_OK; /* already applied through another parent */
-        }
-    free(real);
-    const char *saved_file = L->file;
+    snprintf(object, sizeof object, "'%s'", parent);
+    unsigned char *text;
+    size_t len;
+    file_id id;
+    int rc = read_scenario_file(L, parent, key_at(L, value->start_mark, "extends"), object, &text, &len, &id);
+    if (rc != SPR_OK) return rc;
+    if (already_loaded(L, id)) {
+        free(text);
+        return SPR_OK; /* already applied through another parent */
+    }
     unsigned char *saved_here = malloc(L->n);
-    if (saved_here == NULL) return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory");
+    if (saved_here == NULL) {
+        free(text);
+        return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory");
+    }
     memcpy(saved_here, L->set_here, L->n);
-    int rc = load_file(L, parent, depth + 1);
-    L->file = saved_file;
+    rc = apply_file(L, parent, text, len, id, depth + 1);
+    L->file = file;
     memcpy(L->set_here, saved_here, L->n);
     free(saved_here);
+    free(text);
+    return rc;
+}
+
+/* libyaml's own error: its kind (memory, reader, scanner, parser, composer)
+ * and where, rather than a bare "malformed". */
+static int yaml_error(loader *L, const yaml_parser_t *parser)
+{
+    static const char *kinds[] = {[YAML_NO_ERROR] = "unknown", [YAML_MEMORY_ERROR] = "memory",
+                                  [YAML_READER_ERROR] = "reader", [YAML_SCANNER_ERROR] = "scanner",
+                                  [YAML_PARSER_ERROR] = "parser", [YAML_COMPOSER_ERROR] = "composer",
+                                  [YAML_WRITER_ERROR] = "writer", [YAML_EMITTER_ERROR] = "emitter"};
+    const char *kind = (unsigned)parser->error < sizeof kinds / sizeof *kinds ? kinds[parser->error] : "unknown";
+    const char *problem = parser->problem ? parser->problem : "no details given";
+    if (parser->error == YAML_MEMORY_ERROR)
+        return spr_error_set(L->err, SPR_ERR_NOMEM, "%s: YAML memory error: libyaml ran out of memory", L->file);
+    if (parser->error == YAML_READER_ERROR) /* bad encoding: libyaml gives a byte offset, not a line */
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: YAML reader error at byte %lu: %s", L->file,
+                             (unsigned long)parser->problem_offset, problem);
+    char context[160] = "";
+    if (parser->context != NULL)
+        snprintf(context, sizeof context, " (%s, which started at %lu:%lu)", parser->context,
+                 (unsigned long)parser->context_mark.line + 1, (unsigned long)parser->context_mark.column + 1);
+    return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: YAML syntax error (libyaml %s error): %s%s",
+                         at(L, parser->problem_mark), kind, problem, context);
+}
+
+/* Refuses documents deeper or larger than a scenario can be, before libyaml
+ * builds them: deep nesting costs libyaml time quadratic in the depth and a
+ * long list memory without bound.  Uses the event parser, which stops at the
+ * first node beyond a limit. */
+static int check_yaml_shape(loader *L, const unsigned char *text, size_t len)
+{
+    if (len > SPR_SCENARIO_MAX_BYTES)
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: the text is larger than %d bytes (1 MiB), the limit for a scenario",
+                             L->file, SPR_SCENARIO_MAX_BYTES);
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) return spr_error_set(L->err, SPR_ERR_NOMEM, "cannot start the YAML parser");
+    yaml_parser_set_input_string(&parser, text, len);
+    int rc = SPR_OK, depth = 0;
+    long nodes = 0;
+    for (int done = 0; !done && rc == SPR_OK;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            rc = yaml_error(L, &parser);
+            break;
+        }
+        yaml_event_type_t type = ev.type;
+        yaml_mark_t mark = ev.start_mark;
+        yaml_event_delete(&ev);
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) depth++;
+        if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) depth--;
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT || type == YAML_SCALAR_EVENT ||
+            type == YAML_ALIAS_EVENT)
+            nodes++;
+        if (depth > SPR_YAML_MAX_DEPTH)
+            rc = spr_error_set(L->err, SPR_ERR_SCENARIO,
+                               "%s: lists and maps nest deeper than %d levels, the limit for a scenario (the "
+                               "reference scenario needs 4)",
+                               at(L, mark), SPR_YAML_MAX_DEPTH);
+        else if (nodes > SPR_YAML_MAX_NODES)
+            rc = spr_error_set(L->err, SPR_ERR_SCENARIO,
+                               "%s: more than %d values, keys, lists and maps, the limit for a scenario (the reference "
+                               "scenario has about 800)",
+                               at(L, mark), SPR_YAML_MAX_NODES);
+        done = type == YAML_STREAM_END_EVENT;
+    }
+    yaml_parser_delete(&parser);
     return rc;
 }
 
@@ -505,14 +693,13 @@ static int load_text(loader *L, const char *file, const unsigned char *text, siz
 {
     yaml_parser_t parser;
     yaml_document_t doc;
-    int rc = SPR_OK;
+    L->file = file;
+    int rc = check_yaml_shape(L, text, len);
+    if (rc != SPR_OK) return rc;
     if (!yaml_parser_initialize(&parser)) return spr_error_set(L->err, SPR_ERR_NOMEM, "cannot start the YAML parser");
     yaml_parser_set_input_string(&parser, text, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: YAML syntax error: %s%s%s", file,
-                           (unsigned long)parser.problem_mark.line + 1, (unsigned long)parser.problem_mark.column + 1,
-                           parser.problem ? parser.problem : "malformed", parser.context ? " " : "",
-                           parser.context ? parser.context : "");
+        rc = yaml_error(L, &parser);
         yaml_parser_delete(&parser);
         return rc;
     }
@@ -525,8 +712,7 @@ static int load_text(loader *L, const char *file, const unsigned char *text, siz
         goto out;
     }
     if (root->type != YAML_MAPPING_NODE) {
-        rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: a scenario must be a map of keys to values", file,
-                           (unsigned long)root->start_mark.line + 1, (unsigned long)root->start_mark.column + 1);
+        rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: a scenario must be a map of keys to values", at(L, root->start_mark));
         goto out;
     }
     /* extends first (a file or a list of files, in order), so that this
@@ -536,8 +722,7 @@ static int load_text(loader *L, const char *file, const unsigned char *text, siz
         yaml_node_t *value = yaml_document_get_node(&doc, pr->value);
         if (key->type != YAML_SCALAR_NODE || strcmp((const char *)key->data.scalar.value, "extends") != 0) continue;
         if (depth < 0) {
-            rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: 'extends' is not allowed in --set or an overlay", file,
-                               (unsigned long)key->start_mark.line + 1, (unsigned long)key->start_mark.column + 1);
+            rc = spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: 'extends' is not allowed in --set or an overlay", at(L, key->start_mark));
             goto out;
         }
         yaml_node_item_t single = pr->value;
@@ -547,10 +732,9 @@ static int load_text(loader *L, const char *file, const unsigned char *text, siz
             end = value->data.sequence.items.top;
         }
         for (; items < end && rc == SPR_OK; items++)
-            rc = load_parent(L, file, key, yaml_document_get_node(&doc, *items), depth);
+            rc = load_parent(L, key, yaml_document_get_node(&doc, *items), depth);
         if (rc != SPR_OK) goto out;
     }
-    L->file = file;
     rc = walk_mapping(L, &doc, root, NULL, 1);
     for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; rc == SPR_OK && pr < root->data.mapping.pairs.top; pr++) {
         yaml_node_t *key = yaml_document_get_node(&doc, pr->key);
@@ -563,74 +747,72 @@ out:
     return rc;
 }
 
-static int load_file(loader *L, const char *path, int depth)
+/* The scenario the user named (depth 0) or an overlay (depth -1: no 'extends', as for --set). */
+static int load_named_file(loader *L, const char *path, const char *kind, int depth)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: cannot open scenario: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *text = malloc(cap);
-    if (text == NULL) {
-        fclose(f);
-        return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", path);
+    unsigned char *text;
+    size_t len;
+    file_id id;
+    int rc = read_scenario_file(L, path, path, kind, &text, &len, &id);
+    if (rc != SPR_OK) return rc;
+    if (depth >= 0) rc = apply_file(L, path, text, len, id, depth);
+    else {
+        memset(L->set_here, 0, L->n);
+        rc = load_text(L, path, text, len, depth);
     }
-    size_t got;
-    while ((got = fread(text + len, 1, cap - len, f)) > 0) {
-        len += got;
-        if (len == cap) {
-            unsigned char *t = realloc(text, cap *= 2);
-            if (t == NULL) {
-                free(text);
-                fclose(f);
-                return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", path);
-            }
-            text = t;
-        }
-    }
-    int read_error = ferror(f);
-    fclose(f);
-    if (read_error) {
-        free(text);
-        return spr_error_set(L->err, SPR_ERR_IO, "%s: read error", path);
-    }
-    memset(L->set_here, 0, L->n);
-    int rc = load_text(L, path, text, len, depth);
     free(text);
-    /* recorded once applied: a file that extends itself is still a cycle */
-    char *real = realpath(path, NULL);
-    if (real != NULL && L->n_loaded < MAX_FILES) L->loaded[L->n_loaded++] = real;
-    else free(real);
     return rc;
 }
 
-static int load_overlay(loader *L, const char *path)
+/* One override: "@FILE" (an overlay) or "key=value", the one-line YAML
+ * document "key: value"; set_number counts the unlabelled ones (--set #k). */
+static int apply_override(loader *L, const spr_override *ov, int set_number)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: cannot open overlay: %s", path, strerror(errno));
-    fclose(f);
-    /* depth -1: 'extends' is refused, as for --set */
-    int rc = SPR_OK;
-    size_t cap = 1 << 16, len = 0, got;
-    unsigned char *text = malloc(cap);
-    f = fopen(path, "rb");
-    if (text == NULL || f == NULL) {
-        free(text);
-        if (f) fclose(f);
-        return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", path);
-    }
-    while ((got = fread(text + len, 1, cap - len, f)) > 0) {
-        len += got;
-        if (len == cap) {
-            unsigned char *t = realloc(text, cap *= 2);
-            if (t == NULL) {
-                rc = spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", path);
-                break;
-            }
-            text = t;
-        }
-    }
-    fclose(f);
-    if (rc == SPR_OK) rc = load_text(L, path, text, len, -1);
+    if (ov->text[0] == '@') return load_named_file(L, ov->text + 1, "overlay", -1);
+    char label[64];
+    if (ov->label == NULL) snprintf(label, sizeof label, "--set #%d", set_number);
+    const char *name = ov->label ? ov->label : label;
+    const char *eq = strchr(ov->text, '=');
+    if (eq == NULL || eq == ov->text)
+        return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s '%s': expected key=value, e.g. --set simulation.years=20",
+                             name, ov->text);
+    size_t len = strlen(ov->text) + 2;
+    char *text = malloc(len);
+    if (text == NULL) return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory");
+    snprintf(text, len, "%.*s: %s", (int)(eq - ov->text), ov->text, eq + 1);
+    memset(L->set_here, 0, L->n);
+    L->option = ov->label;
+    int rc = load_text(L, name, (const unsigned char *)text, strlen(text), -1);
+    L->option = NULL;
     free(text);
+    return rc;
+}
+
+/* A sweep point's name: NAME~K, K its index in the grid (at most 999). */
+static int is_point_name(const char *name, char **tilde)
+{
+    *tilde = strchr(name, '~');
+    if (*tilde == NULL || *tilde == name) return 0;
+    size_t digits = strspn(*tilde + 1, "0123456789");
+    return digits > 0 && digits <= 3 && (*tilde)[1 + digits] == '\0';
+}
+
+/* spr_params_validate, accepting the name of a sweep point, NAME~K.
+ * Why accept it rather than give points a plain name: a point's stored
+ * scenario text (scenario_yaml in the results, docs/output.md) must run
+ * again and give the same parameters, its name included, so that the rerun
+ * writes the same group; a plain name (NAME-K, NAME_K) could collide with a
+ * name a user gives a scenario of their own, and would rename the groups
+ * and report rows of every sweep.  Only this form is accepted, so '~'
+ * still marks a point, and two scenarios of one run can never share a name
+ * (spr_output_write refuses that). */
+static int validate_params(spr_params *p, spr_error *sub)
+{
+    char *tilde;
+    if (!is_point_name(p->name, &tilde)) return spr_params_validate(p, sub);
+    *tilde = '\0'; /* the rules for a name apply to NAME */
+    int rc = spr_params_validate(p, sub);
+    *tilde = '~';
     return rc;
 }
 
@@ -641,7 +823,7 @@ uint64_t spr_hash_fnv1a64(const char *s)
     return h;
 }
 
-int spr_scenario_load(const char *path, const char *const *overrides, int n_overrides, spr_scenario *sc,
+int spr_scenario_load(const char *path, const spr_override *overrides, int n_overrides, spr_scenario *sc,
                       spr_error *err)
 {
     memset(sc, 0, sizeof *sc);
@@ -655,33 +837,10 @@ int spr_scenario_load(const char *path, const char *const *overrides, int n_over
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
         goto out;
     }
-    rc = load_file(&L, path, 0);
-    for (int i = 0; i < n_overrides && rc == SPR_OK; i++) {
-        if (overrides[i][0] == '@') {
-            /* an overlay file: its keys apply on top of the scenario (no 'extends') */
-            memset(L.set_here, 0, L.n);
-            rc = load_overlay(&L, overrides[i] + 1);
-            continue;
-        }
-        const char *eq = strchr(overrides[i], '=');
-        if (eq == NULL || eq == overrides[i]) {
-            rc = spr_error_set(err, SPR_ERR_SCENARIO, "--set '%s': expected key=value, e.g. --set simulation.years=20",
-                               overrides[i]);
-            break;
-        }
-        /* "key=value" becomes the one-line YAML document "key: value" */
-        size_t len = strlen(overrides[i]) + 2;
-        char *text = malloc(len);
-        if (text == NULL) {
-            rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-            break;
-        }
-        snprintf(text, len, "%.*s: %s", (int)(eq - overrides[i]), overrides[i], eq + 1);
-        char label[64];
-        snprintf(label, sizeof label, "--set #%d", i + 1);
-        memset(L.set_here, 0, L.n);
-        rc = load_text(&L, label, (const unsigned char *)text, strlen(text), -1);
-        free(text);
+    rc = load_named_file(&L, path, "scenario", 0);
+    for (int i = 0, n_set = 0; i < n_overrides && rc == SPR_OK; i++) {
+        int unlabelled_set = overrides[i].text[0] != '@' && overrides[i].label == NULL;
+        rc = apply_override(&L, &overrides[i], n_set += unlabelled_set);
     }
     if (rc == SPR_OK) {
         for (size_t i = 0; i < L.n; i++)
@@ -695,15 +854,16 @@ int spr_scenario_load(const char *path, const char *const *overrides, int n_over
     }
     if (rc == SPR_OK) {
         spr_error sub;
-        rc = spr_params_validate(&sc->params, &sub);
+        rc = validate_params(&sc->params, &sub);
         if (rc != SPR_OK) spr_error_set(err, rc, "%s: %s", path, sub.msg);
     }
     if (rc == SPR_OK) rc = spr_params_to_yaml(&sc->params, &sc->resolved_yaml, err);
     if (rc == SPR_OK) sc->hash = spr_hash_fnv1a64(sc->resolved_yaml);
 out:
-    for (int k = 0; k < L.n_loaded; k++) free(L.loaded[k]);
+    free(L.loaded);
     free(L.set);
     free(L.set_here);
+    if (rc != SPR_OK) spr_scenario_free(sc);
     return rc;
 }
 
@@ -716,6 +876,23 @@ void spr_scenario_free(spr_scenario *sc)
     memset(&sc->sweep, 0, sizeof sc->sweep);
 }
 
+void spr_scenario_list_free(spr_scenario *sc, int n)
+{
+    for (int i = 0; sc != NULL && i < n; i++) spr_scenario_free(&sc[i]);
+    free(sc);
+}
+
+/* "key=value[, key=value]": where a sweep point lies in its grid. */
+static void point_coordinates(const spr_scenario *pt, char *buf, size_t size)
+{
+    size_t nt, used = 0;
+    const spr_param_def *t = spr_param_table(&nt);
+    buf[0] = '\0';
+    for (int i = 0; i < pt->sweep.n_params && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s=%g", i ? ", " : "", t[pt->sweep.param[i]].key,
+                                 pt->sweep_at[i]);
+}
+
 int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int *n, spr_error *err)
 {
     const spr_sweep *sw = &sc->sweep;
@@ -725,7 +902,8 @@ int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int
     if (pts == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory expanding the sweep");
     size_t nt;
     const spr_param_def *t = spr_param_table(&nt);
-    for (int k = 0; k < total; k++) {
+    int rc = SPR_OK;
+    for (int k = 0; k < total && rc == SPR_OK; k++) {
         spr_scenario *pt = &pts[k];
         pt->params = sc->params;
         snprintf(pt->path, sizeof pt->path, "%s", sc->path);
@@ -733,8 +911,7 @@ int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int
         snprintf(pt->sweep_key, sizeof pt->sweep_key, "%s", t[sw->param[0]].key);
         pt->sweep.n_params = sw->n_params; /* which parameters (the values stay with the swept scenario) */
         for (int i = 0; i < sw->n_params; i++) pt->sweep.param[i] = sw->param[i];
-        char desc[SPR_TEXT_MAX], at[200] = "";
-        size_t used = 0;
+        char desc[SPR_TEXT_MAX], at[200];
         int rest = k;
         for (int i = sw->n_params - 1; i >= 0; i--) {
             int j = rest % sw->n_values[i];
@@ -745,20 +922,117 @@ int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int
                 if (pt->params.uncertain[u].param == sw->param[i])
                     pt->params.uncertain[u] = pt->params.uncertain[--pt->params.n_uncertain];
         }
-        for (int i = 0; i < sw->n_params; i++)
-            used += (size_t)snprintf(at + used, sizeof at - used, "%s%s=%g", i ? ", " : "", t[sw->param[i]].key, pt->sweep_at[i]);
+        point_coordinates(pt, at, sizeof at);
         snprintf(desc, sizeof desc, "%.300s [%s]", sc->params.description, at);
         snprintf(pt->params.description, sizeof pt->params.description, "%s", desc);
         snprintf(pt->params.name, sizeof pt->params.name, "%.50s~%d", sc->params.name, k);
-        int rc = spr_params_to_yaml(&pt->params, &pt->resolved_yaml, err);
-        if (rc != SPR_OK) {
-            for (int j = 0; j <= k; j++) spr_scenario_free(&pts[j]);
-            free(pts);
-            return rc;
-        }
-        pt->hash = spr_hash_fnv1a64(pt->resolved_yaml);
+        /* a point can break a rule across parameters that the swept scenario keeps
+         * (simulation.replicates against replicates_per_draw, say) */
+        spr_error sub;
+        if (validate_params(&pt->params, &sub) != SPR_OK)
+            rc = spr_error_set(err, SPR_ERR_SCENARIO, "%s: sweep point '%s' (%s): %s", sc->path, pt->params.name, at,
+                               sub.msg);
+        if (rc == SPR_OK) rc = spr_params_to_yaml(&pt->params, &pt->resolved_yaml, err);
+        if (rc == SPR_OK) pt->hash = spr_hash_fnv1a64(pt->resolved_yaml);
+    }
+    if (rc != SPR_OK) {
+        spr_scenario_list_free(pts, total);
+        return rc;
     }
     *points = pts;
     *n = total;
+    return SPR_OK;
+}
+
+static int points_of(const spr_scenario *sc)
+{
+    int k = 1;
+    for (int j = 0; j < sc->sweep.n_params; j++) k *= sc->sweep.n_values[j];
+    return k;
+}
+
+/* Replaces every scenario that declares a sweep by its points (in place of
+ * it).  On failure the list is freed and emptied. */
+static int expand_sweeps(spr_scenario **sc, int *n, spr_error *err)
+{
+    int total = 0;
+    for (int i = 0; i < *n; i++) total += points_of(&(*sc)[i]);
+    if (total == *n) return SPR_OK;
+    spr_scenario *out = calloc((size_t)total, sizeof *out);
+    int m = 0, rc = out ? SPR_OK : spr_error_set(err, SPR_ERR_NOMEM, "out of memory expanding the sweeps");
+    for (int i = 0; i < *n && rc == SPR_OK; i++) {
+        spr_scenario *s = &(*sc)[i];
+        if (s->sweep.n_params == 0) {
+            out[m++] = *s;
+            memset(s, 0, sizeof *s); /* moved */
+            continue;
+        }
+        spr_scenario *pts;
+        int np;
+        rc = spr_scenario_expand_sweep(s, &pts, &np, err);
+        if (rc != SPR_OK) break;
+        memcpy(out + m, pts, sizeof *pts * (size_t)np);
+        m += np;
+        free(pts);
+        spr_scenario_free(s);
+    }
+    spr_scenario_list_free(*sc, *n);
+    if (rc != SPR_OK) {
+        spr_scenario_list_free(out, m);
+        out = NULL, m = 0;
+    }
+    *sc = out;
+    *n = m;
+    return rc;
+}
+
+/* A scenario as messages name it: its file, or a sweep point and its coordinates. */
+static void describe(const spr_scenario *sc, char *buf, size_t size)
+{
+    if (sc->sweep_of[0] == '\0') {
+        snprintf(buf, size, "%s", sc->path);
+        return;
+    }
+    char at[200];
+    point_coordinates(sc, at, sizeof at);
+    snprintf(buf, size, "sweep point '%s' (%s) of %.900s", sc->params.name, at, sc->path);
+}
+
+/* The results of a run share one time axis: the report compares scenarios
+ * year by year and reads every one over the reference's years.  Checked
+ * after sweeps are expanded, since a sweep can vary simulation.years. */
+static int check_same_years(const spr_scenario *sc, int n, spr_error *err)
+{
+    for (int i = 1; i < n; i++)
+        if (sc[i].params.years != sc[0].params.years || sc[i].params.start_year != sc[0].params.start_year) {
+            char a[1200], b[1200];
+            describe(&sc[0], a, sizeof a);
+            describe(&sc[i], b, sizeof b);
+            return spr_error_set(err, SPR_ERR_SCENARIO,
+                                 "%s: simulation.years and simulation.start_year must be the same in every scenario of "
+                                 "a run (%s has %d from %d, %s has %d from %d)",
+                                 sc[i].path, a, sc[0].params.years, sc[0].params.start_year, b, sc[i].params.years,
+                                 sc[i].params.start_year);
+        }
+    return SPR_OK;
+}
+
+int spr_scenario_load_run(const char *const *paths, int n_paths, const spr_override *overrides, int n_overrides,
+                          spr_scenario **out, int *n_out, spr_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    spr_scenario *sc = calloc((size_t)(n_paths > 0 ? n_paths : 1), sizeof *sc);
+    if (sc == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    int n = 0, rc = SPR_OK;
+    for (; n < n_paths && rc == SPR_OK; n++) rc = spr_scenario_load(paths[n], overrides, n_overrides, &sc[n], err);
+    if (rc == SPR_OK) rc = expand_sweeps(&sc, &n, err);
+    if (rc == SPR_OK) rc = check_same_years(sc, n, err);
+    if (rc != SPR_OK) {
+        spr_scenario_list_free(sc, n);
+        return rc;
+    }
+    *out = sc;
+    *n_out = n;
     return SPR_OK;
 }

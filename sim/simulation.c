@@ -32,6 +32,40 @@ static const spr_indicator_info INFO[SPR_IND_COUNT] = {
 
 const spr_indicator_info *spr_indicator_describe(spr_indicator ind) { return &INFO[ind]; }
 
+int spr_results_create(int replicates, int months, int districts, int n_uncertain, spr_results **out, spr_error *err)
+{
+    *out = NULL;
+    if (replicates < 1 || months < 1 || districts < 1 || districts > SPR_MAX_DISTRICTS || n_uncertain < 0)
+        return spr_error_set(err, SPR_ERR_USAGE, "results of %d replicates, %d months, %d districts, %d uncertain parameters",
+                             replicates, months, districts, n_uncertain);
+    spr_results *res = calloc(1, sizeof *res);
+    if (res == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results");
+    res->replicates = replicates;
+    res->months = months;
+    res->districts = districts;
+    res->n_uncertain = n_uncertain;
+    size_t rm = (size_t)replicates * (size_t)months, cells = rm * SPR_SEXES * SPR_AGE_BANDS;
+    size_t groups = rm * SPR_RESOURCE_TYPES * (size_t)districts;
+    res->counts = calloc(cells * SPR_IND_COUNT, sizeof *res->counts);
+    res->medical_yen = calloc(cells, sizeof *res->medical_yen);
+    res->ltc_yen = calloc(cells, sizeof *res->ltc_yen);
+    res->district_population = calloc(rm * (size_t)districts, sizeof *res->district_population);
+    res->programme = calloc(rm, sizeof *res->programme);
+    res->group_participants = calloc(groups, sizeof *res->group_participants);
+    res->group_places = calloc(groups, sizeof *res->group_places);
+    res->wait_histogram = calloc((size_t)replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
+    /* one more column, so that the allocation is never of zero bytes */
+    res->draws = calloc((size_t)replicates * ((size_t)n_uncertain + 1), sizeof *res->draws);
+    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->district_population || !res->programme ||
+        !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws) {
+        spr_results_destroy(res);
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results (%d replicates of %d months)",
+                             replicates, months);
+    }
+    *out = res;
+    return SPR_OK;
+}
+
 void spr_results_destroy(spr_results *res)
 {
     if (res == NULL) return;
@@ -323,7 +357,14 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
     int32_t *hist = res->wait_histogram + (size_t)r * SPR_WAIT_DAYS;
     for (int m = 0; m < res->months; m++) {
         size_t n = pop->n;
-        for (int k = 0; k < nthreads; k++) tally_clear(&tl[k], spr_programme_resources(g)->n);
+        for (int k = 0; k < nthreads; k++) {
+            tally_clear(&tl[k], spr_programme_resources(g)->n);
+            /* the parallel step writes a place freed in any group: the arrays must cover them all */
+            if (tl[k].prog->oom) {
+                rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the programme's tallies (month %d)", m);
+                goto out;
+            }
+        }
 #pragma omp parallel num_threads(nthreads)
         {
             tally *t = &tl[omp_get_thread_num()];
@@ -378,7 +419,9 @@ static void free_tallies(tally *tl, int nthreads)
 int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **out, spr_progress_fn progress,
                        void *ctx, spr_error *err)
 {
-    spr_results *res = calloc(1, sizeof *res);
+    spr_results *res = NULL;
+    int rc = spr_results_create(p->replicates, 12 * p->years, p->districts, p->n_uncertain, &res, err);
+    if (rc != SPR_OK) return rc;
     int nthreads = omp_get_max_threads();
     tally *tl = calloc((size_t)nthreads, sizeof *tl);
     /* the programme's tallies in one array, which the serial programme step reads in thread order */
@@ -387,29 +430,8 @@ int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **ou
         for (int k = 0; k < nthreads; k++) tl[k].prog = &ptl[k];
     else
         free(ptl);
-    int rc = SPR_OK;
-    if (res == NULL || tl == NULL || ptl == NULL) {
+    if (tl == NULL || ptl == NULL) {
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    res->replicates = p->replicates;
-    res->months = 12 * p->years;
-    res->districts = p->districts;
-    size_t cells = (size_t)res->replicates * (size_t)res->months;
-    size_t groups = cells * SPR_RESOURCE_TYPES * (size_t)res->districts;
-    res->counts = calloc(cells * SPR_IND_COUNT * SPR_SEXES * SPR_AGE_BANDS, sizeof *res->counts);
-    res->medical_yen = calloc(cells * SPR_SEXES * SPR_AGE_BANDS, sizeof *res->medical_yen);
-    res->ltc_yen = calloc(cells * SPR_SEXES * SPR_AGE_BANDS, sizeof *res->ltc_yen);
-    res->district_population = calloc(cells * (size_t)res->districts, sizeof *res->district_population);
-    res->programme = calloc(cells, sizeof *res->programme);
-    res->group_participants = calloc(groups, sizeof *res->group_participants);
-    res->group_places = calloc(groups, sizeof *res->group_places);
-    res->wait_histogram = calloc((size_t)res->replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
-    res->n_uncertain = p->n_uncertain;
-    res->draws = calloc((size_t)res->replicates * (size_t)(p->n_uncertain + 1), sizeof *res->draws);
-    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->district_population || !res->programme ||
-        !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws) {
-        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results");
         goto fail;
     }
     if (p->n_uncertain == 0) {
@@ -424,9 +446,10 @@ int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **ou
             uint32_t draw = (uint32_t)(r / p->replicates_per_draw);
             if (r % p->replicates_per_draw == 0) {
                 *pd = *p;
-                spr_params_draw(pd, draw);
                 spr_model_destroy(Md);
                 Md = NULL;
+                rc = spr_params_draw(pd, draw, err);
+                if (rc != SPR_OK) break;
                 spr_error sub;
                 rc = spr_params_validate(pd, &sub);
                 if (rc != SPR_OK) spr_error_set(err, rc, "parameter draw %u: %s", draw, sub.msg);

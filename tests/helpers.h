@@ -3,10 +3,22 @@
 #define SPRSIM_TEST_HELPERS_H
 #include <omp.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "sprsim/model.h"
 #include "sprsim/scenario.h"
 #include "sprsim/simulation.h"
+
+/* spr_scenario_load with plain "key=value" overrides (each a --set). */
+static int load_with_sets(const char *path, const char *const *sets, int n_sets, spr_scenario *sc, spr_error *err)
+{
+    spr_override *ov = calloc((size_t)(n_sets > 0 ? n_sets : 1), sizeof *ov);
+    if (ov == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < n_sets; i++) ov[i].text = sets[i];
+    int rc = spr_scenario_load(path, ov, n_sets, sc, err);
+    free(ov);
+    return rc;
+}
 
 /* Runs the scenario at path with overrides on threads threads (0: as set);
  * prints the error and returns NULL on failure.  *out_p gets the parameters. */
@@ -14,7 +26,7 @@ static spr_results *run_scenario(const char *path, const char *const *sets, int 
 {
     spr_scenario sc;
     spr_error err;
-    if (spr_scenario_load(path, sets, n_sets, &sc, &err) != SPR_OK) {
+    if (load_with_sets(path, sets, n_sets, &sc, &err) != SPR_OK) {
         fprintf(stderr, "%s\n", err.msg);
         return NULL;
     }

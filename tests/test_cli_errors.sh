@@ -41,6 +41,10 @@ expect sweep_zero_step.yaml "sweep: step must be positive"
 expect sweep_three_params.yaml "sweep: at most two parameters"
 expect sweep_unknown_param.yaml "sweep: 'link_workers.ftee' is not a numeric scalar parameter"
 expect sweep_empty_list.yaml "sweep: empty list of values for 'link_workers.fte'"
+# checked after expansion (before: the run passed and report read past the first point's arrays)
+expect sweep_years.yaml "must be the same in every scenario of a run (sweep point 'years_sweep~0' (simulation.years=2)"
+# every point validated (before: the point with 5 replicates in draws of 2 ran)
+expect sweep_cross_field.yaml "sweep point 'draws_sweep~1' (simulation.replicates=5): simulation.replicates (5) must be a multiple of simulation.replicates_per_draw (2)"
 # staffing targets
 staff() { # expected fragment, then arguments
   frag=$1; shift

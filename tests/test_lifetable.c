@@ -1,5 +1,8 @@
 /* The abridged life table against hand-computed values, and the life
- * table's own life expectancy against closed forms. */
+ * table's own life expectancy against closed forms.  Fails for a real
+ * defect such as the wrong separation factor a (not n/2), an open band not
+ * closed by L = l/m, a missing band silently skipped, or a constant-hazard
+ * person-time formula off by a part of a year. */
 #include <math.h>
 
 #include "check.h"
@@ -24,9 +27,23 @@ int main(void)
     d[20] = 500;
     CHECK(fabs(spr_lifetable_abridged_ex(d, py, 19) - 4.0) < 1e-12, "e95 = %.15g", spr_lifetable_abridged_ex(d, py, 19));
 
-    /* no exposure in a band that matters: NaN, not a made-up number */
+    /* nobody dying at 100+ (a small population): the open band is closed with the
+     * 95-99 rate m = 0.2, L = (1/3) / 0.2 = 5/3, so e95 = 10/3 + 5/3 = 5 */
+    d[20] = 0;
+    CHECK(fabs(spr_lifetable_abridged_ex(d, py, 19) - 5.0) < 1e-12, "closed open band: e95 = %.15g",
+          spr_lifetable_abridged_ex(d, py, 19));
+    d[20] = 500;
+
+    /* no exposure in a band that matters: NaN, not a made-up number, and the
+     * builder says so */
     py[15] = 0;
     CHECK(isnan(spr_lifetable_abridged_ex(d, py, 13)), "missing exposure gives NaN");
+    spr_lifetable t;
+    CHECK(spr_lifetable_build(d, py, &t) == -1, "a band without exposure must be reported");
+    /* above the gap the table goes on: from 80 with m = 0.1 for three bands (L = 4, 2.4,
+     * 1.44), 0.2 at 95-99 (L = 0.216 x 10/3 = 0.72) and 0.5 at 100+ (L = 0.072 / 0.5):
+     * e80 = 8.704 */
+    CHECK(fabs(t.e[16] - 8.704) < 1e-12, "e80 above the gap: %.15g vs 8.704", t.e[16]);
 
     /* life table e_x under constant hazard: q = 1 - exp(-mu) at every age but the last
      * gives e0 = (1 - exp(-mu n)) / mu + exp(-mu n) / 24 (the last age: half a month) */

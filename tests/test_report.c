@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "helpers.h"
+#include "sprsim/measures.h"
 #include "sprsim/report.h"
 #include "sprsim/rng.h"
 
@@ -36,18 +37,19 @@ int main(int argc, char **argv)
     spr_results *res = run_scenario(path, sets, 2, 2, &p);
     CHECK(res != NULL, "baseline run");
     if (res) {
-        const spr_measure m[4] = {SPR_M_LE0_M, SPR_M_LE0_F, SPR_M_HLE0_M, SPR_M_HLE0_F};
+        const spr_measure_id m[4] = {SPR_MEASURE_LE0_MALE, SPR_MEASURE_LE0_FEMALE, SPR_MEASURE_HLE0_MALE, SPR_MEASURE_HLE0_FEMALE};
         const double official[4] = {81.05, 87.09, 72.57, 75.45}; /* 令和4年簡易生命表; MHLW, Dec 2024 */
         const char *names[4] = {"LE men", "LE women", "HLE men", "HLE women"};
         for (int k = 0; k < 4; k++) {
             double mean = 0;
-            for (int r = 0; r < res->replicates; r++) mean += spr_report_measure(&p, res, r, 0, m[k]) / res->replicates;
+            for (int r = 0; r < res->replicates; r++) mean += spr_measure_at(m[k], &p, res, r, spr_period_year(0)) / res->replicates;
             printf("%-10s simulated %.2f, official 2022 %.2f\n", names[k], mean, official[k]);
             CHECK(fabs(mean - official[k]) < 1.0, "%s %.2f is more than a year from %.2f", names[k], mean, official[k]);
         }
         /* healthy life is shorter than life, and independence lies between them */
-        double le = spr_report_measure(&p, res, 0, 0, SPR_M_LE0_F), hle = spr_report_measure(&p, res, 0, 0, SPR_M_HLE0_F),
-               ipe = spr_report_measure(&p, res, 0, 0, SPR_M_IPE0_F);
+        double le = spr_measure_at(SPR_MEASURE_LE0_FEMALE, &p, res, 0, spr_period_year(0)),
+               hle = spr_measure_at(SPR_MEASURE_HLE0_FEMALE, &p, res, 0, spr_period_year(0)),
+               ipe = spr_measure_at(SPR_MEASURE_IPE0_FEMALE, &p, res, 0, spr_period_year(0));
         CHECK(hle < ipe && ipe < le, "HLE %.2f < independence %.2f < LE %.2f", hle, ipe, le);
         spr_results_destroy(res);
     }

@@ -75,5 +75,7 @@ fi
 [ "$(tail -n +2 "$WORK/tornado.csv" | wc -l)" -eq 2 ] && grep -q '<rect' "$WORK/tornado.html"; ok $? "tornado CSV and chart"
 "$SPRSIM" tornado "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" --vary effects.hr_death=0.5 \
   > /dev/null 2>&1; [ $? -eq 2 ]; ok $? "a malformed --vary is refused with status 2"
+"$SPRSIM" tornado "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" --vary effects.hr_death=0.6,0.9x \
+  > /dev/null 2>"$WORK/vary.err"; [ $? -eq 2 ] && grep -q "expected KEY=LOW,HIGH" "$WORK/vary.err"; ok $? "trailing text after --vary's high value is refused"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -75,6 +75,22 @@ int main(void)
     CHECK(spr_rng_threshold(0.0) == 0, "p = 0");
     CHECK(spr_rng_threshold(1.0) == UINT32_MAX, "p = 1");
     CHECK(spr_rng_threshold(0.25) == 1073741824u, "p = 1/4");
+    /* known answers at the edges (defect 5 of issue 8: p in [1 - 2^-33, 1) rounded to 2^32,
+     * which the cast turned into 0, so a near-certain event never happened) */
+    CHECK(spr_rng_threshold(ldexp(1.0, -33)) == 1u, "p = 2^-33 rounds half away from zero: %u",
+          spr_rng_threshold(ldexp(1.0, -33)));
+    CHECK(spr_rng_threshold(0.5) == 2147483648u, "p = 1/2: %u", spr_rng_threshold(0.5));
+    CHECK(spr_rng_threshold(1.0 - ldexp(1.0, -32)) == UINT32_MAX, "p = 1 - 2^-32: %u",
+          spr_rng_threshold(1.0 - ldexp(1.0, -32)));
+    CHECK(spr_rng_threshold(1.0 - ldexp(1.0, -33)) == UINT32_MAX, "p = 1 - 2^-33: %u",
+          spr_rng_threshold(1.0 - ldexp(1.0, -33)));
+    CHECK(spr_rng_threshold(1.0 - ldexp(1.0, -34)) == UINT32_MAX, "p = 1 - 2^-34: %u",
+          spr_rng_threshold(1.0 - ldexp(1.0, -34)));
+    CHECK(spr_rng_threshold(nextafter(1.0, 0.0)) == UINT32_MAX, "largest p below 1: %u",
+          spr_rng_threshold(nextafter(1.0, 0.0)));
+    CHECK(spr_rng_threshold(NAN) == 0, "p = NaN: %u", spr_rng_threshold(NAN));
+    CHECK(spr_rng_threshold(-0.5) == 0, "p < 0: %u", spr_rng_threshold(-0.5));
+    CHECK(spr_rng_threshold(2.0) == UINT32_MAX, "p > 1: %u", spr_rng_threshold(2.0));
     CHECK(spr_rng_u01(0) > 0 && spr_rng_u01(UINT32_MAX) < 1, "u01 open interval");
     spr_stream_destroy(s);
     TEST_MAIN_END();

@@ -1,5 +1,24 @@
 /* The monthly engine: conservation of residents, consistency of the state
- * counts, determinism across thread counts and replicates that differ. */
+ * counts, determinism across thread counts and replicates that differ, and
+ * the numbers of births, deaths, in-migrants and entrants against their
+ * expected values computed here from the parameters and the simulated
+ * person-months.
+ *
+ * Tolerances on counts: given the person-months, each count is a sum of
+ * independent Bernoulli draws (births, deaths) or a Poisson number
+ * (in-migrants, entrants), so its variance is at most its expectation E;
+ * a count more than 4 standard deviations sqrt(E) from E happens by chance
+ * with probability below 1e-4 (normal approximation; E is in the hundreds
+ * or more).  What that detects, given the counts here: deaths (E about
+ * 8,600, 4 SD = 4%): a death probability q/12 instead of 1 - (1 - q)^(1/12)
+ * fails at -5 SD, the other sex's life table at +9 SD; births (E about
+ * 1,300, 4 SD = 11%): a rate wrong by 12% or more, such as a yearly rate
+ * used monthly or the TFR not divided over the 5 years of a band (a shift
+ * of the age pattern by one band, -2.3 SD, is left to test_model, which
+ * checks the birth probability of every age); in-migrants (E about 234,
+ * 4 SD = 26%): a rate wrong by more than that (per year used per month);
+ * entrants (E about 4,100, 4 SD = 6%): a rate wrong by more than 6%. */
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +53,97 @@ static void check_conservation(const spr_results *res, const char *label)
     CHECK(states_bad == 0, "%s: %d months where functional states do not add up to the population", label, states_bad);
 }
 
+/* |count - expected| within 4 Poisson standard deviations (reason above). */
+static int within_poisson(int64_t count, double expected)
+{
+    printf("  %lld against %.1f expected: %+.2f SD\n", (long long)count, expected,
+           ((double)count - expected) / sqrt(expected));
+    return expected > 0 && fabs((double)count - expected) <= 4 * sqrt(expected);
+}
+
+/* Person-months of sex s in band b in month m of replicate r. */
+static double person_months(const spr_results *res, int r, int m, int s, int b)
+{
+    return res->counts[spr_results_index(res, r, m, SPR_IND_POPULATION, s, b)];
+}
+
+static int64_t total_over_run(const spr_results *res, spr_indicator ind)
+{
+    int64_t n = 0;
+    for (int r = 0; r < res->replicates; r++)
+        for (int m = 0; m < res->months; m++) n += spr_results_total(res, r, m, ind, 0, SPR_AGE_BANDS);
+    return n;
+}
+
+/* Births: a woman of band 15-19 ... 45-49 gives birth in a month with probability
+ * 1 - exp(-TFR x share of her band / 5 / 12), the same at every age of the band, so
+ * given the women's person-months by band the expected number follows (women who die
+ * first, about 3e-5 a month at these ages, are neglected).  In-migrants: a Poisson
+ * number with mean net rate / 12 x the band's person-months, every month. */
+static void check_births_and_in_migrants(const spr_results *res, const spr_params *p)
+{
+    double births = 0, in = 0;
+    for (int r = 0; r < res->replicates; r++)
+        for (int m = 0; m < res->months; m++)
+            for (int b = 0; b < SPR_AGE_BANDS; b++) {
+                if (b >= 3 && b < 3 + SPR_FERTILITY_BANDS)
+                    births += person_months(res, r, m, SPR_FEMALE, b) *
+                              -expm1(-p->total_fertility_rate * p->fertility_pattern[b - 3] / 5.0 / 12.0);
+                if (p->net_migration_rate[b] > 0)
+                    for (int s = 0; s < SPR_SEXES; s++)
+                        in += p->net_migration_rate[b] / 12.0 * person_months(res, r, m, s, b);
+            }
+    int64_t n_births = total_over_run(res, SPR_IND_BIRTHS), n_in = total_over_run(res, SPR_IND_IN_MIGRANTS);
+    CHECK(within_poisson(n_births, births), "births %lld, expected %.1f (4 SD %.1f)", (long long)n_births, births,
+          4 * sqrt(births));
+    CHECK(within_poisson(n_in, in), "in-migrants %lld, expected %.1f (4 SD %.1f)", (long long)n_in, in, 4 * sqrt(in));
+}
+
+/* Deaths: with every hazard ratio of death 1 and a life table constant within each
+ * 5-year band, a resident's monthly probability of death depends on sex and band
+ * only, 1 - (1 - q)^(1/12), so the expected deaths follow from the person-months by
+ * sex and band.  Run on residents 65+ (most deaths, and the largest q, where a wrong
+ * monthly conversion shows most).  (Nobody reaches 110, where q = 1, within 5
+ * years: residents start at most at 104.) */
+static void check_deaths(const char *older)
+{
+    static char tables[SPR_SEXES][SPR_LIFE_AGES * 24 + 64];
+    spr_scenario sc;
+    spr_error err;
+    if (spr_scenario_load(older, NULL, 0, &sc, &err) != SPR_OK) {
+        CHECK(0, "%s", err.msg);
+        return;
+    }
+    const spr_params base = sc.params;
+    spr_scenario_free(&sc);
+    double q_band[SPR_SEXES][SPR_AGE_BANDS];
+    for (int s = 0; s < SPR_SEXES; s++) {
+        int len = snprintf(tables[s], sizeof tables[s], "mortality.life_table.%s=[", s == SPR_MALE ? "male" : "female");
+        for (int a = 0; a < SPR_LIFE_AGES; a++) {
+            int b = spr_age_band(a);
+            q_band[s][b] = base.qx[s][b == SPR_AGE_BANDS - 1 ? 102 : 5 * b + 2]; /* the band's middle age */
+            double q = a == SPR_LIFE_AGES - 1 ? 1.0 : q_band[s][b];
+            len += snprintf(tables[s] + len, sizeof tables[s] - (size_t)len, "%s%.17g", a ? "," : "", q);
+        }
+        snprintf(tables[s] + len, sizeof tables[s] - (size_t)len, "]");
+    }
+    const char *sets[] = {tables[SPR_MALE], tables[SPR_FEMALE], "mortality.hr_function=[1,1,1,1,1]",
+                          "mortality.hr_dementia=1", "mortality.hr_isolation=1", "effects.hr_death=1"};
+    spr_results *res = run_scenario(older, sets, 6, 2, NULL);
+    CHECK(res != NULL, "run with a life table constant within bands");
+    if (res == NULL) return;
+    double expected = 0;
+    for (int r = 0; r < res->replicates; r++)
+        for (int m = 0; m < res->months; m++)
+            for (int s = 0; s < SPR_SEXES; s++)
+                for (int b = 0; b < SPR_AGE_BANDS; b++)
+                    expected += person_months(res, r, m, s, b) * -expm1(log1p(-q_band[s][b]) / 12.0);
+    int64_t deaths = total_over_run(res, SPR_IND_DEATHS);
+    CHECK(within_poisson(deaths, expected), "deaths %lld, expected %.1f (4 SD %.1f)", (long long)deaths, expected,
+          4 * sqrt(expected));
+    spr_results_destroy(res);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return 2;
@@ -46,16 +156,8 @@ int main(int argc, char **argv)
     if (!one || !two) TEST_MAIN_END();
     check_conservation(one, "small");
     CHECK(spr_results_total(one, 0, 0, SPR_IND_POPULATION, 0, SPR_AGE_BANDS) == p.population, "initial population");
-    int64_t births = 0, deaths = 0, in = 0;
-    for (int m = 0; m < one->months; m++) {
-        births += spr_results_total(one, 0, m, SPR_IND_BIRTHS, 0, SPR_AGE_BANDS);
-        deaths += spr_results_total(one, 0, m, SPR_IND_DEATHS, 0, SPR_AGE_BANDS);
-        in += spr_results_total(one, 0, m, SPR_IND_IN_MIGRANTS, 0, SPR_AGE_BANDS);
-    }
-    /* Japan 2022: 6.3 births and 12.9 deaths per 1000 a year (人口動態統計); 5 years of 20,000 */
-    CHECK(births > 400 && births < 900, "births over 5 years: %lld", (long long)births);
-    CHECK(deaths > 1000 && deaths < 1800, "deaths over 5 years: %lld", (long long)deaths);
-    CHECK(in > 0, "in-migration happens");
+    check_births_and_in_migrants(one, &p);
+    check_deaths(older);
 
     /* bit-identical whatever the thread count */
     size_t n_counts = (size_t)one->replicates * one->months * SPR_IND_COUNT * SPR_SEXES * SPR_AGE_BANDS;
@@ -72,7 +174,8 @@ int main(int argc, char **argv)
     spr_results_destroy(other);
 
     /* a model of residents aged 65+ only: nobody younger, entrants at 65 keep it going */
-    spr_results *old = run_scenario(older, NULL, 0, 2, NULL);
+    spr_params p_old;
+    spr_results *old = run_scenario(older, NULL, 0, 2, &p_old);
     CHECK(old != NULL, "older-only run");
     if (old) {
         check_conservation(old, "older_only");
@@ -82,9 +185,16 @@ int main(int argc, char **argv)
             entrants += spr_results_total(old, 0, m, SPR_IND_ENTRANTS, 0, SPR_AGE_BANDS);
         }
         CHECK(young == 0, "%lld person-months under 65", (long long)young);
-        /* about 1/5 of the 65-69 band enters each year: 2022 pyramid, ~ 5% of 65+ a year */
-        double per_year = entrants / 5.0, pop0 = (double)spr_results_total(old, 0, 0, SPR_IND_POPULATION, 0, SPR_AGE_BANDS);
-        CHECK(per_year > 0.03 * pop0 && per_year < 0.07 * pop0, "entrants %.0f a year for %.0f residents", per_year, pop0);
+        /* each year the pyramid's single-year count just below 65 (a fifth of the 60-64
+         * band), scaled as the initial population (residents 65+ of the pyramid to
+         * simulation.population), enters: a Poisson number each month */
+        double pyramid_65_plus = 0;
+        for (int s = 0; s < SPR_SEXES; s++)
+            for (int b = 13; b < SPR_AGE_BANDS; b++) pyramid_65_plus += p_old.pyramid[s][b];
+        double expected = (p_old.pyramid[SPR_MALE][12] + p_old.pyramid[SPR_FEMALE][12]) / 5.0 *
+                          (double)p_old.population / pyramid_65_plus * old->months / 12.0;
+        CHECK(within_poisson(entrants, expected), "entrants %lld, expected %.1f (4 SD %.1f)", (long long)entrants,
+              expected, 4 * sqrt(expected));
         spr_results_destroy(old);
     }
     spr_results_destroy(one);

@@ -46,7 +46,7 @@ int main(int argc, char **argv)
     if (argc < 2) return 2;
     char path[1024];
     snprintf(path, sizeof path, "%s/scenarios/baseline.yaml", argv[1]);
-    const char *sets[] = {"simulation.years=1", "simulation.replicates=1"};
+    spr_override sets[] = {{"simulation.years=1", NULL}, {"simulation.replicates=1", NULL}};
     spr_scenario sc;
     spr_error err;
     CHECK(spr_scenario_load(path, sets, 2, &sc, &err) == SPR_OK, "%s", err.msg);

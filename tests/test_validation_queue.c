@@ -40,7 +40,7 @@ static void run_load(const char *path, double rho)
     double lambda_target = rho * c * mu * SPR_MONTH_DAYS; /* per month */
     char set_rate[64];
     snprintf(set_rate, sizeof set_rate, "referral.self.rate=%.6g", lambda_target / 5100.0 * 12.0 / 0.3);
-    const char *sets[] = {set_rate};
+    spr_override sets[] = {{set_rate, NULL}};
     spr_scenario sc;
     spr_error err;
     CHECK(spr_scenario_load(path, sets, 1, &sc, &err) == SPR_OK, "%s", err.msg);

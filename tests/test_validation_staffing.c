@@ -51,7 +51,7 @@ int main(int argc, char **argv)
                               "simulation.replicates=6"};
         spr_scenario sc;
         spr_error err;
-        CHECK(spr_scenario_load(path, sets, 5, &sc, &err) == SPR_OK, "%s", err.msg);
+        CHECK(load_with_sets(path, sets, 5, &sc, &err) == SPR_OK, "%s", err.msg);
         spr_staff_target target = {4, 0.9, 0, 60, 1, 12, 0.02};
         spr_staff_result r;
         CHECK(spr_staffing_search(&sc.params, &target, &r, NULL, NULL, &err) == SPR_OK, "%s", err.msg);
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
         const char *sets[] = {"simulation.population=30000", "simulation.years=8", reps};
         spr_scenario sc;
         spr_error err;
-        CHECK(spr_scenario_load(path, sets, 3, &sc, &err) == SPR_OK, "%s", err.msg);
+        CHECK(load_with_sets(path, sets, 3, &sc, &err) == SPR_OK, "%s", err.msg);
         spr_staff_target target = {4, 0.9, 0, 60, 1, 2 * sc.params.replicates, 0.02};
         spr_staff_result r;
         CHECK(spr_staffing_search(&sc.params, &target, &r, NULL, NULL, &err) == SPR_OK, "%s", err.msg);

@@ -219,11 +219,22 @@ typedef struct {
     double min, max;         /* inclusive bounds for numbers (elementwise) */
     const char *unit;
     const char *description;
+    /* documentation (docs/parameters.md and scenarios/reference.yaml are
+     * generated from it, see sprsim/paramdoc.h) */
+    const double *def;       /* the default, `count` values (booleans 0 or 1); NULL for strings */
+    const char *def_text;    /* the default of a string parameter; NULL for numbers */
+    const char *uncertainty; /* distribution proposed for sensitivity analysis, e.g. "LN(1.34; 1.16-1.55)";
+                                "fixed"; "" where none applies */
+    const char *source;      /* citation key and detail (sources listed in docs/parameters.md); "" if none */
 } spr_param_def;
 
 /* The table of all parameters, and its length. */
 const spr_param_def *spr_param_table(size_t *n);
 const spr_param_def *spr_param_find(const char *key);
+
+/* Sets every parameter of p to its default (the values of
+ * scenarios/baseline.yaml) and clears the parameter distributions. */
+void spr_params_set_defaults(spr_params *p);
 
 /* Cross-field checks (after every key is set).  Returns SPR_OK or
  * SPR_ERR_SCENARIO with a message naming the keys. */
@@ -239,8 +250,9 @@ static inline int spr_age_band(int age_years) { return age_years >= 100 ? SPR_AG
 /* Draws the uncertain parameters of draw number `draw` into p (a copy of the
  * scenario's parameters), from streams keyed by (seed, draw, parameter), so
  * that every scenario of a run draws the same value for the same parameter.
- * Values are clipped to the parameter's bounds. */
-void spr_params_draw(spr_params *p, uint32_t draw);
+ * Values are clipped to the parameter's bounds.  SPR_ERR_NOMEM (p unchanged)
+ * when the random stream cannot be allocated. */
+int spr_params_draw(spr_params *p, uint32_t draw, spr_error *err);
 
 /* Reads and writes the value of a scalar numeric parameter (table entry). */
 double spr_param_get(const spr_params *p, const spr_param_def *d);

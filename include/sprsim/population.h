@@ -1,6 +1,6 @@
 /* Residents, stored as a structure of arrays of small integers.
  *
- * A resident is 13 bytes: a stable id (the key of its random streams), age
+ * A resident is 15 bytes: a stable id (the key of its random streams), age
  * in months, district, state code (spr_state_index, plus the benefit of
  * taking part), flags, programme status, months in a group and the group.  Dead and departed residents stay in place (not alive) until the
  * yearly compaction, which keeps the survivors in order. */
@@ -28,7 +28,7 @@ enum {
     SPR_SP_DECLINED = 64u,     /* declined the place offered during the current case */
     SPR_SP_PRESCRIBED = 128u   /* holds one of a group's places kept for link workers' clients */
 };
-#define SPR_NO_RESOURCE 0xffffu
+#define SPR_NO_RESOURCE 0xffffffffu
 
 typedef struct {
     size_t n, cap;
@@ -40,11 +40,11 @@ typedef struct {
     uint8_t *flags;
     uint8_t *sp;          /* programme status (SPR_SP_*) */
     uint8_t *sp_months;   /* months in the current group (saturates at 255) */
-    uint16_t *resource;   /* group taken part in, or SPR_NO_RESOURCE */
+    uint32_t *resource;   /* group taken part in, or SPR_NO_RESOURCE (32 bits: more than 65,535 groups happen) */
 } spr_population;
 
 /* Bytes of state per resident (the sum over the arrays). */
-#define SPR_BYTES_PER_RESIDENT (sizeof(uint32_t) + 2 * sizeof(uint16_t) + 5 * sizeof(uint8_t))
+#define SPR_BYTES_PER_RESIDENT (2 * sizeof(uint32_t) + sizeof(uint16_t) + 5 * sizeof(uint8_t))
 
 spr_population *spr_population_create(size_t capacity);
 void spr_population_destroy(spr_population *pop);

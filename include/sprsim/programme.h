@@ -31,6 +31,19 @@
 
 enum { SPR_SRC_CHECKUP, SPR_SRC_CLINIC, SPR_SRC_NURSE, SPR_SRC_SELF };
 
+/* The types of community resource (the resources.* arrays are indexed by them). */
+typedef enum {
+    SPR_RES_EXERCISE,     /* exercise class */
+    SPR_RES_HOBBY,        /* hobby circle */
+    SPR_RES_SALON,        /* salon (kayoi no ba); volunteers open new ones (loop 1) */
+    SPR_RES_VOLUNTEERING, /* volunteering */
+    SPR_RES_CULTURE       /* cultural activity */
+} spr_resource_type;
+_Static_assert(SPR_RES_CULTURE + 1 == SPR_RESOURCE_TYPES, "one name per resource type");
+
+/* The short name of a resource type ("exercise", "hobby", "salon", "volunteering", "culture"). */
+const char *spr_resource_type_name(spr_resource_type t);
+
 /* Where every referral is (the accounting identity: their sum is the
  * number of referrals ever made). */
 enum {
@@ -58,7 +71,7 @@ typedef struct {
 typedef struct {
     uint32_t id;
     uint8_t sp;
-    uint16_t resource;
+    uint32_t resource; /* 32 bits: a large municipality has more than 65,535 groups (defect 4 of issue 8) */
 } spr_programme_exit;
 
 /* One thread's requests and counts in one month. */
@@ -105,6 +118,11 @@ typedef struct {
     int64_t referrals_total;
     int32_t groups_opened;
     int32_t wait_weeks[SPR_WAIT_WEEKS]; /* first contacts this month by whole weeks waited */
+    /* residents who wanted a place this month and found none, each counted once: self-joiners, and
+     * link workers' clients when loop 1 reports their needs (what the yearly budget answers).
+     * Not written to the results file (the programme field table in output.c leaves it out), so 0
+     * in results read back. */
+    int32_t unmet_demand;
 } spr_programme_month;
 
 typedef struct spr_programme spr_programme;

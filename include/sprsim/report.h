@@ -1,14 +1,13 @@
-/* The scenario comparison report: outcomes by the documented methods
- * (docs/methods.md) for every scenario, replicate and year, the
- * cost-effectiveness of each scenario against the first (the reference),
- * and their uncertainty; written as a terminal table, tidy CSV and a
- * self-contained HTML page with inline SVG charts. */
+/* The scenario comparison: the cost-effectiveness of each scenario against
+ * the first (the reference), paired by replicate, its uncertainty, and the
+ * measures the report shows (by the documented methods, docs/methods.md).
+ * Computations only; the terminal table, the tidy CSV and the HTML page
+ * are report_text, report_csv and report_html. */
 #ifndef SPRSIM_REPORT_H
 #define SPRSIM_REPORT_H
 
-#include <stdio.h>
-
 #include "sprsim/error.h"
+#include "sprsim/measures.h"
 #include "sprsim/scenario.h"
 #include "sprsim/simulation.h"
 
@@ -19,29 +18,17 @@ typedef struct {
     const char *source;   /* the results file, shown in the page */
 } spr_report_options;
 
-/* Measures of one scenario, replicate and projection year. */
-typedef enum {
-    SPR_M_POPULATION, SPR_M_LE0_M, SPR_M_LE0_F, SPR_M_LE65_M, SPR_M_LE65_F,
-    SPR_M_HLE0_M, SPR_M_HLE0_F, SPR_M_HLE65_M, SPR_M_HLE65_F,
-    SPR_M_IPE0_M, SPR_M_IPE0_F, SPR_M_IPE65_M, SPR_M_IPE65_F,
-    SPR_M_LE40_M, SPR_M_LE40_F, SPR_M_HLE40_M, SPR_M_HLE40_F, SPR_M_IPE40_M, SPR_M_IPE40_F,
-    SPR_M_ISOLATED_65, SPR_M_ISOLATED_PY, SPR_M_CARE_NEED_65, SPR_M_TAKING_PART_65,
-    SPR_M_MEDICAL, SPR_M_LTC, SPR_M_PROGRAMME, SPR_M_QALY,
-    SPR_M_REFERRALS, SPR_M_WAIT_MEAN, SPR_M_UTILISATION,
-    SPR_M_COUNT
-} spr_measure;
+/* Official 2022 life expectancy and healthy life expectancy at birth, men
+ * and women (令和4年簡易生命表; MHLW expert committee on 健康日本21, 24 Dec 2024). */
+extern const double SPR_OFFICIAL_LE0[SPR_SEXES], SPR_OFFICIAL_HLE0[SPR_SEXES];
 
-typedef struct {
-    const char *name, *unit, *label;
-} spr_measure_info;
+/* The interval over replicates of a measure (its own selection) in projection year y. */
+int spr_report_interval(const spr_params *p, const spr_results *res, spr_measure_id id, int year, spr_interval *out,
+                        spr_error *err);
 
-const spr_measure_info *spr_measure_describe(spr_measure m);
-
-/* The value of measure m in replicate r and projection year y. */
-double spr_report_measure(const spr_params *p, const spr_results *res, int r, int y, spr_measure m);
-
-/* Cost-effectiveness of a scenario against the reference, per replicate
- * (paired): discounted totals over the projection. */
+/* Cost-effectiveness of a scenario against the reference in one replicate
+ * (paired): discounted totals over the projection.  QALYs are weighted with
+ * the utilities of p (the reference's). */
 typedef struct {
     double d_cost_yen, d_qaly, d_medical_ltc_yen, d_programme_yen;
 } spr_ce_draw;
@@ -49,42 +36,36 @@ typedef struct {
 void spr_report_ce(const spr_params *p, const spr_results *res, const spr_results *ref, int r, double rate,
                    spr_ce_draw *out);
 
+/* Scenario i against scenario 0, replicate by replicate: *n paired
+ * replicates and their draws (allocated; the caller frees *out). */
+int spr_report_ce_draws(const spr_scenario *sc, spr_results *const *res, int i, const spr_report_options *o,
+                        spr_ce_draw **out, int *n, spr_error *err);
+
 /* Share of the variance of x (one value per replicate) due to parameter
  * draws, from a one-way analysis of variance over draws of k replicates
  * each; NaN without at least two draws and k >= 2. */
 double spr_report_parameter_share(const double *x, int replicates, int k);
 
-/* Tidy CSV: every measure, isolation by sex and age band (40+), and costs
- * and QALYs discounted (per year and cumulative) at o->discount_rate. */
-int spr_report_write_csv(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
-                         const spr_report_options *o, spr_error *err);
-void spr_report_print(FILE *out, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o);
-int spr_report_write_html(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
-                          const spr_report_options *o, spr_error *err);
-
-/* One-way sensitivity: the net monetary benefit of a policy against the
- * reference with one parameter at its low and at its high value. */
+/* The cost-effectiveness of scenario i against the reference. */
 typedef struct {
-    char key[96];
-    double low, high;          /* parameter values */
-    double nmb_low, nmb_high;  /* mean over replicates, yen */
-} spr_tornado_bar;
+    spr_interval d_cost, d_qaly, nmb, roi; /* roi: medical and LTC cost avoided per yen of programme */
+    double icer, p_ce, param_share_nmb;    /* P(cost-effective) at the options' wtp */
+    int n;                                 /* paired replicates */
+} spr_ce_summary;
 
-/* The range of an uncertain parameter: its distribution's 2.5% and 97.5% quantiles. */
-void spr_uncertain_range(const spr_uncertain *u, double *low, double *high);
+int spr_report_ce_summary(const spr_scenario *sc, spr_results *const *res, int i, const spr_report_options *o,
+                          spr_ce_summary *out, spr_error *err);
 
-/* Prints the bars (sorted by swing, widest first) and writes PREFIX.csv and
- * PREFIX.html with a tornado chart around the base-case net benefit. */
-int spr_report_tornado(const char *prefix, FILE *out, const char *policy, double base_nmb, spr_tornado_bar *bars,
-                       int n, const spr_report_options *o, spr_error *err);
+/* The curves of a sweep against the swept value: pooled over replicates and
+ * over the years from the second (the queue fills in the first). */
+typedef enum {
+    SPR_SWEEP_SEEN_IN_4_WEEKS, /* share of referrals first seen within 4 weeks */
+    SPR_SWEEP_WAIT_MEAN,       /* days */
+    SPR_SWEEP_PROGRAMME_COST,  /* yen a year */
+    SPR_SWEEP_UTILISATION,     /* % of caseload places in use */
+    SPR_SWEEP_CURVES
+} spr_sweep_curve;
 
-#include "sprsim/staffing.h"
-
-/* The staffing planner's table (every level tried, the recommendation and
- * its confidence, the staffing each year needs) to out, PREFIX.csv and
- * PREFIX.html (the staffing curve: share seen in time and cost against
- * staffing; staffing needed by year). */
-int spr_report_staffing(const char *prefix, FILE *out, const spr_params *p, const spr_staff_target *t,
-                        const spr_staff_result *r, spr_error *err);
+double spr_report_sweep_value(const spr_params *p, const spr_results *res, spr_sweep_curve c);
 
 #endif

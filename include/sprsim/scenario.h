@@ -6,7 +6,8 @@
  * policy scenario overrides only what it changes.  Overrides of the form
  * "key=value" (the command line's --set) or "@FILE" (an overlay file, the
  * command line's --overlay, e.g. parameter distributions for every scenario
- * of a run) are applied last, in order, and validated in the same way.  Every parameter must end up set; unknown keys are errors,
+ * of a run) are applied last, in order, and validated in the same way.
+ * Every parameter must end up set; unknown keys are errors,
  * with a "did you mean" suggestion.  Errors name file:line:column and key. */
 #ifndef SPRSIM_SCENARIO_H
 #define SPRSIM_SCENARIO_H
@@ -41,15 +42,50 @@ typedef struct {
     uint64_t hash;         /* FNV-1a 64 of resolved_yaml */
 } spr_scenario;
 
-/* Loads path with the given overrides ("key=value"); on success the caller
- * owns sc->resolved_yaml and frees it with spr_scenario_free(). */
-int spr_scenario_load(const char *path, const char *const *overrides, int n_overrides, spr_scenario *sc,
+/* Limits on scenario input (a scenario is a small text file; the
+ * reference scenario is about 14 KB, 4 levels deep, some 800 values):
+ * larger or deeper input is refused with a message before it is parsed,
+ * so hostile input ends promptly. */
+#define SPR_SCENARIO_MAX_BYTES (1 << 20) /* a scenario, overlay or extended file */
+#define SPR_YAML_MAX_DEPTH 64            /* nested lists and maps */
+#define SPR_YAML_MAX_NODES 100000        /* keys, values, lists and maps in one document */
+
+/* One override applied after the scenario's own files, in order:
+ *   text  "key=value" (the one-line YAML document "key: value") or "@FILE"
+ *         (an overlay file: its keys apply on top, no 'extends');
+ *   label the user's own option, named in errors: "--replicates: 'abc' is
+ *         not an integer; ..." (the option says which key).  NULL: the
+ *         override is the k-th --set and errors say "--set #k:LINE:COLUMN:
+ *         key '...'".  Unused for an overlay, whose errors name its file. */
+typedef struct {
+    const char *text;
+    const char *label;
+} spr_override;
+
+/* Loads path with the given overrides; every file it extends must be a
+ * regular file of at most SPR_SCENARIO_MAX_BYTES, each applied once however
+ * many paths lead to it.  On success the caller owns sc->resolved_yaml and
+ * sc->sweep and frees them with spr_scenario_free(); on failure nothing is
+ * left to free.  The sweep, if any, is not expanded (see below). */
+int spr_scenario_load(const char *path, const spr_override *overrides, int n_overrides, spr_scenario *sc,
                       spr_error *err);
 void spr_scenario_free(spr_scenario *sc);
 
+/* The scenarios of one run: each path loaded with the overrides, every sweep
+ * replaced by its points (each validated), and the checks across scenarios
+ * (the same simulation.years and start_year in all, after expansion).  The
+ * caller frees *out with spr_scenario_list_free(*out, *n_out). */
+int spr_scenario_load_run(const char *const *paths, int n_paths, const spr_override *overrides, int n_overrides,
+                          spr_scenario **out, int *n_out, spr_error *err);
+/* Frees n scenarios and the array (NULL is fine). */
+void spr_scenario_list_free(spr_scenario *sc, int n);
+
 /* Expands a scenario with a sweep into its points (row-major over the
- * grid), each a scenario named NAME~K with the swept values set; the caller
- * frees them with spr_scenario_free and the array with free(). */
+ * grid), each a scenario named NAME~K with the swept values set and
+ * validated like any scenario (a point can break a rule across parameters).
+ * A point's resolved_yaml, name NAME~K included, loads again to the same
+ * parameters: spr_scenario_load accepts that one form of name with '~'.
+ * The caller frees the points with spr_scenario_list_free(points, n). */
 int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int *n, spr_error *err);
 
 /* FNV-1a 64-bit hash of a string (identifies a resolved scenario). */

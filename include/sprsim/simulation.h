@@ -89,6 +89,10 @@ typedef void (*spr_progress_fn)(void *ctx, int replicate, int month);
 
 int spr_simulation_run(const spr_params *p, const spr_model *m, spr_results **out, spr_progress_fn progress,
                        void *ctx, spr_error *err);
+/* Allocates zeroed results of this size (the engine's and the reader's one
+ * allocation): SPR_ERR_USAGE for sizes below 1 (districts above
+ * SPR_MAX_DISTRICTS), SPR_ERR_NOMEM.  Free with spr_results_destroy. */
+int spr_results_create(int replicates, int months, int districts, int n_uncertain, spr_results **out, spr_error *err);
 void spr_results_destroy(spr_results *res);
 
 /* Sum of an indicator over sexes and bands [b_lo, b_hi) for one month. */

@@ -3,12 +3,15 @@
  * (Student t), and, for every scenario after the first, the difference from
  * the first (the reference) paired by replicate: with common random numbers
  * replicate r of every scenario meets the same chance events, so the paired
- * difference is far more precise than the difference of the means. */
+ * difference is far more precise than the difference of the means.  Each
+ * row is a measure of the measures module over the last year or the whole
+ * projection. */
 #ifndef SPRSIM_SUMMARY_H
 #define SPRSIM_SUMMARY_H
 
 #include <stdio.h>
 
+#include "sprsim/measures.h"
 #include "sprsim/scenario.h"
 #include "sprsim/simulation.h"
 
@@ -26,29 +29,22 @@ typedef enum {
     SPR_SUM_PROGRAMME_COST,   /* yen million a year: link workers, groups, outreach */
     SPR_SUM_REFERRALS,        /* a year, mean over the projection */
     SPR_SUM_WAIT_MEAN,        /* days from referral to first contact, over the projection */
-    SPR_SUM_WAIT_P90,         /* days, 90th percentile (from the weekly histogram) */
+    SPR_SUM_WAIT_P90,         /* days, 90th percentile (from the daily histogram) */
     SPR_SUM_UTILISATION,      /* % of link workers' caseload places in use */
     SPR_SUM_SETTLED,          /* % of closed cases that ended settled in a group */
     SPR_SUM_VOLUNTEERS,       /* at the end */
     SPR_SUM_COUNT
 } spr_summary_measure;
 
-/* The value of a measure in one replicate (NaN where it does not apply). */
+/* The value of a row in one replicate (NaN where it does not apply).  No
+ * row needs the parameters. */
 double spr_summary_measure_value(const spr_results *res, int replicate, spr_summary_measure m);
-
-typedef struct {
-    double mean, lo, hi; /* lo = hi = mean when there is one replicate */
-    int n;               /* replicates with a value */
-} spr_interval;
-
-/* Mean and 95% t-interval of a measure over replicates. */
-spr_interval spr_summary_interval(const spr_results *res, spr_summary_measure m);
-/* The same for the paired difference res - ref (same replicate numbers). */
-spr_interval spr_summary_difference(const spr_results *res, const spr_results *ref, spr_summary_measure m);
 
 const char *spr_summary_label(spr_summary_measure m);
 
-/* Writes the summary table of n scenarios to out; the first is the reference. */
-void spr_summary_print(FILE *out, const spr_scenario *scenarios, spr_results *const *results, int n);
+/* Writes the summary table of n scenarios to out; the first is the
+ * reference.  Returns SPR_OK, or SPR_ERR_NOMEM (nothing written) when the
+ * replicates' values cannot be held. */
+int spr_summary_print(FILE *out, const spr_scenario *scenarios, spr_results *const *results, int n);
 
 #endif

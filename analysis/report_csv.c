@@ -1,0 +1,72 @@
+#include "sprsim/report_csv.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "sprsim/economics.h"
+#include "sprsim/text.h"
+
+/* The first rows of a line: scenario, replicate, draw, year. */
+#define ROW_START "%s,%d,%d,%d,"
+#define ROW_ARGS(p, r, k, y) (p)->name, (r), (r) / (k), (p)->start_year + (y)
+
+/* Every yearly measure of replicate r in year y. */
+static void add_measures(spr_text *t, const spr_params *p, const spr_results *res, int r, int k, int y)
+{
+    for (int id = 0; id < SPR_MEASURE_REPORTED; id++) {
+        const spr_measure *m = spr_measure_get(id);
+        double v = spr_measure_at(id, p, res, r, spr_period_year(y));
+        if (isnan(v)) continue;
+        spr_text_add(t, ROW_START "%s,%s,%.10g\n", ROW_ARGS(p, r, k, y), m->name, m->unit, v);
+    }
+}
+
+/* Isolation by sex and 5-year age band from 40, where anyone lives. */
+static void add_isolation_by_band(spr_text *t, const spr_params *p, const spr_results *res, int r, int k, int y)
+{
+    static const char *sexes[SPR_SEXES] = {"male", "female"};
+    const spr_measure *iso = spr_measure_get(SPR_MEASURE_ISOLATED);
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int b = SPR_BAND_40; b < SPR_AGE_BANDS; b++) {
+            spr_selection sel = {spr_period_year(y), s, b, b + 1};
+            spr_measure_sum acc = {0, 0};
+            iso->add(iso, p, res, r, &sel, &acc);
+            if (acc.den <= 0) continue;
+            char band[16];
+            if (b == SPR_AGE_BANDS - 1) snprintf(band, sizeof band, "100plus");
+            else snprintf(band, sizeof band, "%d_%d", 5 * b, 5 * b + 4);
+            spr_text_add(t, ROW_START "isolated_%s_%s,%%,%.10g\n", ROW_ARGS(p, r, k, y), sexes[s], band,
+                         spr_measure_finish(iso, &acc));
+        }
+}
+
+int spr_report_csv_write(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
+                         const spr_report_options *o, spr_error *err)
+{
+    static const spr_measure_id discounted[4] = {SPR_MEASURE_MEDICAL, SPR_MEASURE_LTC, SPR_MEASURE_PROGRAMME,
+                                                 SPR_MEASURE_QALY};
+    spr_text t = {0};
+    spr_text_add(&t, "scenario,replicate,draw,year,measure,unit,value\n");
+    for (int i = 0; i < n; i++) {
+        const spr_params *p = &sc[i].params;
+        int k = p->replicates_per_draw > 0 ? p->replicates_per_draw : 1, years = res[i]->months / 12;
+        for (int r = 0; r < res[i]->replicates; r++)
+            for (int y = 0; y < years; y++) add_measures(&t, p, res[i], r, k, y);
+        for (int r = 0; r < res[i]->replicates; r++) {
+            double cum[4] = {0, 0, 0, 0};
+            for (int y = 0; y < years; y++) {
+                add_isolation_by_band(&t, p, res[i], r, k, y);
+                double df = spr_econ_discount_factor(o->discount_rate, y);
+                for (int j = 0; j < 4; j++) {
+                    const spr_measure *m = spr_measure_get(discounted[j]);
+                    double v = spr_measure_at(discounted[j], p, res[i], r, spr_period_year(y)) * df;
+                    cum[j] += v;
+                    spr_text_add(&t, ROW_START "%s_discounted,%s,%.10g\n", ROW_ARGS(p, r, k, y), m->name, m->unit, v);
+                    spr_text_add(&t, ROW_START "%s_discounted_cumulative,%s,%.10g\n", ROW_ARGS(p, r, k, y), m->name,
+                                 m->unit, cum[j]);
+                }
+            }
+        }
+    }
+    return spr_text_write_file(path, &t, err);
+}

@@ -1,0 +1,125 @@
+#include "sprsim/report_text.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sprsim/text.h"
+
+void spr_report_text_interval(char *out, size_t sz, spr_interval iv, int digits)
+{
+    if (iv.n == 0) snprintf(out, sz, "-");
+    else if (iv.n == 1) snprintf(out, sz, "%.*f", digits, iv.mean);
+    else snprintf(out, sz, "%.*f [%.*f, %.*f]", digits, iv.mean, digits, iv.lo, digits, iv.hi);
+}
+
+void spr_report_text_icer(char *out, size_t sz, const spr_ce_summary *s)
+{
+    char y[64];
+    if (isnan(s->icer)) snprintf(out, sz, "no difference");
+    else if (s->d_qaly.mean > 0 && s->d_cost.mean <= 0) snprintf(out, sz, "dominant (saves money, gains QALYs)");
+    else if (s->d_qaly.mean <= 0 && s->d_cost.mean > 0) snprintf(out, sz, "dominated (costs more, no QALY gain)");
+    else {
+        spr_text_thousands(y, sizeof y, s->icer, 0);
+        snprintf(out, sz, "¥%s per QALY", y);
+    }
+}
+
+/* One row of four measures in projection year y for every scenario. */
+static int print_rows(FILE *out, const spr_scenario *sc, spr_results *const *res, int n, int y, const spr_measure_id ids[4],
+                      spr_error *err)
+{
+    for (int i = 0; i < n; i++) {
+        char cell[4][96];
+        for (int k = 0; k < 4; k++) {
+            spr_interval iv;
+            int rc = spr_report_interval(&sc[i].params, res[i], ids[k], y, &iv, err);
+            if (rc != SPR_OK) return rc;
+            spr_report_text_interval(cell[k], sizeof cell[k], iv, 2);
+        }
+        fprintf(out, "  %-22s %-24s %-24s %-24s %-24s\n", sc[i].params.name, cell[0], cell[1], cell[2], cell[3]);
+    }
+    return SPR_OK;
+}
+
+static void print_sweeps(FILE *out, const spr_scenario *sc, spr_results *const *res, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (sc[i].sweep_of[0] == '\0' || (i > 0 && strcmp(sc[i - 1].sweep_of, sc[i].sweep_of) == 0)) continue;
+        fprintf(out, "\nSweep '%s' over %s (years from %d; the staffing curve)\n", sc[i].sweep_of, sc[i].sweep_key,
+                sc[0].params.start_year + (res[i]->months >= 24 ? 1 : 0));
+        fprintf(out, "  %10s %22s %18s %16s %22s\n", "value", "seen within 4 weeks", "mean wait (d)", "caseload in use",
+                "programme (¥m/y)");
+        for (int j = i; j < n && strcmp(sc[j].sweep_of, sc[i].sweep_of) == 0; j++) {
+            const spr_params *p = &sc[j].params;
+            fprintf(out, "  %10g %22.3f %18.1f %15.0f%% %22.1f\n", sc[j].sweep_at[0],
+                    spr_report_sweep_value(p, res[j], SPR_SWEEP_SEEN_IN_4_WEEKS),
+                    spr_report_sweep_value(p, res[j], SPR_SWEEP_WAIT_MEAN),
+                    spr_report_sweep_value(p, res[j], SPR_SWEEP_UTILISATION),
+                    spr_report_sweep_value(p, res[j], SPR_SWEEP_PROGRAMME_COST) / 1e6);
+        }
+    }
+}
+
+/* "label  mean [lo, hi]" in yen */
+static void print_yen_interval(FILE *out, const char *label, spr_interval iv)
+{
+    char y1[96], y2[96], y3[96];
+    spr_text_yen(y1, sizeof y1, iv.mean, 1);
+    spr_text_yen(y2, sizeof y2, iv.lo, 1);
+    spr_text_yen(y3, sizeof y3, iv.hi, 1);
+    fprintf(out, "    %-21s %s [%s, %s]\n", label, y1, y2, y3);
+}
+
+static int print_ce(FILE *out, const spr_scenario *sc, spr_results *const *res, int i, const spr_report_options *o,
+                    spr_error *err)
+{
+    spr_ce_summary s;
+    int rc = spr_report_ce_summary(sc, res, i, o, &s, err);
+    if (rc != SPR_OK) return rc;
+    char icer[96];
+    spr_report_text_icer(icer, sizeof icer, &s);
+    fprintf(out, "  %s\n", sc[i].params.name);
+    print_yen_interval(out, "incremental cost", s.d_cost);
+    fprintf(out, "    incremental QALYs     %+.1f [%+.1f, %+.1f]\n", s.d_qaly.mean, s.d_qaly.lo, s.d_qaly.hi);
+    fprintf(out, "    ICER                  %s\n", icer);
+    print_yen_interval(out, "net monetary benefit", s.nmb);
+    fprintf(out, "    P(cost-effective)     %.2f (share of %d replicates with positive net benefit)\n", s.p_ce, s.n);
+    if (!isnan(s.roi.mean))
+        fprintf(out, "    return on spending    %.2f [%.2f, %.2f] yen of medical and LTC cost avoided per yen\n", s.roi.mean,
+                s.roi.lo, s.roi.hi);
+    if (!isnan(s.param_share_nmb))
+        fprintf(out, "    uncertainty           %.0f%% of the variance of the net benefit comes from parameters, "
+                     "%.0f%% from chance\n", 100 * s.param_share_nmb, 100 * (1 - s.param_share_nmb));
+    return SPR_OK;
+}
+
+int spr_report_text_print(FILE *out, const spr_scenario *sc, spr_results *const *res, int n,
+                          const spr_report_options *o, spr_error *err)
+{
+    static const spr_measure_id at_birth[4] = {SPR_MEASURE_LE0_MALE, SPR_MEASURE_LE0_FEMALE, SPR_MEASURE_HLE0_MALE,
+                                               SPR_MEASURE_HLE0_FEMALE};
+    static const spr_measure_id outcomes[4] = {SPR_MEASURE_HLE0_MALE, SPR_MEASURE_HLE0_FEMALE, SPR_MEASURE_ISOLATED_65,
+                                               SPR_MEASURE_CARE_NEED_65};
+    const spr_params *p0 = &sc[0].params;
+    int last = res[0]->months / 12 - 1, rc;
+    fprintf(out, "\nsprsim report: %d scenario%s, %d-%d, reference '%s'\n", n, n == 1 ? "" : "s", p0->start_year,
+            p0->start_year + last, p0->name);
+    fprintf(out, "Mean [95%% CI of the mean over replicates]. Costs and QALYs discounted at %.1f%% a year; "
+                 "willingness to pay ¥%.0f per QALY.\n", 100 * o->discount_rate, o->wtp_yen);
+    fprintf(out, "\nLife expectancy (LE) and healthy life expectancy (HLE, free of limitation) at birth, %d\n",
+            p0->start_year);
+    fprintf(out, "  %-22s %-24s %-24s %-24s %-24s\n", "scenario", "LE men", "LE women", "HLE men", "HLE women");
+    fprintf(out, "  %-22s %-24.2f %-24.2f %-24.2f %-24.2f\n", "official 2022", SPR_OFFICIAL_LE0[0], SPR_OFFICIAL_LE0[1],
+            SPR_OFFICIAL_HLE0[0], SPR_OFFICIAL_HLE0[1]);
+    if ((rc = print_rows(out, sc, res, n, 0, at_birth, err)) != SPR_OK) return rc;
+    fprintf(out, "\nOutcomes in %d\n", p0->start_year + last);
+    fprintf(out, "  %-22s %-24s %-24s %-24s %-24s\n", "scenario", "HLE men", "HLE women", "isolated 65+ (%)",
+            "care need 65+ (%)");
+    if ((rc = print_rows(out, sc, res, n, last, outcomes, err)) != SPR_OK) return rc;
+    print_sweeps(out, sc, res, n);
+    if (n < 2) return SPR_OK;
+    fprintf(out, "\nCost-effectiveness against '%s' over %d years (paired by replicate)\n", p0->name, last + 1);
+    for (int i = 1; i < n; i++)
+        if ((rc = print_ce(out, sc, res, i, o, err)) != SPR_OK) return rc;
+    return SPR_OK;
+}

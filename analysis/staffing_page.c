@@ -1,0 +1,175 @@
+#include "sprsim/staffing_page.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "sprsim/chart.h"
+#include "sprsim/economics.h"
+#include "sprsim/text.h"
+
+/* Marginal cost per QALY of level i against the level before it, per added link worker. */
+static double marginal(const spr_staff_result *r, int i)
+{
+    if (i == 0) return NAN;
+    const spr_staff_level *a = &r->levels[i - 1], *b = &r->levels[i];
+    return spr_econ_icer(b->cost_disc - a->cost_disc, b->qaly_disc - a->qaly_disc);
+}
+
+static void print_table(FILE *out, const spr_params *p, const spr_staff_target *t, const spr_staff_result *r)
+{
+    char cap[96];
+    fprintf(out, "\nStaffing for '%s': target %.0f%% of referrals first seen within %g weeks%s%s\n", p->name,
+            100 * t->share, t->within_weeks, t->max_utilisation > 0 ? ", caseload in use at most " : "",
+            t->max_utilisation > 0 ? (snprintf(cap, sizeof cap, "%.0f%%", 100 * t->max_utilisation), cap) : "");
+    fprintf(out, "(%d replicates a level, year %d on; common random numbers across levels)\n", p->replicates,
+            p->start_year + t->warmup_years);
+    fprintf(out, "  %4s %-24s %9s %9s %9s %10s %14s %-22s %s\n", "LW", "share in time [95% CI]", "wait (d)", "p90 (d)",
+            "in use", "served/y", "cost (¥m/y)", "isolated 65+ (%)", "marginal ¥ per QALY");
+    for (int i = 0; i < r->n_levels; i++) {
+        const spr_staff_level *l = &r->levels[i];
+        double mc = marginal(r, i);
+        char mcs[64], share[64], iso[64];
+        if (isnan(mc)) snprintf(mcs, sizeof mcs, "-");
+        else if (isinf(mc) || (r->levels[i].qaly_disc - r->levels[i - 1].qaly_disc) <= 0) snprintf(mcs, sizeof mcs, "no QALY gain");
+        else if (mc <= 0) snprintf(mcs, sizeof mcs, "saves money");
+        else spr_text_thousands(mcs, sizeof mcs, mc, 0);
+        snprintf(share, sizeof share, "%.3f [%.3f, %.3f]%s", l->share, l->share_lo, l->share_hi, l->meets ? " *" : "");
+        snprintf(iso, sizeof iso, "%.2f [%.2f, %.2f]", l->isolated_65, l->isolated_65_lo, l->isolated_65_hi);
+        fprintf(out, "  %4d %-24s %9.1f %9.0f %8.0f%% %10.0f %14.1f %-22s %s\n", l->fte, share, l->wait_mean_days,
+                l->wait_p90_days, 100 * l->utilisation, l->served_per_year, l->programme_cost_per_year / 1e6, iso, mcs);
+    }
+    fprintf(out, "  (* meets the target)\n");
+    if (r->recommended >= 0)
+        fprintf(out, "\nRecommended: %d full-time link workers. Confirmation with %d replicates: the target is met in %.0f%% "
+                     "of them with %d, in %.0f%% with %d.\n",
+                r->recommended, t->confirm_replicates, 100 * r->confidence, r->recommended, 100 * r->confidence_below,
+                r->recommended - 1);
+    fprintf(out, "Staffing needed each year (the population ages, demand changes):\n ");
+    for (int y = 0; y < r->years; y++) {
+        if (r->per_year[y] < 0) fprintf(out, " %d: >%d", p->start_year + y, t->max_fte);
+        else fprintf(out, " %d: %d", p->start_year + y, r->per_year[y]);
+        if (y % 8 == 7 && y + 1 < r->years) fprintf(out, "\n ");
+    }
+    fprintf(out, "\n");
+}
+
+static void add_csv(spr_text *c, const spr_staff_result *r)
+{
+    spr_text_add(c, "fte,replicates,share_within_target,share_lo,share_hi,meets,p_meets,wait_mean_days,wait_p90_days,utilisation,"
+                    "served_per_year,programme_cost_yen_per_year,isolated_65plus_pct,cost_discounted_yen,qalys_discounted,"
+                    "marginal_cost_per_qaly_yen\n");
+    for (int i = 0; i < r->n_levels; i++) {
+        const spr_staff_level *l = &r->levels[i];
+        spr_text_add(c, "%d,%d,%.6g,%.6g,%.6g,%d,%.4g,%.6g,%.6g,%.6g,%.6g,%.10g,%.6g,%.10g,%.10g,%.10g\n", l->fte, l->replicates,
+                     l->share, l->share_lo, l->share_hi, l->meets, l->p_meets, l->wait_mean_days, l->wait_p90_days,
+                     l->utilisation, l->served_per_year, l->programme_cost_per_year, l->isolated_65, l->cost_disc,
+                     l->qaly_disc, marginal(r, i));
+    }
+}
+
+/* A line chart of one value per level (y[i]) against staffing (x[i]). */
+static void chart_levels(spr_text *b, const char *id, const char *title, const char *ylabel, const spr_staff_result *r,
+                         const double *x, const double *y, double target)
+{
+    spr_chart_axes a = {r->levels[0].fte, r->levels[r->n_levels - 1].fte, INFINITY, -INFINITY};
+    for (int i = 0; i < r->n_levels; i++)
+        if (!isnan(y[i])) a.y0 = fmin(a.y0, y[i]), a.y1 = fmax(a.y1, y[i]);
+    if (!isnan(target)) a.y0 = fmin(a.y0, target), a.y1 = fmax(a.y1, target);
+    if (!isfinite(a.y0)) a.y0 = 0, a.y1 = 1;
+    spr_chart_open(b, id, title, "link workers (full-time)", ylabel, &a);
+    if (!isnan(target))
+        spr_text_add(b, "<line class=\"wtp\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"><title>target</title></line>\n",
+                     SPR_CHART_ML, SPR_CHART_W - SPR_CHART_MR, spr_chart_y(&a, target), spr_chart_y(&a, target));
+    if (r->recommended >= 0)
+        spr_text_add(b, "<line class=\"wtp\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"><title>recommended</title></line>\n",
+                     spr_chart_x(&a, r->recommended), spr_chart_x(&a, r->recommended), SPR_CHART_MT, SPR_CHART_H - SPR_CHART_MB);
+    spr_chart_line_points(b, &a, x, y, r->n_levels, spr_chart_colour(1));
+    spr_chart_close(b);
+}
+
+/* The four curves against staffing. */
+static int add_level_charts(spr_text *b, const spr_staff_target *t, const spr_staff_result *r, spr_error *err)
+{
+    double *x = calloc(2 * (size_t)r->n_levels + 1, sizeof *x);
+    if (x == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the staffing charts");
+    double *y = x + r->n_levels;
+    for (int i = 0; i < r->n_levels; i++) x[i] = r->levels[i].fte, y[i] = r->levels[i].share;
+    chart_levels(b, "staff-share", "Share first seen within the target", "share", r, x, y, t->share);
+    for (int i = 0; i < r->n_levels; i++) y[i] = r->levels[i].wait_mean_days;
+    chart_levels(b, "staff-wait", "Mean wait to first contact", "days", r, x, y, NAN);
+    for (int i = 0; i < r->n_levels; i++) y[i] = r->levels[i].programme_cost_per_year / 1e6;
+    chart_levels(b, "staff-cost", "Programme cost", "yen million a year", r, x, y, NAN);
+    for (int i = 0; i < r->n_levels; i++) y[i] = 100 * r->levels[i].utilisation;
+    chart_levels(b, "staff-use", "Caseload in use", "%", r, x, y, t->max_utilisation > 0 ? 100 * t->max_utilisation : NAN);
+    free(x);
+    return SPR_OK;
+}
+
+/* Link workers needed each year. */
+static void chart_years(spr_text *b, const spr_params *p, const spr_staff_result *r)
+{
+    spr_chart_axes a = {p->start_year, p->start_year + r->years - 1, INFINITY, -INFINITY};
+    for (int y = 0; y < r->years; y++)
+        if (r->per_year[y] >= 0) a.y0 = fmin(a.y0, r->per_year[y]), a.y1 = fmax(a.y1, r->per_year[y]);
+    if (!isfinite(a.y0)) a.y0 = 0, a.y1 = 1;
+    spr_chart_open(b, "staff-years", "Link workers needed each year", "year", "link workers", &a);
+    spr_text_add(b, "<polyline class=\"line\" stroke=\"%s\" points=\"", spr_chart_colour(2));
+    for (int y = 0; y < r->years; y++)
+        if (r->per_year[y] >= 0) spr_text_add(b, "%.1f,%.1f ", spr_chart_x(&a, p->start_year + y), spr_chart_y(&a, r->per_year[y]));
+    spr_text_add(b, "\"/>\n</svg></figure>\n</div>\n");
+}
+
+static void add_levels_table(spr_text *b, const spr_staff_result *r)
+{
+    spr_text_add(b, "<h2>Levels tried</h2><table><tr><th>link workers</th><th>replicates</th><th>share in time</th>"
+                    "<th>mean wait (d)</th><th>90th pct (d)</th><th>in use</th><th>served a year</th><th>cost a year</th>"
+                    "<th>isolated 65+ (%%)</th></tr>\n");
+    for (int i = 0; i < r->n_levels; i++) {
+        const spr_staff_level *l = &r->levels[i];
+        char cost[96];
+        spr_text_yen(cost, sizeof cost, l->programme_cost_per_year, 0);
+        spr_text_add(b, "<tr><td>%d%s</td><td>%d</td><td>%.3f [%.3f, %.3f]</td><td>%.1f</td><td>%.0f</td><td>%.0f%%</td><td>%.0f</td>"
+                        "<td>%s</td><td>%.2f</td></tr>\n",
+                     l->fte, l->fte == r->recommended ? " (recommended)" : "", l->replicates, l->share, l->share_lo,
+                     l->share_hi, l->wait_mean_days, l->wait_p90_days, 100 * l->utilisation, l->served_per_year, cost,
+                     l->isolated_65);
+    }
+    spr_text_add(b, "</table>\n");
+}
+
+static int add_page(spr_text *b, const spr_params *p, const spr_staff_target *t, const spr_staff_result *r, spr_error *err)
+{
+    char title[600];
+    snprintf(title, sizeof title, "Link-worker staffing: %s", p->name);
+    spr_chart_page_start(b, title);
+    spr_text_add(b, "<h1>%s</h1>\n<p class=\"note\">Target: %.0f%% of referrals first seen within %g weeks%s. %d replicates a "
+                    "level, common random numbers; years from %d.</p>\n",
+                 title, 100 * t->share, t->within_weeks, t->max_utilisation > 0 ? " and caseload use capped" : "",
+                 p->replicates, p->start_year + t->warmup_years);
+    if (r->recommended >= 0)
+        spr_text_add(b, "<p><b>Recommended: %d full-time link workers.</b> In the confirmation with %d replicates the target is met "
+                        "in %.0f%% of replicates with %d and in %.0f%% with %d.</p>\n",
+                     r->recommended, t->confirm_replicates, 100 * r->confidence, r->recommended, 100 * r->confidence_below,
+                     r->recommended - 1);
+    spr_text_add(b, "<div class=\"charts\">\n");
+    int rc = add_level_charts(b, t, r, err);
+    if (rc != SPR_OK) return rc;
+    chart_years(b, p, r);
+    add_levels_table(b, r);
+    spr_chart_page_end(b);
+    return SPR_OK;
+}
+
+int spr_staffing_page_write(const char *prefix, FILE *out, const spr_params *p, const spr_staff_target *t,
+                            const spr_staff_result *r, spr_error *err)
+{
+    print_table(out, p, t, r);
+    spr_text c = {0}, h = {0};
+    add_csv(&c, r);
+    int rc = add_page(&h, p, t, r, err);
+    if (rc == SPR_OK) rc = spr_text_write_csv_html(prefix, &c, &h, err);
+    spr_text_free(&c);
+    spr_text_free(&h);
+    if (rc == SPR_OK) fprintf(out, "\nwrote %s.csv and %s.html\n", prefix, prefix);
+    return rc;
+}
