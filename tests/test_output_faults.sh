@@ -34,10 +34,11 @@ no_temporaries "$WORK" && no_temporaries /dev; ok $? "no temporary files left"
 FULL="$WORK/full"; mkdir "$FULL"
 if mount -t tmpfs -o size=64k tmpfs "$FULL" 2> /dev/null; then
     "$SPRSIM" run "$TINY" -o "$FULL/out.h5" --quiet > /dev/null 2> "$WORK/full.err"; st=$?
+    left=$(ls -A "$FULL") # what is on the full disk, read before it is unmounted
     umount "$FULL"
     [ "$st" -eq 1 ]; ok $? "a full disk: status 1 (got $st: $(cat "$WORK/full.err"))"
     grep -q "No space left on device" "$WORK/full.err"; ok $? "the message names the cause: $(cat "$WORK/full.err")"
-    [ -z "$(ls -A "$FULL")" ]; ok $? "nothing left on the full disk"
+    [ -z "$left" ]; ok $? "nothing left on the full disk: $left"
 elif (ulimit -f 16) 2> /dev/null; then
     (ulimit -f 16; trap '' XFSZ; exec "$SPRSIM" run "$TINY" -o "$FULL/out.h5" --quiet > /dev/null 2> "$WORK/full.err"); st=$?
     [ "$st" -eq 1 ]; ok $? "a file-size limit: status 1 (got $st: $(cat "$WORK/full.err"))"
