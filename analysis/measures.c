@@ -19,8 +19,10 @@
 #define IND(k) (1 << (k))
 #define CARE_NEED (IND(SPR_IND_SUPPORT) | IND(SPR_IND_CARE12) | IND(SPR_IND_CARE35))
 
-/* Which expectancy: total, free of limitation, not care level 2+. */
-enum { LIFE, HEALTHY, INDEPENDENT };
+/* Which expectancy: total, free of limitation, not care level 2+; with
+ * EXPECTED, from expected deaths (the sum of the residents' monthly
+ * probabilities of death) instead of the deaths drawn. */
+enum { LIFE, HEALTHY, INDEPENDENT, EXPECTANCY_KIND = 3, EXPECTED = 4 };
 
 /* ---- periods and selections ------------------------------------------------ */
 
@@ -116,18 +118,26 @@ static void add_count(const spr_measure *m, const spr_params *p, const spr_resul
     acc->num += count_sum_set(res, r, sel, m->arg);
 }
 
-/* Medical (arg 0) or long-term-care (arg 1) spending, yen. */
+/* Sum of a monthly series of reals ([r][m][s][b]) over the selection. */
+static double real_sum(const spr_results *res, int r, const spr_selection *sel, const double *series)
+{
+    int m0, m1;
+    spr_selection_months(res, sel, &m0, &m1);
+    double t = 0;
+    for (int k = m0; k < m1; k++)
+        for (int s = 0; s < SPR_SEXES; s++)
+            if (sex_selected(sel, s))
+                for (int b = sel->band_lo; b < sel->band_hi; b++) t += series[spr_results_cost_index(res, r, k, s, b)];
+    return t;
+}
+
+/* Medical (arg 0) or long-term-care (arg 1) spending, yen, or expected deaths (arg 2). */
 static void add_cost(const spr_measure *m, const spr_params *p, const spr_results *res, int r, const spr_selection *sel,
                      spr_measure_sum *acc)
 {
     (void)p;
-    const double *cost = m->arg == 0 ? res->medical_yen : res->ltc_yen;
-    int m0, m1;
-    spr_selection_months(res, sel, &m0, &m1);
-    for (int k = m0; k < m1; k++)
-        for (int s = 0; s < SPR_SEXES; s++)
-            if (sex_selected(sel, s))
-                for (int b = sel->band_lo; b < sel->band_hi; b++) acc->num += cost[spr_results_cost_index(res, r, k, s, b)];
+    const double *series[3] = {res->medical_yen, res->ltc_yen, res->expected_deaths};
+    acc->num += real_sum(res, r, sel, series[m->arg]);
 }
 
 /* The programme's monthly records: one function per quantity summed. */
@@ -208,28 +218,32 @@ static double finish_share(const spr_measure_sum *a) { return a->den > 0 ? fmin(
 /* ---- measures computed directly ----------------------------------------------- */
 
 /* Life expectancy (arg LIFE) or a Sullivan health expectancy (HEALTHY,
- * INDEPENDENT) at the age of band_lo, from the period's deaths and
- * person-years. */
+ * INDEPENDENT) at the age of band_lo, from the period's deaths (arg |
+ * EXPECTED: expected deaths) and person-years.  Expected deaths have the
+ * same expectation as the deaths drawn but none of the variance of the
+ * draws (docs/methods.md). */
 static double expectancy(const spr_measure *m, const spr_params *p, const spr_results *res, int r, const spr_selection *sel)
 {
     (void)p;
+    const int kind = m->arg & EXPECTANCY_KIND;
     double deaths[SPR_AGE_BANDS], py[SPR_AGE_BANDS], healthy[SPR_AGE_BANDS];
     for (int b = 0; b < SPR_AGE_BANDS; b++) {
         spr_selection band = *sel;
         band.band_lo = b, band.band_hi = b + 1;
-        deaths[b] = count_sum(res, r, &band, SPR_IND_DEATHS);
+        deaths[b] = m->arg & EXPECTED ? real_sum(res, r, &band, res->expected_deaths)
+                                      : count_sum(res, r, &band, SPR_IND_DEATHS);
         double person_months = count_sum(res, r, &band, SPR_IND_POPULATION);
         py[b] = person_months / 12.0;
         double unhealthy = 0;
-        if (m->arg == HEALTHY) unhealthy = person_months - count_sum(res, r, &band, SPR_IND_INDEPENDENT);
-        if (m->arg == INDEPENDENT)
+        if (kind == HEALTHY) unhealthy = person_months - count_sum(res, r, &band, SPR_IND_INDEPENDENT);
+        if (kind == INDEPENDENT)
             unhealthy = count_sum(res, r, &band, SPR_IND_CARE35) + CARE2_SHARE_OF_CARE12 * count_sum(res, r, &band, SPR_IND_CARE12);
         healthy[b] = person_months > 0 ? 1.0 - unhealthy / person_months : NAN;
     }
     spr_lifetable t;
     int from = sel->band_lo;
     if (spr_lifetable_build(deaths, py, &t) != 0 && isnan(t.e[from])) return NAN;
-    if (m->arg == LIFE) return t.e[from];
+    if (kind == LIFE) return t.e[from];
     return spr_sullivan_health_expectancy(t.l, t.L, healthy, SPR_AGE_BANDS, from);
 }
 
@@ -356,6 +370,25 @@ static const spr_measure MEASURES[SPR_MEASURE_COUNT] = {
     {"first_contacts", "persons", "first contacts with a link worker", ALL, 0, ADDITIVE(add_first_contacts, finish_sum)},
     {"seen_within_4_weeks", "share", "referrals first seen within 4 weeks (arg: the weeks), of referrals made", ALL, 4,
      ADDITIVE(add_seen_within, finish_share)},
+    {"expected_deaths", "persons", "expected deaths (sum of monthly probabilities of death)", ALL, 2,
+     ADDITIVE(add_cost, finish_sum)},
+    /* the expectancies from expected deaths: for validation against life tables */
+    {"le0_male_expected", "years", "life expectancy at birth, men, from expected deaths", FROM(SPR_MALE, 0),
+     LIFE | EXPECTED, DIRECT(expectancy)},
+    {"le0_female_expected", "years", "life expectancy at birth, women, from expected deaths", FROM(SPR_FEMALE, 0),
+     LIFE | EXPECTED, DIRECT(expectancy)},
+    {"le65_male_expected", "years", "life expectancy at 65, men, from expected deaths", FROM(SPR_MALE, SPR_BAND_65),
+     LIFE | EXPECTED, DIRECT(expectancy)},
+    {"le65_female_expected", "years", "life expectancy at 65, women, from expected deaths",
+     FROM(SPR_FEMALE, SPR_BAND_65), LIFE | EXPECTED, DIRECT(expectancy)},
+    {"hle0_male_expected", "years", "healthy life expectancy at birth, men, from expected deaths", FROM(SPR_MALE, 0),
+     HEALTHY | EXPECTED, DIRECT(expectancy)},
+    {"hle0_female_expected", "years", "healthy life expectancy at birth, women, from expected deaths",
+     FROM(SPR_FEMALE, 0), HEALTHY | EXPECTED, DIRECT(expectancy)},
+    {"hle65_male_expected", "years", "healthy life expectancy at 65, men, from expected deaths",
+     FROM(SPR_MALE, SPR_BAND_65), HEALTHY | EXPECTED, DIRECT(expectancy)},
+    {"hle65_female_expected", "years", "healthy life expectancy at 65, women, from expected deaths",
+     FROM(SPR_FEMALE, SPR_BAND_65), HEALTHY | EXPECTED, DIRECT(expectancy)},
 };
 
 const spr_measure *spr_measure_get(spr_measure_id id) { return &MEASURES[id]; }

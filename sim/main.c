@@ -17,6 +17,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "sprsim/calibrate.h"
 #include "sprsim/model.h"
 #include "sprsim/output.h"
 #include "sprsim/paramdoc.h"
@@ -51,6 +52,7 @@ typedef struct {
     double discount_rate, wtp_yen;
     double within_weeks, share, max_utilisation;
     int max_fte, confirm_replicates, warmup_years;
+    int max_iterations;        /* calibrate: 0 the file's */
     int markdown, yaml;        /* keys: the parameter documentation or the reference scenario */
 } cli_args;
 
@@ -173,6 +175,17 @@ static const cli_option tornado_options[] = {
     OPTION_PREFIX("tornado"),
     OPTION_DISCOUNT,
     OPTION_WTP,
+    OPTION_END,
+};
+
+static const cli_option calibrate_options[] = {
+    {"--output", "-o", "PREFIX", OPT_TEXT, FIELD(output), 0, 0, NULL,
+     "write PREFIX.csv, PREFIX.h5 and PREFIX-overlay.yaml (default calibration)"},
+    {"--max-iter", NULL, "N", OPT_INT, FIELD(max_iterations), 1, 100000, NULL,
+     "at most N iterations of the simplex (default: the file's fit.max_iterations, or 200)"},
+    {"--threads", NULL, "T", OPT_INT, FIELD(threads), 1, 1024, NULL,
+     "OpenMP threads, 1 to 1024 (default: OMP_NUM_THREADS or every core); results do not depend on it"},
+    {"--quiet", "-q", NULL, OPT_FLAG, FIELD(quiet), 0, 0, NULL, "no progress line on the terminal"},
     OPTION_END,
 };
 
@@ -631,6 +644,68 @@ static int cmd_staff(cli_args *a, int argc, char **argv)
     return status;
 }
 
+/* ---- calibrate ------------------------------------------------------------ */
+
+static void calibrate_progress(void *ctx, int iteration, int evaluations, double objective, double size)
+{
+    (void)ctx;
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "\r  iteration %d, %d runs, objective %.4g, simplex size %.3g      ", iteration, evaluations,
+                objective, size);
+}
+
+static void print_calibration(const spr_calib_file *cf, const spr_calib_result *r, const char *prefix)
+{
+    printf("Calibration of %s (%s) to %s\n\n", cf->scenario.params.name, cf->scenario_path, cf->path);
+    printf("%-22s %-22s %22s %12s %9s  %s\n", "measure", "selection", "target +- se", "model", "residual", "source");
+    for (int i = 0; i < cf->n_targets; i++) {
+        const spr_calib_target *t = &cf->targets[i];
+        char sel[96], tv[64];
+        spr_calib_target_describe(t, sel, sizeof sel);
+        snprintf(tv, sizeof tv, "%.4g +- %.3g", t->value, t->se);
+        printf("%-22s %-22s %22s %12.4g %9.2f  %s\n", t->measure->name, sel, tv, r->model[i], r->residual[i], t->source);
+    }
+    printf("\n%-32s %14s %14s %14s %14s %s\n", "parameter", "fitted", "start", "lower", "upper", "transform");
+    for (int j = 0; j < cf->n_params; j++) {
+        const spr_calib_param *p = &cf->params[j];
+        printf("%-32s %14.6g %14.6g %14.6g %14.6g %s\n", p->def->key, r->fitted[j], p->start, p->lower, p->upper,
+               spr_transform_name(p->transform));
+    }
+    printf("\nobjective %.6g (sum of squared standardised residuals, %d targets)\n", r->objective, cf->n_targets);
+    printf("%s after %d iterations (simplex size %.3g, tolerance %.3g), %d model runs, %.1f s (%.2f s a run)\n",
+           r->converged ? "converged" : "NOT converged", r->iterations, r->size, cf->tolerance, r->n_evaluations + 1,
+           r->seconds, r->seconds / (r->n_evaluations + 1));
+    printf("wrote %s.csv, %s.h5, %s-overlay.yaml\n", prefix, prefix, prefix);
+}
+
+static int cmd_calibrate(cli_args *a, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    const char *prefix = a->output ? a->output : "calibration";
+    spr_calib_file *cf = malloc(sizeof *cf);
+    if (cf == NULL) {
+        fprintf(stderr, "sprsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    spr_error err = {0};
+    int rc = spr_calib_file_load(a->positional[0], cf, &err);
+    if (rc != SPR_OK) {
+        free(cf);
+        return fail(&err, rc);
+    }
+    if (a->threads > 0) omp_set_num_threads(a->threads);
+    spr_calib_result r;
+    rc = spr_calib_fit(cf, a->max_iterations, a->quiet ? NULL : calibrate_progress, NULL, &r, &err);
+    if (!a->quiet && isatty(STDERR_FILENO)) fprintf(stderr, "\r%*s\r", 70, "");
+    if (rc == SPR_OK) rc = spr_calib_write(prefix, cf, &r, &err);
+    int status = rc == SPR_OK ? 0 : fail(&err, rc);
+    if (status == 0) print_calibration(cf, &r, prefix);
+    spr_calib_result_free(&r);
+    spr_calib_file_free(cf);
+    free(cf);
+    return status;
+}
+
 /* ---- keys ----------------------------------------------------------------- */
 
 static int cmd_keys(cli_args *a, int argc, char **argv)
@@ -684,6 +759,13 @@ static const cli_command commands[] = {
      "or the 95% range of every distribution an overlay gives) and reports the policy's net monetary\n"
      "benefit (PREFIX.csv, PREFIX.html).",
      tornado_options, cmd_tornado},
+    {"calibrate", "CALIBRATION.yaml", 1, 1, "fit parameters to targets (Nelder-Mead, common random numbers)",
+     "Fits the parameters a calibration file names to its targets: minimises the sum of squared\n"
+     "standardised residuals ((model - target) / se)^2 with a Nelder-Mead simplex, every run with the same\n"
+     "seed and replicates.  Prints each target beside the model, writes PREFIX.csv, PREFIX.h5 (with\n"
+     "provenance and every evaluation) and PREFIX-overlay.yaml (the fitted values, for run --overlay).\n"
+     "The file's format is in docs/methods.md (Calibration).",
+     calibrate_options, cmd_calibrate},
     {"keys", "", 0, 0, "list every parameter: key, type, bounds, unit, meaning",
      "Lists every parameter a scenario sets: key, type, bounds, unit and meaning (tab separated), or, with\n"
      "--markdown or --yaml, the documentation generated from the parameter table.",

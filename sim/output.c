@@ -353,6 +353,27 @@ out:
     return rc;
 }
 
+/* The monthly series of reals by sex and age band, [r][m][s][b]: written
+ * and read from this one table. */
+typedef struct {
+    const char *name, *unit, *description;
+    size_t offset; /* of the double * member of spr_results */
+} monthly_real;
+
+static const monthly_real MONTHLY_REALS[] = {
+    {"medical_cost", "yen", "medical expenditure over the month", offsetof(spr_results, medical_yen)},
+    {"ltc_cost", "yen", "long-term-care spending over the month", offsetof(spr_results, ltc_yen)},
+    {"expected_deaths", "persons",
+     "the sum of residents' monthly probabilities of death, the conditional expectation of deaths",
+     offsetof(spr_results, expected_deaths)},
+};
+#define N_MONTHLY_REALS (sizeof MONTHLY_REALS / sizeof MONTHLY_REALS[0])
+
+static double *monthly_real_data(const monthly_real *f, const spr_results *res)
+{
+    return *(double *const *)((const char *)res + f->offset);
+}
+
 /* The monthly indicators, costs and district populations of a scenario
  * (group grp, open as g), with their dimension scales. */
 static int write_monthly(hid_t file, hid_t g, const char *grp, const spr_results *res, const char *path, spr_error *err)
@@ -393,12 +414,10 @@ static int write_monthly(hid_t file, hid_t g, const char *grp, const spr_results
         d = -1;
     }
     free(buf);
-    const double *costs[2] = {res->medical_yen, res->ltc_yen};
-    const char *cost_names[2] = {"medical_cost", "ltc_cost"};
-    const char *cost_desc[2] = {"medical expenditure over the month", "long-term-care spending over the month"};
-    for (int k = 0; k < 2; k++) {
-        CHECK(d = dataset_nd(mg, cost_names[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 4, dims, chunk, costs[k], "yen",
-                             cost_desc[k]), "write costs");
+    for (size_t k = 0; k < N_MONTHLY_REALS; k++) {
+        const monthly_real *f = &MONTHLY_REALS[k];
+        CHECK(d = dataset_nd(mg, f->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 4, dims, chunk, monthly_real_data(f, res),
+                             f->unit, f->description), "write a monthly series of reals");
         CHECK(attach_monthly_scales(file, d, scale_path), "attach dimension scales");
         H5Dclose(d);
         d = -1;
@@ -966,8 +985,9 @@ static int read_monthly(hid_t mg, spr_results *res, const reader *rd)
                    buf + k * cell, sizeof(int32_t) * cell);
     }
     free(buf);
-    if (rc == SPR_OK) rc = read_dataset(mg, "medical_cost", H5T_NATIVE_DOUBLE, 4, dims, res->medical_yen, rd);
-    if (rc == SPR_OK) rc = read_dataset(mg, "ltc_cost", H5T_NATIVE_DOUBLE, 4, dims, res->ltc_yen, rd);
+    for (size_t k = 0; k < N_MONTHLY_REALS && rc == SPR_OK; k++)
+        rc = read_dataset(mg, MONTHLY_REALS[k].name, H5T_NATIVE_DOUBLE, 4, dims,
+                          monthly_real_data(&MONTHLY_REALS[k], res), rd);
     if (rc == SPR_OK)
         rc = read_dataset(mg, "district_population", H5T_NATIVE_INT32, 3, ddims, res->district_population, rd);
     return rc;

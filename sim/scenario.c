@@ -747,6 +747,37 @@ out:
     return rc;
 }
 
+int spr_yaml_file_load(const char *path, const char *kind, yaml_document_t *doc, char **text, spr_error *err)
+{
+    loader L = {.err = err, .file = path};
+    unsigned char *bytes;
+    size_t len;
+    file_id id;
+    *text = NULL;
+    int rc = read_scenario_file(&L, path, path, kind, &bytes, &len, &id);
+    if (rc != SPR_OK) return rc;
+    unsigned char *t = realloc(bytes, len + 1); /* room for the NUL the caller's copy needs */
+    if (t == NULL) {
+        free(bytes);
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory reading %s", path);
+    }
+    t[len] = '\0';
+    rc = check_yaml_shape(&L, t, len);
+    yaml_parser_t parser;
+    if (rc == SPR_OK && !yaml_parser_initialize(&parser)) rc = spr_error_set(err, SPR_ERR_NOMEM, "cannot start the YAML parser");
+    else if (rc == SPR_OK) {
+        yaml_parser_set_input_string(&parser, t, len);
+        if (!yaml_parser_load(&parser, doc)) rc = yaml_error(&L, &parser);
+        yaml_parser_delete(&parser);
+    }
+    if (rc != SPR_OK) {
+        free(t);
+        return rc;
+    }
+    *text = (char *)t;
+    return SPR_OK;
+}
+
 /* The scenario the user named (depth 0) or an overlay (depth -1: no 'extends', as for --set). */
 static int load_named_file(loader *L, const char *path, const char *kind, int depth)
 {

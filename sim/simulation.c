@@ -49,6 +49,7 @@ int spr_results_create(int replicates, int months, int districts, int n_uncertai
     res->counts = calloc(cells * SPR_IND_COUNT, sizeof *res->counts);
     res->medical_yen = calloc(cells, sizeof *res->medical_yen);
     res->ltc_yen = calloc(cells, sizeof *res->ltc_yen);
+    res->expected_deaths = calloc(cells, sizeof *res->expected_deaths);
     res->district_population = calloc(rm * (size_t)districts, sizeof *res->district_population);
     res->programme = calloc(rm, sizeof *res->programme);
     res->group_participants = calloc(groups, sizeof *res->group_participants);
@@ -56,8 +57,8 @@ int spr_results_create(int replicates, int months, int districts, int n_uncertai
     res->wait_histogram = calloc((size_t)replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
     /* one more column, so that the allocation is never of zero bytes */
     res->draws = calloc((size_t)replicates * ((size_t)n_uncertain + 1), sizeof *res->draws);
-    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->district_population || !res->programme ||
-        !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws) {
+    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->expected_deaths || !res->district_population ||
+        !res->programme || !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws) {
         spr_results_destroy(res);
         return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results (%d replicates of %d months)",
                              replicates, months);
@@ -72,6 +73,7 @@ void spr_results_destroy(spr_results *res)
     free(res->counts);
     free(res->medical_yen);
     free(res->ltc_yen);
+    free(res->expected_deaths);
     free(res->district_population);
     free(res->programme);
     free(res->group_participants);
@@ -94,6 +96,10 @@ typedef struct {
     int64_t state[SPR_SEXES][SPR_AGE_BANDS][SPR_STATE_CODES];
     int64_t participants[SPR_SEXES][SPR_AGE_BANDS];
     int64_t deaths[SPR_SEXES][SPR_AGE_BANDS];
+    /* the death thresholds of the residents at risk, in units of 2^-32: the
+     * sum of their monthly probabilities of death, exact in integers, so the
+     * total is the same however the residents are split among threads */
+    uint64_t death_thresholds[SPR_SEXES][SPR_AGE_BANDS];
     int64_t out_migrants[SPR_SEXES][SPR_AGE_BANDS];
     int64_t district[256];
     /* births: mother's index and the child's sex, in increasing mother index */
@@ -110,6 +116,7 @@ static void tally_clear(tally *t, size_t n_resources)
     memset(t->participants, 0, sizeof t->participants);
     spr_programme_tally_clear(t->prog, n_resources);
     memset(t->deaths, 0, sizeof t->deaths);
+    memset(t->death_thresholds, 0, sizeof t->death_thresholds);
     memset(t->out_migrants, 0, sizeof t->out_migrants);
     memset(t->district, 0, sizeof t->district);
     t->n_births = 0;
@@ -176,6 +183,7 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
 
     uint32_t wh[4];
     spr_rng_block(key, id, month, SPR_STREAM_MONTH_HEALTH, 0, wh);
+    t->death_thresholds[female][band] += T->die[female][age][f][dem][iso][ben];
     if (wh[H_DEATH] < T->die[female][age][f][dem][iso][ben]) {
         pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
         t->deaths[female][band]++;
@@ -219,8 +227,10 @@ static void record_month(const spr_model *M, spr_results *res, int r, int m, tal
         for (int b = 0; b < SPR_AGE_BANDS; b++) {
             int64_t ind[SPR_IND_COUNT] = {0};
             double medical = 0, ltc = 0;
+            uint64_t death_thresholds = 0;
             for (int k = 0; k < nthreads; k++) {
                 ind[SPR_IND_DEATHS] += tl[k].deaths[s][b];
+                death_thresholds += tl[k].death_thresholds[s][b];
                 ind[SPR_IND_OUT_MIGRANTS] += tl[k].out_migrants[s][b];
                 ind[SPR_IND_PARTICIPANTS] += tl[k].participants[s][b];
             }
@@ -250,6 +260,7 @@ static void record_month(const spr_model *M, spr_results *res, int r, int m, tal
                     res->counts[spr_results_index(res, r, m, k, s, b)] = (int32_t)ind[k];
             res->medical_yen[spr_results_cost_index(res, r, m, s, b)] = medical;
             res->ltc_yen[spr_results_cost_index(res, r, m, s, b)] = ltc;
+            res->expected_deaths[spr_results_cost_index(res, r, m, s, b)] = (double)death_thresholds * 0x1p-32;
         }
     for (int d = 0; d < res->districts; d++) {
         int64_t c = 0;

@@ -38,6 +38,11 @@ with h5py.File(path, "r") as f:
         check(pop.shape == (R, months, 2, 21), f"population shape {pop.shape}")
         check(g["monthly/population"].attrs["units"] == "persons", "units attribute")
         check(g["monthly/medical_cost"].attrs["units"] == "yen", "cost units")
+        expected = g["monthly/expected_deaths"]
+        check(expected.shape == pop.shape and expected.attrs["units"] == "persons", "expected deaths shape and units")
+        # the deaths drawn are independent Bernoulli draws with these probabilities: within 4 SD of their sum
+        e, d = expected[:].sum(), g["monthly/deaths"][:].sum()
+        check(e > 0 and abs(d - e) <= 4 * np.sqrt(e), f"deaths {d} against expected deaths {e:.1f}")
         dims = [d.label for d in g["monthly/deaths"].dims]
         check(dims == ["replicate", "month", "sex", "age_band"], f"dimension scales {dims}")
         tot = lambda k: g["monthly/" + k][:].sum(axis=(2, 3))

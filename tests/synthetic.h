@@ -9,27 +9,10 @@
 
 static spr_results *synthetic_results(int replicates, int years)
 {
-    spr_results *res = calloc(1, sizeof *res);
-    if (res == NULL) return NULL;
-    res->replicates = replicates;
-    res->months = 12 * years;
-    res->districts = 1;
-    size_t rm = (size_t)replicates * (size_t)res->months, cells = rm * SPR_SEXES * SPR_AGE_BANDS;
-    res->counts = calloc(cells * SPR_IND_COUNT, sizeof *res->counts);
-    res->medical_yen = calloc(cells, sizeof *res->medical_yen);
-    res->ltc_yen = calloc(cells, sizeof *res->ltc_yen);
-    res->district_population = calloc(rm, sizeof *res->district_population);
-    res->programme = calloc(rm, sizeof *res->programme);
-    res->group_participants = calloc(rm * SPR_RESOURCE_TYPES, sizeof *res->group_participants);
-    res->group_places = calloc(rm * SPR_RESOURCE_TYPES, sizeof *res->group_places);
-    res->wait_histogram = calloc((size_t)replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
-    res->draws = calloc(1, sizeof *res->draws);
-    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->district_population || !res->programme ||
-        !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws) {
-        spr_results_destroy(res);
-        return NULL;
-    }
-    return res;
+    /* the engine's own allocation, so that every array of the results exists */
+    spr_results *res;
+    spr_error err;
+    return spr_results_create(replicates, 12 * years, 1, 0, &res, &err) == SPR_OK ? res : NULL;
 }
 
 /* Sets an indicator's count in every month of replicate r. */

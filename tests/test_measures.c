@@ -29,6 +29,9 @@ static void fill_population(spr_results *res, int r)
         for (int b = 0; b < SPR_AGE_BANDS; b++) {
             synthetic_set(res, r, SPR_IND_POPULATION, s, b, 1200);
             synthetic_set(res, r, SPR_IND_DEATHS, s, b, (b + 1) * (s + 1)); /* per month */
+            /* half the deaths drawn, so that a measure reading the wrong series shows */
+            for (int m = 0; m < res->months; m++)
+                res->expected_deaths[spr_results_cost_index(res, r, m, s, b)] = 0.5 * (b + 1) * (s + 1);
             if (s == SPR_FEMALE) synthetic_set(res, r, SPR_IND_INDEPENDENT, s, b, 900);
         }
     synthetic_set(res, r, SPR_IND_ISOLATED, SPR_MALE, 13, 120 * (r + 1));
@@ -137,6 +140,21 @@ static void test_expectancy(const spr_params *p, const spr_results *res)
     /* men die half as often: a longer life than women here */
     CHECK(spr_measure_at(SPR_MEASURE_LE65_MALE, p, res, 0, spr_period_year(0)) > le, "men's table is their own");
     CHECK(NEAR(spr_summary_measure_value(res, 0, SPR_SUM_E65_FEMALE), le), "summary row: last year's e65");
+
+    /* from expected deaths: the same tables with half the deaths */
+    for (int b = 0; b < SPR_AGE_BANDS; b++) deaths[b] /= 2;
+    double le_expected = spr_lifetable_abridged_ex(deaths, py, SPR_BAND_65);
+    CHECK(NEAR(spr_measure_at(SPR_MEASURE_LE65_FEMALE_EXPECTED, p, res, 0, spr_period_year(0)), le_expected),
+          "le65 women from expected deaths %.6f, table %.6f",
+          spr_measure_at(SPR_MEASURE_LE65_FEMALE_EXPECTED, p, res, 0, spr_period_year(0)), le_expected);
+    spr_lifetable_build(deaths, py, &t);
+    CHECK(NEAR(spr_measure_at(SPR_MEASURE_HLE0_FEMALE_EXPECTED, p, res, 0, spr_period_year(1)),
+               spr_sullivan_health_expectancy(t.l, t.L, healthy, SPR_AGE_BANDS, 0)),
+          "hle0 women from expected deaths");
+    CHECK(spr_measure_find("le0_male_expected") == spr_measure_get(SPR_MEASURE_LE0_MALE_EXPECTED), "found by name");
+    /* both sexes, 21 bands: men 0.5 (b + 1) and women (b + 1) a month, 1.5 x 231 x 12 in a year */
+    CHECK(NEAR(spr_measure_at(SPR_MEASURE_EXPECTED_DEATHS, p, res, 0, spr_period_year(0)), 0.5 * 3 * 231 * 12),
+          "expected deaths %.3f", spr_measure_at(SPR_MEASURE_EXPECTED_DEATHS, p, res, 0, spr_period_year(0)));
 }
 
 static void test_intervals(const spr_params *p, const spr_results *res)

@@ -116,11 +116,28 @@ cases = [
 
 failures, passed = [], 0
 
+def clone(src, dst):
+    """Copies group src into dst dataset by dataset (values, types and
+    attributes; not the dimension-scale references, which the reader does not
+    use).  HDF5 1.10's H5Ocopy of these groups failed with "can't insert
+    duplicate key" once datasets had been replaced, for some layouts."""
+    for key, value in src.attrs.items():
+        dst.attrs[key] = value
+    for name, obj in src.items():
+        if isinstance(obj, h5py.Group):
+            clone(obj, dst.create_group(name))
+            continue
+        d = dst.create_dataset(name, data=obj[()], dtype=obj.dtype)
+        for key, value in obj.attrs.items():
+            if key not in ("DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME"):
+                d.attrs[key] = value
+
+
 many = os.path.join(work, "many.h5")
 shutil.copy(valid, many)
 with h5py.File(many, "r+") as f:
     for k in range(1, 70):
-        f.copy(S, f"/scenarios/tiny_{k:02d}")
+        clone(f[S], f.create_group(f"/scenarios/tiny_{k:02d}"))
         f[f"/scenarios/tiny_{k:02d}"].attrs["order"] = np.int64(k)
         replace(f, f"/scenarios/tiny_{k:02d}/parameters/name", f"tiny_{k:02d}")
 r = subprocess.run([sprsim, "report", many, "-o", os.path.join(work, "many")], capture_output=True, text=True)

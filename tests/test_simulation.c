@@ -17,7 +17,14 @@
  * of the age pattern by one band, -2.3 SD, is left to test_model, which
  * checks the birth probability of every age); in-migrants (E about 234,
  * 4 SD = 26%): a rate wrong by more than that (per year used per month);
- * entrants (E about 4,100, 4 SD = 6%): a rate wrong by more than 6%. */
+ * entrants (E about 4,100, 4 SD = 6%): a rate wrong by more than 6%.
+ * Expected deaths (the engine's sum of each resident's monthly probability
+ * of death) against the deaths drawn, by sex over each run: given the
+ * residents at risk the deaths are independent Bernoulli draws with exactly
+ * those probabilities, so the same 4 SD bound holds; probabilities recorded
+ * for another state than the one drawn with (for example every resident
+ * recorded as independent, free of dementia and not isolated) fall far
+ * outside it (checked: -20 SD and below on the small scenario). */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -144,6 +151,23 @@ static void check_deaths(const char *older)
     spr_results_destroy(res);
 }
 
+/* Deaths drawn against expected deaths, by sex, summed over the run. */
+static void check_expected_deaths(const spr_results *res, const char *label)
+{
+    for (int s = 0; s < SPR_SEXES; s++) {
+        double expected = 0;
+        int64_t deaths = 0;
+        for (int r = 0; r < res->replicates; r++)
+            for (int m = 0; m < res->months; m++)
+                for (int b = 0; b < SPR_AGE_BANDS; b++) {
+                    expected += res->expected_deaths[spr_results_cost_index(res, r, m, s, b)];
+                    deaths += res->counts[spr_results_index(res, r, m, SPR_IND_DEATHS, s, b)];
+                }
+        CHECK(within_poisson(deaths, expected), "%s, %s: deaths %lld, expected deaths %.1f (4 SD %.1f)", label,
+              s == SPR_MALE ? "men" : "women", (long long)deaths, expected, 4 * sqrt(expected));
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return 2;
@@ -157,6 +181,7 @@ int main(int argc, char **argv)
     check_conservation(one, "small");
     CHECK(spr_results_total(one, 0, 0, SPR_IND_POPULATION, 0, SPR_AGE_BANDS) == p.population, "initial population");
     check_births_and_in_migrants(one, &p);
+    check_expected_deaths(one, "small");
     check_deaths(older);
 
     /* bit-identical whatever the thread count */
@@ -164,6 +189,8 @@ int main(int argc, char **argv)
     size_t n_costs = (size_t)one->replicates * one->months * SPR_SEXES * SPR_AGE_BANDS;
     CHECK(memcmp(one->counts, two->counts, n_counts * sizeof(int32_t)) == 0, "counts differ between 1 and 2 threads");
     CHECK(memcmp(one->medical_yen, two->medical_yen, n_costs * sizeof(double)) == 0, "costs differ between threads");
+    CHECK(memcmp(one->expected_deaths, two->expected_deaths, n_costs * sizeof(double)) == 0,
+          "expected deaths differ between threads");
     /* ... but replicates are different draws */
     size_t per_rep = n_counts / (size_t)one->replicates;
     CHECK(memcmp(one->counts, one->counts + per_rep, per_rep * sizeof(int32_t)) != 0, "replicates are identical");
@@ -179,6 +206,7 @@ int main(int argc, char **argv)
     CHECK(old != NULL, "older-only run");
     if (old) {
         check_conservation(old, "older_only");
+        check_expected_deaths(old, "older_only");
         int64_t young = 0, entrants = 0;
         for (int m = 0; m < old->months; m++) {
             young += spr_results_total(old, 0, m, SPR_IND_POPULATION, 0, 13);

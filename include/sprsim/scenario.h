@@ -88,6 +88,16 @@ void spr_scenario_list_free(spr_scenario *sc, int n);
  * The caller frees the points with spr_scenario_list_free(points, n). */
 int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int *n, spr_error *err);
 
+/* Another YAML input file (a calibration file) read with the scenario's
+ * limits and messages: a regular file of at most SPR_SCENARIO_MAX_BYTES,
+ * SPR_YAML_MAX_DEPTH and SPR_YAML_MAX_NODES, syntax errors as
+ * FILE:LINE:COLUMN.  kind names the file in messages ("calibration file").
+ * On success *doc is loaded (free it with yaml_document_delete) and *text
+ * holds the file's bytes, NUL-terminated (the caller frees it). */
+struct yaml_document_s;
+int spr_yaml_file_load(const char *path, const char *kind, struct yaml_document_s *doc, char **text,
+                       spr_error *err);
+
 /* FNV-1a 64-bit hash of a string (identifies a resolved scenario). */
 uint64_t spr_hash_fnv1a64(const char *s);
 

@@ -55,6 +55,10 @@ typedef struct {
     /* [r][m][s][b] in yen over the month */
     double *medical_yen;
     double *ltc_yen;
+    /* [r][m][s][b]: the sum of the residents' probabilities of dying in the
+     * month (the thresholds the death draws were compared with), the
+     * expectation of the deaths given who was alive and in what state */
+    double *expected_deaths;
     /* [r][m][district]: residents at the start of the month */
     int32_t *district_population;
     /* the programme, [r][m] */
