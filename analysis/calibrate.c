@@ -1,5 +1,7 @@
 #include "sprsim/calibrate.h"
 
+#include "sprsim/h5image.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,15 +267,8 @@ static void make_overlay(spr_text *t, const spr_calib_file *cf, const spr_calib_
 static int make_h5(spr_text *t, const char *path, const spr_calib_file *cf, const spr_calib_result *r, spr_error *err)
 {
     int rc = SPR_OK;
-    hid_t file = -1, fapl = H5Pcreate(H5P_FILE_ACCESS);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back through spr_error */
-    if (fapl < 0 || H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
-        if (fapl >= 0) H5Pclose(fapl);
-        return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot set up %s", path);
-    }
-    file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-    H5Pclose(fapl);
-    if (file < 0) return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot create %s in memory", path);
+    hid_t file = spr_h5image_create(path, (size_t)1 << 20, err);
+    if (file < 0) return err->code;
     H5_OR_FAIL(H5LTset_attribute_string(file, "/", "format", "sprsim calibration"), "write format");
     H5_OR_FAIL(H5LTset_attribute_string(file, "/", "sprsim_version", SPRSIM_VERSION), "write version");
     H5_OR_FAIL(H5LTset_attribute_string(file, "/", "git_commit", SPRSIM_GIT_COMMIT), "write git commit");
@@ -305,16 +300,13 @@ static int make_h5(spr_text *t, const char *path, const spr_calib_file *cf, cons
         rc = spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot write the keys in %s", path);
     spr_text_free(&keys);
     if (rc != SPR_OK) goto out;
-    H5_OR_FAIL(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
-    ssize_t size = H5Fget_file_image(file, NULL, 0);
-    H5_OR_FAIL(size <= 0 ? -1 : 0, "size the image");
-    t->s = malloc((size_t)size);
-    if (t->s == NULL) {
-        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the image of %s", path);
-        goto out;
+    void *image = NULL;
+    size_t size = 0;
+    rc = spr_h5image_take(file, &image, &size, path, err);
+    if (rc == SPR_OK) {
+        t->s = image;
+        t->len = t->cap = size;
     }
-    t->len = t->cap = (size_t)size;
-    H5_OR_FAIL(H5Fget_file_image(file, t->s, (size_t)size) != size ? -1 : 0, "take the image");
 out:
     if (H5Fclose(file) < 0 && rc == SPR_OK) rc = spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot close %s", path);
     if (rc != SPR_OK) spr_text_free(t);

@@ -15,6 +15,7 @@
 #include <hdf5_hl.h>
 #include <yaml.h>
 
+#include "sprsim/h5image.h"
 #include "sprsim/version.h"
 
 /* Every HDF5 call that can fail goes through CHECK: on failure the function
@@ -614,37 +615,16 @@ static int write_image(const void *image, size_t size, const char *tmp, const ch
     return rc;
 }
 
-/* The finished file's image: HDF5 closes the in-memory file first (it then
- * holds nothing), and the caller frees *image. */
-static int take_image(hid_t file, void **image, size_t *size, const char *path, spr_error *err)
-{
-    *image = NULL;
-    /* the metadata cache holds the last object headers until a flush: the image would lack them */
-    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot flush %s", path);
-    ssize_t n = H5Fget_file_image(file, NULL, 0);
-    if (n <= 0) return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot size the image of %s", path);
-    *image = malloc((size_t)n);
-    if (*image == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the image of %s", path);
-    if (H5Fget_file_image(file, *image, (size_t)n) != n) {
-        free(*image);
-        *image = NULL;
-        return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot take the image of %s", path);
-    }
-    *size = (size_t)n;
-    return SPR_OK;
-}
-
 int spr_output_write(const char *path, const spr_scenario *scenarios, spr_results *const *results, int n,
                      const spr_run_info *info, spr_error *err)
 {
     int rc = SPR_OK;
-    hid_t file = -1, g = -1, fapl = -1;
+    hid_t file = -1, g = -1;
     void *image = NULL;
     size_t image_size = 0;
     char tmp[1200];
     if (spr_output_temp_path(path, tmp, sizeof tmp) != SPR_OK)
         return spr_error_set(err, SPR_ERR_USAGE, "the output path is too long: %s", path);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* the library reports errors through spr_error, never prints */
     for (int i = 0; i < n; i++)
         for (int j = 0; j < i; j++)
             if (strcmp(scenarios[i].params.name, scenarios[j].params.name) == 0)
@@ -653,16 +633,9 @@ int spr_output_write(const char *path, const spr_scenario *scenarios, spr_result
                                      scenarios[i].params.name, scenarios[j].path, scenarios[i].path);
     rc = spr_output_check_target(path, err);
     if (rc != SPR_OK) return rc;
-    /* in memory (grown 4 MiB at a time), no backing store: see write_image; closing the
-     * file closes every object still open in it */
-    fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_core(fapl, (size_t)4 << 20, 0) < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
-        if (fapl >= 0) H5Pclose(fapl);
-        return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot set up the file for %s", path);
-    }
-    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-    H5Pclose(fapl);
-    if (file < 0) return spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot create %s in memory", tmp);
+    /* in memory (grown 4 MiB at a time): see write_image */
+    file = spr_h5image_create(tmp, (size_t)4 << 20, err);
+    if (file < 0) return err->code;
     CHECK(attr_string(file, "format", "sprsim results"), "write format");
     CHECK(attr_int64(file, "format_version", 1), "write format_version");
     CHECK(g = H5Gcreate2(file, "meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /meta");
@@ -692,7 +665,7 @@ int spr_output_write(const char *path, const spr_scenario *scenarios, spr_result
     g = -1;
     for (int i = 0; i < n && rc == SPR_OK; i++) rc = write_scenario(file, &scenarios[i], results[i], i, path, err);
     if (rc == SPR_OK) rc = write_sweeps(file, scenarios, n, path, err);
-    if (rc == SPR_OK) rc = take_image(file, &image, &image_size, path, err);
+    if (rc == SPR_OK) rc = spr_h5image_take(file, &image, &image_size, path, err);
 out:
     if (g >= 0) H5Gclose(g);
     if (H5Fclose(file) < 0 && rc == SPR_OK) rc = spr_error_set(err, SPR_ERR_HDF5, "HDF5: cannot close %s", tmp);
