@@ -111,6 +111,16 @@ static void add_share(const spr_measure *m, const spr_params *p, const spr_resul
     acc->den += count_sum(res, r, sel, SPR_IND_POPULATION);
 }
 
+/* Person-months in the indicators of m->arg over person-months certified
+ * (any care level): the level shares of the certified. */
+static void add_share_of_certified(const spr_measure *m, const spr_params *p, const spr_results *res, int r,
+                                   const spr_selection *sel, spr_measure_sum *acc)
+{
+    (void)p;
+    acc->num += count_sum_set(res, r, sel, m->arg);
+    acc->den += count_sum_set(res, r, sel, CARE_NEED);
+}
+
 static void add_count(const spr_measure *m, const spr_params *p, const spr_results *res, int r, const spr_selection *sel,
                       spr_measure_sum *acc)
 {
@@ -389,6 +399,18 @@ static const spr_measure MEASURES[SPR_MEASURE_COUNT] = {
      FROM(SPR_MALE, SPR_BAND_65), HEALTHY | EXPECTED, DIRECT(expectancy)},
     {"hle65_female_expected", "years", "healthy life expectancy at 65, women, from expected deaths",
      FROM(SPR_FEMALE, SPR_BAND_65), HEALTHY | EXPECTED, DIRECT(expectancy)},
+    {"care_need", "%", "certified care need (support or care level)", ALL, CARE_NEED, ADDITIVE(add_share, finish_percent)},
+    {"dementia", "%", "dementia", ALL, IND(SPR_IND_DEMENTIA), ADDITIVE(add_share, finish_percent)},
+    {"living_alone", "%", "living alone", ALL, IND(SPR_IND_LIVING_ALONE), ADDITIVE(add_share, finish_percent)},
+    {"metabolic", "%", "metabolic risk (specific health guidance)", ALL, IND(SPR_IND_METABOLIC),
+     ADDITIVE(add_share, finish_percent)},
+    {"limited", "%", "limited in daily activities or certified (the unhealthy state of healthy life expectancy)", ALL,
+     IND(SPR_IND_LIMITED) | CARE_NEED,
+     ADDITIVE(add_share, finish_percent)},
+    {"support_of_certified", "%", "support levels 1-2 (要支援), of the certified", ALL, IND(SPR_IND_SUPPORT),
+     ADDITIVE(add_share_of_certified, finish_percent)},
+    {"care35_of_certified", "%", "care levels 3-5 (要介護3-5), of the certified", ALL, IND(SPR_IND_CARE35),
+     ADDITIVE(add_share_of_certified, finish_percent)},
 };
 
 const spr_measure *spr_measure_get(spr_measure_id id) { return &MEASURES[id]; }

@@ -1,6 +1,7 @@
 #include "sprsim/report.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,4 +113,29 @@ double spr_report_sweep_value(const spr_params *p, const spr_results *res, spr_s
     double v = spr_measure_pooled(m, p, res, &sel);
     if (c == SPR_SWEEP_PROGRAMME_COST) v /= res->replicates * spr_selection_years(res, &sel);
     return v;
+}
+
+/* ---- what the intervals cover ------------------------------------------------ */
+
+int spr_report_parameter_draws(const spr_scenario *sc, const spr_results *res)
+{
+    int k = sc->params.replicates_per_draw > 0 ? sc->params.replicates_per_draw : 1;
+    return res->n_uncertain > 0 ? res->replicates / k : 0;
+}
+
+void spr_report_coverage(const spr_scenario *sc, spr_results *const *res, int n, char *out, size_t size)
+{
+    int i = 0;
+    while (i < n && spr_report_parameter_draws(&sc[i], res[i]) == 0) i++;
+    if (i == n) {
+        snprintf(out, size, "Intervals cover chance only: the replicates differ in their random numbers, the parameters are "
+                            "fixed.");
+        return;
+    }
+    const spr_calib_draws *cd = &sc[i].params.calib_draws;
+    char calib[1200] = "";
+    if (cd->n_rows > 0)
+        snprintf(calib, sizeof calib, ", including calibration uncertainty (%d joint draws from %s)", cd->n_rows, cd->file);
+    snprintf(out, size, "Intervals cover parameters and chance: %d parameter draws of %d replicates each%s.",
+             spr_report_parameter_draws(&sc[i], res[i]), sc[i].params.replicates_per_draw, calib);
 }

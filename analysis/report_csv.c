@@ -40,6 +40,18 @@ static void add_isolation_by_band(spr_text *t, const spr_params *p, const spr_re
         }
 }
 
+/* What the intervals cover, as rows without a year: parameter_draws (0:
+ * chance only), and with calibration draws their number and each
+ * replicate's row. */
+static void add_coverage(spr_text *t, const spr_scenario *sc, const spr_results *res, int k)
+{
+    spr_text_add(t, "%s,,,,parameter_draws,draws,%d\n", sc->params.name, spr_report_parameter_draws(sc, res));
+    if (sc->params.calib_draws.n_rows == 0) return;
+    spr_text_add(t, "%s,,,,calibration_draws,rows,%d\n", sc->params.name, sc->params.calib_draws.n_rows);
+    for (int r = 0; r < res->replicates; r++)
+        spr_text_add(t, "%s,%d,%d,,calibration_row,index,%d\n", sc->params.name, r, r / k, (int)res->calib_row[r]);
+}
+
 int spr_report_csv_write(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
                          const spr_report_options *o, spr_error *err)
 {
@@ -50,6 +62,7 @@ int spr_report_csv_write(const char *path, const spr_scenario *sc, spr_results *
     for (int i = 0; i < n; i++) {
         const spr_params *p = &sc[i].params;
         int k = p->replicates_per_draw > 0 ? p->replicates_per_draw : 1, years = res[i]->months / 12;
+        add_coverage(&t, &sc[i], res[i], k);
         for (int r = 0; r < res[i]->replicates; r++)
             for (int y = 0; y < years; y++) add_measures(&t, p, res[i], r, k, y);
         for (int r = 0; r < res[i]->replicates; r++) {

@@ -185,15 +185,16 @@ static int chart_ceac(spr_text *t, const spr_scenario *sc, spr_results *const *r
 
 static void add_head(spr_text *t, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o)
 {
-    char e[1200], src[96], date[32];
+    char e[1200], src[96], date[32], cover[1600], cover_html[4000];
+    spr_report_coverage(sc, res, n, cover, sizeof cover);
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
     spr_chart_page_start(t, spr_text_html_escape(o->title, e, sizeof e));
     spr_text_add(t, "<h1>%s</h1>\n<p class=\"note\">sprsim %s (%s), results file %s, report made %s. Mean over replicates with "
                     "95%% confidence intervals of the mean; differences paired by replicate (common random numbers) against the "
-                    "reference <b>%s</b>. Costs and QALYs discounted at %.1f%% a year; willingness to pay ¥%.0f per QALY.</p>\n",
+                    "reference <b>%s</b>. Costs and QALYs discounted at %.1f%% a year; willingness to pay ¥%.0f per QALY. %s</p>\n",
                  e, SPRSIM_VERSION, SPRSIM_GIT_COMMIT, spr_text_html_escape(o->source, src, sizeof src), date,
-                 sc[0].params.name, 100 * o->discount_rate, o->wtp_yen);
+                 sc[0].params.name, 100 * o->discount_rate, o->wtp_yen, spr_text_html_escape(cover, cover_html, sizeof cover_html));
     spr_text_add(t, "<h2>Scenarios</h2>\n<table><tr><th>scenario</th><th>replicates</th><th style=\"text-align:left\">policy</th></tr>\n");
     for (int i = 0; i < n; i++)
         spr_text_add(t, "<tr><td><span style=\"color:%s\">&#9632;</span> %s</td><td>%d</td><td style=\"text-align:left\">%s</td></tr>\n",

@@ -106,6 +106,9 @@ int spr_report_text_print(FILE *out, const spr_scenario *sc, spr_results *const 
             p0->start_year + last, p0->name);
     fprintf(out, "Mean [95%% CI of the mean over replicates]. Costs and QALYs discounted at %.1f%% a year; "
                  "willingness to pay ¥%.0f per QALY.\n", 100 * o->discount_rate, o->wtp_yen);
+    char cover[1600];
+    spr_report_coverage(sc, res, n, cover, sizeof cover);
+    fprintf(out, "%s\n", cover);
     fprintf(out, "\nLife expectancy (LE) and healthy life expectancy (HLE, free of limitation) at birth, %d\n",
             p0->start_year);
     fprintf(out, "  %-22s %-24s %-24s %-24s %-24s\n", "scenario", "LE men", "LE women", "HLE men", "HLE women");

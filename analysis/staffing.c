@@ -155,7 +155,7 @@ static int evaluate(search *s, int fte, int replicates, spr_staff_level *lv, spr
     q.lw_fte = fte;
     q.replicates = replicates;
     q.replicates_per_draw = 1;
-    q.n_uncertain = 0;
+    spr_params_fix(&q);
     spr_model *M = NULL;
     spr_results *res = NULL;
     int rc = spr_model_create(&q, &M, err);

@@ -120,7 +120,8 @@ int spr_tornado_run(const spr_params *ref_in, const spr_params *pol_in, const ch
     if (rc == SPR_OK) rc = make_bars(pol_in, vary, n_vary, bars, defs, &n, err);
     /* every other parameter at its central value: no draws */
     spr_params ref = *ref_in, pol = *pol_in;
-    ref.n_uncertain = pol.n_uncertain = 0;
+    spr_params_fix(&ref);
+    spr_params_fix(&pol);
     if (rc == SPR_OK) rc = nmb_of(&ref, &pol, o, base_nmb, err);
     for (int k = 0; k < n && rc == SPR_OK; k++)
         for (int side = 0; side < 2 && rc == SPR_OK; side++) {

@@ -65,8 +65,9 @@ static int walk(reader *R, yaml_node_t *map, const char *where, const char *allo
         snprintf(key, sizeof key, "%.60s%s%.100s", where, where[0] ? "." : "", name ? name : "?");
         int rc = name ? f(R, key, k, v, obj) : bad(R, k, key, "a key must be a plain name");
         if (rc > 0) {
-            char what[300];
-            snprintf(what, sizeof what, "unknown key; allowed here: %s", allowed);
+            char what[600], hint[200];
+            spr_did_you_mean(name, allowed, hint, sizeof hint);
+            snprintf(what, sizeof what, "unknown key%s; allowed here: %s", hint, allowed);
             return bad(R, k, key, what);
         }
         if (rc != SPR_OK) return rc;
@@ -118,6 +119,46 @@ static int fit_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v,
     if (strcmp(last(key), "max_iterations") == 0) {
         int rc = integer_of(R, v, key, 1, 100000, &x);
         return rc == SPR_OK ? (R->cf->max_iterations = (int)x, SPR_OK) : rc;
+    }
+    if (strcmp(last(key), "restarts") == 0) {
+        int rc = integer_of(R, v, key, 0, 100, &x);
+        return rc == SPR_OK ? (R->cf->restarts = (int)x, SPR_OK) : rc;
+    }
+    return 1;
+}
+
+/* uncertainty: {method: sir, proposals, draws, inflation, step} */
+static int uncertainty_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj)
+{
+    (void)k, (void)obj;
+    spr_calib_file *cf = R->cf;
+    const char *f = last(key);
+    double x = 0;
+    int rc;
+    if (strcmp(f, "method") == 0) {
+        const char *s = scalar(v);
+        if (s == NULL || strcmp(s, "sir") != 0)
+            return bad(R, v, key, "expected sir (sampling-importance-resampling around the optimum, the one method)");
+        return SPR_OK;
+    }
+    if (strcmp(f, "proposals") == 0) {
+        rc = integer_of(R, v, key, 10, 100000, &x);
+        return rc == SPR_OK ? (cf->sir_proposals = (int)x, SPR_OK) : rc;
+    }
+    if (strcmp(f, "draws") == 0) {
+        rc = integer_of(R, v, key, 1, SPR_DRAWS_MAX_VALUES, &x);
+        return rc == SPR_OK ? (cf->sir_draws = (int)x, SPR_OK) : rc;
+    }
+    if (strcmp(f, "inflation") == 0) {
+        rc = number_of(R, v, key, &x);
+        if (rc == SPR_OK && !(x >= 1 && x <= 10))
+            return bad(R, v, key, "expected a number from 1 to 10 (a proposal narrower than the approximation misses its tails)");
+        return rc == SPR_OK ? (cf->sir_inflation = x, SPR_OK) : rc;
+    }
+    if (strcmp(f, "step") == 0) {
+        rc = number_of(R, v, key, &x);
+        if (rc == SPR_OK && !(x > 0 && x <= 1)) return bad(R, v, key, "expected a number above 0, at most 1");
+        return rc == SPR_OK ? (cf->sir_step = x, SPR_OK) : rc;
     }
     return 1;
 }
@@ -191,6 +232,7 @@ typedef struct {
     spr_calib_target *t;
     int start_year, years;
     int have_value, have_se, have_year;
+    yaml_node_t *sex; /* where sex was given, or NULL: the measure's own */
 } target_fields;
 
 /* {from: A, to: B}: whole numbers within lo..hi, multiples of step (ages on
@@ -239,6 +281,7 @@ static int target_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t 
     }
     if (strcmp(f, "sex") == 0) {
         const char *s = scalar(v);
+        tf->sex = v;
         if (s && strcmp(s, "both") == 0) return t->sex = SPR_SEX_BOTH, SPR_OK;
         if (s && strcmp(s, "male") == 0) return t->sex = SPR_MALE, SPR_OK;
         if (s && strcmp(s, "female") == 0) return t->sex = SPR_FEMALE, SPR_OK;
@@ -296,22 +339,29 @@ static int check_target(reader *R, yaml_node_t *node, const char *where, const t
     if (tf->have_se != 1) return bad(R, node, where, "needs exactly one of 'se' or 'interval'");
     if (tf->have_year != 1) return bad(R, node, where, "needs exactly one of 'year' or 'years'");
     if (tf->t->source[0] == '\0') return bad(R, node, where, "missing 'source' (where the value comes from)");
+    /* a measure of one sex (le0_male) is that sex unless told otherwise, and
+     * cannot be told the other */
+    const spr_measure *m = tf->t->measure;
+    if (tf->sex == NULL) tf->t->sex = m->sex;
+    else if (m->sex != SPR_SEX_BOTH && tf->t->sex != m->sex)
+        return bad(R, tf->sex, "sex", m->sex == SPR_MALE ? "this measure is defined for men only (male)"
+                                                         : "this measure is defined for women only (female)");
     return SPR_OK;
 }
 
 /* ---- the file ------------------------------------------------------------- */
 
 typedef struct {
-    yaml_node_t *scenario, *run, *fit, *parameters, *targets;
+    yaml_node_t *scenario, *run, *fit, *parameters, *targets, *uncertainty;
 } top_nodes;
 
 static int top_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj)
 {
     (void)R, (void)k;
     top_nodes *t = obj;
-    yaml_node_t **slot[] = {&t->scenario, &t->run, &t->fit, &t->parameters, &t->targets};
-    static const char *names[] = {"scenario", "run", "fit", "parameters", "targets"};
-    for (int i = 0; i < 5; i++)
+    yaml_node_t **slot[] = {&t->scenario, &t->run, &t->fit, &t->parameters, &t->targets, &t->uncertainty};
+    static const char *names[] = {"scenario", "run", "fit", "parameters", "targets", "uncertainty"};
+    for (int i = 0; i < 6; i++)
         if (strcmp(key, names[i]) == 0) return *slot[i] = v, SPR_OK;
     return 1;
 }
@@ -341,8 +391,9 @@ static int load_scenario(reader *R, yaml_node_t *node, const run_settings *rs)
     int rc = spr_scenario_load(cf->scenario_path, ov, rs->n, &cf->scenario, R->err);
     /* every evaluation must run the one parameter vector it is given: a
      * distribution would give each replicate its own values instead */
-    if (rc == SPR_OK && cf->scenario.params.n_uncertain > 0)
-        rc = bad(R, node, "scenario", "the scenario gives parameters distributions; a calibration fits fixed values");
+    if (rc == SPR_OK && spr_params_uncertain(&cf->scenario.params))
+        rc = bad(R, node, "scenario",
+                 "the scenario gives parameters distributions or calibration_draws; a calibration fits fixed values");
     return rc;
 }
 
@@ -351,11 +402,17 @@ static int read_document(reader *R, yaml_node_t *root)
     spr_calib_file *cf = R->cf;
     if (root == NULL) return spr_error_set(R->err, SPR_ERR_SCENARIO, "%s:1:1: the calibration file is empty", cf->path);
     top_nodes top = {0};
-    int rc = walk(R, root, "", "scenario, run, fit, parameters, targets", top_field, &top);
+    int rc = walk(R, root, "", "scenario, run, fit, parameters, targets, uncertainty", top_field, &top);
     run_settings rs = {0};
     if (rc == SPR_OK && top.run == NULL) rc = spr_error_set(R->err, SPR_ERR_SCENARIO, "%s: missing 'run'", cf->path);
     if (rc == SPR_OK) rc = walk(R, top.run, "run", "population, years, replicates, seed", run_field, &rs);
-    if (rc == SPR_OK && top.fit) rc = walk(R, top.fit, "fit", "tolerance, max_iterations", fit_field, NULL);
+    if (rc == SPR_OK && top.fit) rc = walk(R, top.fit, "fit", "tolerance, max_iterations, restarts", fit_field, NULL);
+    if (rc == SPR_OK && top.uncertainty) {
+        cf->sir = 1;
+        rc = walk(R, top.uncertainty, "uncertainty", "method, proposals, draws, inflation, step", uncertainty_field, NULL);
+        if (rc == SPR_OK && cf->sir_draws > cf->sir_proposals)
+            rc = bad(R, top.uncertainty, "uncertainty", "needs draws <= proposals");
+    }
     if (rc == SPR_OK) rc = load_scenario(R, top.scenario, &rs);
     if (rc != SPR_OK) return rc;
     yaml_node_item_t *items;
@@ -370,6 +427,13 @@ static int read_document(reader *R, yaml_node_t *root)
         if (rc == SPR_OK) rc = check_param(R, node, where, &pf);
         if (rc == SPR_OK) cf->n_params++;
     }
+    /* the joint draws become one overlay table (SPR_DRAWS_MAX_VALUES values) */
+    if (rc == SPR_OK && cf->sir && (size_t)cf->sir_draws * (size_t)cf->n_params > SPR_DRAWS_MAX_VALUES) {
+        char what[160];
+        snprintf(what, sizeof what, "%d draws of %d parameters exceed the %d values an overlay table holds", cf->sir_draws,
+                 cf->n_params, SPR_DRAWS_MAX_VALUES);
+        rc = bad(R, top.uncertainty, "uncertainty.draws", what);
+    }
     if (rc == SPR_OK) rc = list_of(R, top.targets, "targets", SPR_CALIB_MAX_TARGETS, &items, &n);
     for (int i = 0; i < n && rc == SPR_OK; i++) {
         yaml_node_t *node = yaml_document_get_node(R->doc, items[i]);
@@ -377,7 +441,7 @@ static int read_document(reader *R, yaml_node_t *root)
         snprintf(where, sizeof where, "targets[%d]", i);
         spr_calib_target *t = &cf->targets[i];
         *t = (spr_calib_target){.sex = SPR_SEX_BOTH, .age_from = -1};
-        target_fields tf = {t, cf->scenario.params.start_year, cf->scenario.params.years, 0, 0, 0};
+        target_fields tf = {t, cf->scenario.params.start_year, cf->scenario.params.years, 0, 0, 0, NULL};
         rc = walk(R, node, where, "measure, sex, ages, year, years, value, se, interval, source", target_field, &tf);
         if (rc == SPR_OK) rc = check_target(R, node, where, &tf);
         if (rc == SPR_OK && t->age_from < 0) t->age_from = t->measure->band_lo * 5, t->age_to = t->measure->band_hi * 5;
@@ -392,6 +456,8 @@ int spr_calib_file_load(const char *path, spr_calib_file *cf, spr_error *err)
     snprintf(cf->path, sizeof cf->path, "%s", path);
     cf->tolerance = 1e-3;
     cf->max_iterations = 200;
+    cf->restarts = 3;
+    cf->sir_proposals = 200, cf->sir_draws = 50, cf->sir_inflation = 1.5, cf->sir_step = 0.2;
     yaml_document_t doc;
     int rc = spr_yaml_file_load(path, "calibration file", &doc, &cf->text, err);
     if (rc != SPR_OK) return rc;

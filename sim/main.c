@@ -180,7 +180,8 @@ static const cli_option tornado_options[] = {
 
 static const cli_option calibrate_options[] = {
     {"--output", "-o", "PREFIX", OPT_TEXT, FIELD(output), 0, 0, NULL,
-     "write PREFIX.csv, PREFIX.h5 and PREFIX-overlay.yaml (default calibration)"},
+     "write PREFIX.csv, PREFIX.h5 and PREFIX-overlay.yaml, with an uncertainty section also PREFIX-proposals.csv "
+     "and PREFIX-draws.yaml (default calibration)"},
     {"--max-iter", NULL, "N", OPT_INT, FIELD(max_iterations), 1, 100000, NULL,
      "at most N iterations of the simplex (default: the file's fit.max_iterations, or 200)"},
     {"--threads", NULL, "T", OPT_INT, FIELD(threads), 1, 1024, NULL,
@@ -654,6 +655,24 @@ static void calibrate_progress(void *ctx, int iteration, int evaluations, double
                 objective, size);
 }
 
+/* Stage 2: the effective sample size, and the joint draws' mean, sd and correlations. */
+static void print_uncertainty(const spr_calib_file *cf, const spr_calib_result *r)
+{
+    int n = cf->n_params;
+    double mean[SPR_CALIB_MAX_PARAMS], sd[SPR_CALIB_MAX_PARAMS], corr[SPR_CALIB_MAX_PARAMS * SPR_CALIB_MAX_PARAMS];
+    spr_calib_draws_summary(r, mean, sd, corr);
+    printf("\nUncertainty (sampling-importance-resampling around the fit, %.1f s)\n", r->sir_seconds);
+    printf("proposals %d (%d within the bounds), effective sample size %.1f, %d joint draws%s\n", r->sir.proposals,
+           r->sir.in_bounds, r->sir.ess, r->sir.draws,
+           r->sir.diagonal ? "; the Hessian was not positive definite: diagonal proposal" : "");
+    printf("%-32s %14s %14s   correlation\n", "parameter", "mean", "sd");
+    for (int i = 0; i < n; i++) {
+        printf("%-32s %14.6g %14.6g  ", cf->params[i].def->key, mean[i], sd[i]);
+        for (int j = 0; j < n; j++) printf(" %6.3f", corr[i * n + j]);
+        printf("\n");
+    }
+}
+
 static void print_calibration(const spr_calib_file *cf, const spr_calib_result *r, const char *prefix)
 {
     printf("Calibration of %s (%s) to %s\n\n", cf->scenario.params.name, cf->scenario_path, cf->path);
@@ -672,10 +691,14 @@ static void print_calibration(const spr_calib_file *cf, const spr_calib_result *
                spr_transform_name(p->transform));
     }
     printf("\nobjective %.6g (sum of squared standardised residuals, %d targets)\n", r->objective, cf->n_targets);
-    printf("%s after %d iterations (simplex size %.3g, tolerance %.3g), %d model runs, %.1f s (%.2f s a run)\n",
-           r->converged ? "converged" : "NOT converged", r->iterations, r->size, cf->tolerance, r->n_evaluations + 1,
-           r->seconds, r->seconds / (r->n_evaluations + 1));
-    printf("wrote %s.csv, %s.h5, %s-overlay.yaml\n", prefix, prefix, prefix);
+    printf("%s after %d iterations and %d restart%s that lowered the objective (simplex size %.3g, tolerance %.3g), "
+           "%d model runs, %.1f s (%.2f s a run)\n",
+           r->converged ? "converged" : "NOT converged", r->iterations, r->restarts, r->restarts == 1 ? "" : "s", r->size,
+           cf->tolerance, r->n_evaluations + 1, r->seconds, r->seconds / (r->n_evaluations + 1));
+    if (r->sir.proposals > 0) print_uncertainty(cf, r);
+    printf("wrote %s.csv, %s.h5, %s-overlay.yaml", prefix, prefix, prefix);
+    if (r->sir.proposals > 0) printf(", %s-proposals.csv, %s-draws.yaml", prefix, prefix);
+    printf("\n");
 }
 
 static int cmd_calibrate(cli_args *a, int argc, char **argv)
@@ -693,10 +716,20 @@ static int cmd_calibrate(cli_args *a, int argc, char **argv)
         free(cf);
         return fail(&err, rc);
     }
+    /* a fit takes minutes: find an unwritable output before it, not after */
+    char h5_path[4096];
+    snprintf(h5_path, sizeof h5_path, "%s.h5", prefix);
+    rc = spr_output_check_target(h5_path, &err);
+    if (rc != SPR_OK) {
+        spr_calib_file_free(cf);
+        free(cf);
+        return fail(&err, rc);
+    }
     if (a->threads > 0) omp_set_num_threads(a->threads);
     spr_calib_result r;
     rc = spr_calib_fit(cf, a->max_iterations, a->quiet ? NULL : calibrate_progress, NULL, &r, &err);
     if (!a->quiet && isatty(STDERR_FILENO)) fprintf(stderr, "\r%*s\r", 70, "");
+    if (rc == SPR_OK && cf->sir) rc = spr_calib_uncertainty(cf, &r, &err);
     if (rc == SPR_OK) rc = spr_calib_write(prefix, cf, &r, &err);
     int status = rc == SPR_OK ? 0 : fail(&err, rc);
     if (status == 0) print_calibration(cf, &r, prefix);

@@ -59,12 +59,15 @@ static void build_probs(const spr_params *p, spr_probs *P)
             for (int b = 0; b < 2; b++)
                 P->dementia_onset[a][i][b] = per_month(hazard_at(&p->dementia_onset, a) *
                                                        hr_pow(p->dementia_hr_isolation, i) * effect(p, p->eff_hr_dementia, b));
-        for (int alone = 0; alone < 2; alone++)
-            for (int dec = 0; dec < 2; dec++)
-                for (int b = 0; b < 2; b++)
-                    P->isolation_onset[a][alone][dec][b] =
-                        per_month(hazard_at(&p->isolation_onset, a) * hr_pow(p->isolation_hr_living_alone, alone) *
-                                  hr_pow(p->isolation_hr_functional_decline, dec) * effect(p, p->eff_hr_isolation_onset, b));
+        for (int s = 0; s < SPR_SEXES; s++)
+            for (int alone = 0; alone < 2; alone++)
+                for (int dec = 0; dec < 2; dec++)
+                    for (int b = 0; b < 2; b++)
+                        P->isolation_onset[s][a][alone][dec][b] =
+                            per_month(hazard_at(&p->isolation_onset, a) * (s == SPR_MALE ? p->isolation_hr_male : 1.0) *
+                                      hr_pow(p->isolation_hr_living_alone, alone) *
+                                      hr_pow(p->isolation_hr_functional_decline, dec) *
+                                      effect(p, p->eff_hr_isolation_onset, b));
         for (int s = 0; s < SPR_SEXES; s++)
             P->alone_onset[s][a] =
                 per_month(hazard_at(&p->living_alone_onset, a) * (s == SPR_FEMALE ? p->living_alone_hr_female : 1.0));
@@ -130,7 +133,7 @@ static double cohort_month(const spr_probs *P, int s, int a, const double from[S
                     double p_iso;
                     if (iso) p_iso = 1.0 - P->isolation_recovery[0];
                     else {
-                        double on = P->isolation_onset[a][alone][f > 0][0];
+                        double on = P->isolation_onset[s][a][alone][f > 0][0];
                         int bereaved = !alone && al2;
                         p_iso = bereaved ? 1.0 - (1.0 - on) * (1.0 - P->isolation_on_bereavement) : on;
                     }
@@ -278,10 +281,11 @@ static void build_thresholds(const spr_params *p, spr_model *M)
     for (int a = 0; a < SPR_LIFE_AGES; a++) {
         for (int i = 0; i < 2; i++)
             for (int b = 0; b < 2; b++) T->dementia_onset[a][i][b] = spr_rng_threshold(P->dementia_onset[a][i][b]);
-        for (int al = 0; al < 2; al++)
-            for (int dec = 0; dec < 2; dec++)
-                for (int b = 0; b < 2; b++)
-                    T->isolation_onset[a][al][dec][b] = spr_rng_threshold(P->isolation_onset[a][al][dec][b]);
+        for (int s = 0; s < SPR_SEXES; s++)
+            for (int al = 0; al < 2; al++)
+                for (int dec = 0; dec < 2; dec++)
+                    for (int b = 0; b < 2; b++)
+                        T->isolation_onset[s][a][al][dec][b] = spr_rng_threshold(P->isolation_onset[s][a][al][dec][b]);
         for (int s = 0; s < SPR_SEXES; s++) T->alone_onset[s][a] = spr_rng_threshold(P->alone_onset[s][a]);
         T->metabolic_onset[a] = spr_rng_threshold(P->metabolic_onset[a]);
         T->birth[a] = spr_rng_threshold(P->birth[a]);

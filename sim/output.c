@@ -334,11 +334,16 @@ static int write_draws(hid_t grp, const spr_params *p, const spr_results *res, c
 {
     int rc = SPR_OK;
     hid_t pg = -1, d = -1;
-    char names[SPR_MAX_UNCERTAIN * 64] = "";
-    size_t n, used = 0;
+    char names[(SPR_MAX_UNCERTAIN + SPR_DRAWS_MAX_KEYS) * 64] = "", keys[SPR_DRAWS_MAX_KEYS * 64] = "";
+    size_t n, used = 0, used_keys = 0;
     const spr_param_def *t = spr_param_table(&n);
+    const spr_calib_draws *cd = &p->calib_draws;
     for (int k = 0; k < p->n_uncertain; k++)
         used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k ? "," : "", t[p->uncertain[k].param].key);
+    for (int k = 0; k < cd->n_keys; k++) {
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", used ? "," : "", t[cd->param[k]].key);
+        used_keys += (size_t)snprintf(keys + used_keys, sizeof keys - used_keys, "%s%s", k ? "," : "", t[cd->param[k]].key);
+    }
     CHECK(pg = H5Gcreate2(grp, "psa", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the psa group");
     CHECK(attr_string(pg, "parameters", names), "write the names of the uncertain parameters");
     CHECK(attr_int64(pg, "replicates_per_draw", p->replicates_per_draw), "write replicates_per_draw");
@@ -348,6 +353,19 @@ static int write_draws(hid_t grp, const spr_params *p, const spr_results *res, c
           "write the draws");
     H5Dclose(d);
     d = -1;
+    if (cd->n_rows > 0) {
+        CHECK(attr_string(pg, "calibration_keys", keys), "write the calibrated keys");
+        CHECK(attr_string(pg, "calibration_source", cd->source), "write the calibration source");
+        CHECK(attr_string(pg, "calibration_file", cd->file), "write the calibration file");
+        CHECK(attr_int64(pg, "calibration_rows", cd->n_rows), "write the number of calibration draws");
+        CHECK(d = dataset_1d_plain(pg, "calibration_row", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)res->replicates,
+                                   res->calib_row, "index",
+                                   "row (from 0) of the calibration draws each replicate ran with; the replicates of "
+                                   "one parameter draw share it"),
+              "write the calibration rows");
+        H5Dclose(d);
+        d = -1;
+    }
 out:
     if (d >= 0) H5Dclose(d);
     if (pg >= 0) H5Gclose(pg);
@@ -981,6 +999,42 @@ static int read_sweep_point(hid_t g, spr_scenario *sc, const reader *rd)
     return rc;
 }
 
+/* Which calibration draws a run used, and the row of each replicate: what
+ * the report says of its intervals (the table's values stay in the
+ * scenario text, scenario_yaml). */
+static int read_calib_rows(hid_t pg, spr_scenario *sc, spr_results *res, const reader *rd)
+{
+    spr_calib_draws *cd = &sc->params.calib_draws;
+    long long rows = 0;
+    char keys[SPR_DRAWS_MAX_KEYS * 64];
+    int rc = read_attr_int(pg, "calibration_rows", &rows, rd);
+    if (rc == SPR_OK) rc = read_attr_string(pg, "calibration_keys", keys, sizeof keys, rd);
+    if (rc == SPR_OK) rc = read_attr_string(pg, "calibration_source", cd->source, sizeof cd->source, rd);
+    if (rc == SPR_OK) rc = read_attr_string(pg, "calibration_file", cd->file, sizeof cd->file, rd);
+    if (rc == SPR_OK && (rows < 1 || rows > SPR_DRAWS_MAX_VALUES))
+        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa calibration_rows %lld is not between 1 and %d", rd->path, rows,
+                           SPR_DRAWS_MAX_VALUES);
+    cd->n_keys = 0;
+    for (char *k = keys, *next; rc == SPR_OK && *k; k = next) {
+        next = k + strcspn(k, ",");
+        if (*next) *next++ = '\0';
+        const spr_param_def *d = spr_param_find(k);
+        size_t nt;
+        if (d == NULL || cd->n_keys == SPR_DRAWS_MAX_KEYS)
+            rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa calibration_keys: '%s' is not a parameter (or too many)",
+                               rd->path, k);
+        else cd->param[cd->n_keys++] = (int)(d - spr_param_table(&nt));
+    }
+    const hsize_t n = (hsize_t)res->replicates;
+    if (rc == SPR_OK) rc = read_dataset(pg, "calibration_row", H5T_NATIVE_INT32, 1, &n, res->calib_row, rd);
+    for (int r = 0; rc == SPR_OK && r < res->replicates; r++)
+        if (res->calib_row[r] < 0 || res->calib_row[r] >= rows)
+            rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa calibration_row %d is outside the %lld rows", rd->path,
+                               (int)res->calib_row[r], rows);
+    if (rc == SPR_OK) cd->n_rows = (int)rows;
+    return rc;
+}
+
 /* The parameter draws of a probabilistic sensitivity analysis, if any. */
 static int read_draws(hid_t g, spr_scenario *sc, spr_results *res, const reader *rd)
 {
@@ -996,9 +1050,9 @@ static int read_draws(hid_t g, spr_scenario *sc, spr_results *res, const reader 
         rc = read_error(rd, "a two-dimensional dataset is missing:", "psa/draws");
     if (space >= 0) H5Sclose(space);
     if (d >= 0) H5Dclose(d);
-    if (rc == SPR_OK && (dims[1] < 1 || dims[1] > SPR_MAX_UNCERTAIN))
+    if (rc == SPR_OK && (dims[1] < 1 || dims[1] > SPR_MAX_UNCERTAIN + SPR_DRAWS_MAX_KEYS))
         rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa/draws has %llu parameters (1 to %d expected)", rd->path,
-                           (unsigned long long)dims[1], SPR_MAX_UNCERTAIN);
+                           (unsigned long long)dims[1], SPR_MAX_UNCERTAIN + SPR_DRAWS_MAX_KEYS);
     if (rc == SPR_OK) {
         dims[0] = (hsize_t)res->replicates;
         res->n_uncertain = (int)dims[1];
@@ -1013,6 +1067,7 @@ static int read_draws(hid_t g, spr_scenario *sc, spr_results *res, const reader 
         rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa replicates_per_draw %lld is not between 1 and %d", rd->path,
                            per_draw, res->replicates);
     sc->params.replicates_per_draw = (int)per_draw;
+    if (rc == SPR_OK && H5Lexists(pg, "calibration_row", H5P_DEFAULT) > 0) rc = read_calib_rows(pg, sc, res, rd);
     H5Gclose(pg);
     return rc;
 }

@@ -23,16 +23,18 @@
     {key, SPR_PT_DOUBLE, OFF(field), n, lo, hi, unit, desc, (const double[n]){__VA_ARGS__}, NULL, unc, src}
 #define ARRAY_OF(key, field, n, lo, hi, unit, desc, unc, src, values)                                    \
     {key, SPR_PT_DOUBLE, OFF(field), n, lo, hi, unit, desc, values, NULL, unc, src}
-/* A hazard's four entries; H(default, uncertainty, source) documents each. */
+/* A hazard's five entries; H(default, uncertainty, source) documents each. */
 #define H(def, unc, src) (const double[1]){def}, NULL, unc, src
-#define HAZARD(prefix, field, desc, doc_base, doc_at_65, doc_slope, doc_min_age)                                  \
+#define HAZARD(prefix, field, desc, doc_base, doc_at_65, doc_slope, doc_min_age, doc_saturation) \
     {prefix ".base", SPR_PT_DOUBLE, OFF(field.base), 1, 0, 12, "1/year", desc ": age-independent part", doc_base},   \
     {prefix ".at_65", SPR_PT_DOUBLE, OFF(field.at_65), 1, 0, 12, "1/year", desc ": Gompertz part at age 65",         \
      doc_at_65},                                                                                                  \
     {prefix ".slope", SPR_PT_DOUBLE, OFF(field.slope), 1, -1, 1, "1/year of age", desc ": Gompertz age slope",       \
      doc_slope},                                                                                                  \
     {prefix ".min_age", SPR_PT_DOUBLE, OFF(field.min_age), 1, 0, 110, "years", desc ": no events below this age",    \
-     doc_min_age}
+     doc_min_age},                                                                                                \
+    {prefix ".saturation", SPR_PT_DOUBLE, OFF(field.saturation), 1, 0, 100, "1",                                  \
+     desc ": Perks saturation of the age term (0 = Gompertz)", doc_saturation}
 
 /* The default life tables (scenarios/baseline.yaml): probability of dying
  * within the year at ages 0..110, fitted to the 2022 abridged life table by
@@ -168,26 +170,33 @@ static const spr_param_def TABLE[] = {
            1.34, "LN(1.34; 1.16-1.55)", "Saito2015"),
 
     HAZARD("limitation.onset", limitation_onset, "onset of limitation of daily activities",
-           H(0.0243, "±20%",
-             "calibrated: LE - HLE gap 2022 (men 8.49, women 11.63 years; LT2022, HLE2022)"),
-           H(0.00274, "±20%",
-             "calibrated, as above"),
+           H(0.023881, "±20%",
+             "calibrated (scenarios/calibration/limitation.yaml): HLE2022 at birth, men 72.57, women 75.45 (Sullivan on "
+                 "the simulated 2022 with LT2022-normalised mortality)"),
+           H(0.00274, "±50%",
+             "assumption: the pre-issue-9 cohort fit; HLE at birth of both sexes does not separate it from base "
+                 "(scenarios/calibration/limitation.yaml)"),
            H(0.07, "fixed",
              "assumption (shape)"),
            H(15, "fixed",
-             "the survey counts limitation from youth on")),
+             "the survey counts limitation from youth on"),
+           H(0, "fixed",
+             "Gompertz: the LE - HLE gap does not identify a bend at the oldest ages")),
     SCALAR("limitation.recovery_rate", SPR_PT_DOUBLE, limitation_recovery_rate, 0, 12, "1/year",
            "recovery from limitation to independence",
            0.25, "U(0.15, 0.4)", "assumption: limitation is often transient"),
     HAZARD("certification.onset", certification_onset, "first LTC certification",
            H(0, "fixed",
              ""),
-           H(0.00278, "±15%",
-             "calibrated: LTC2020 certification rates by age"),
-           H(0.151, "±5%",
+           H(0.0026747, "±15%",
+             "calibrated (scenarios/calibration/certification.yaml): LTC2020 certification rates by band 65-69 ... 90+ "
+                 "(2.8, 5.5, 12.4, 26.4, 48.1, 72.7%) and LTC2022 level shares"),
+           H(0.16509, "±5%",
              "calibrated, as above"),
            H(40, "fixed",
-             "second-insured from 40 (介護保険法)")),
+             "second-insured from 40 (介護保険法)"),
+           H(0.011484, "±30%",
+             "calibrated, as above: flattens the rate at 90+ (a Gompertz hazard gave 81.9% against 72.7%)")),
     SCALAR("certification.hr_limited", SPR_PT_DOUBLE, certification_hr_limited, 0.1, 50, "hazard ratio",
            "certification, limited vs independent",
            2.0, "LN(2; 1.5-3)", "assumption"),
@@ -203,34 +212,45 @@ static const spr_param_def TABLE[] = {
           0.4, 0.45, 0.15),
     SCALAR("certification.progression.support_to_care12", SPR_PT_DOUBLE, progression_support_to_care12, 0, 12,
            "1/year", "progression from support to care 1-2",
-           0.102, "±20%", "calibrated: LTC2022 level shares (support 28.1%, care 1-2 37.5%, care 3-5 34.4%)"),
+           0.099429, "±20%", "calibrated (scenarios/calibration/certification.yaml): LTC2022 level shares of the certified 65+ "
+               "(support 28.1%, care 3-5 34.4%)"),
     SCALAR("certification.progression.care12_to_care35", SPR_PT_DOUBLE, progression_care12_to_care35, 0, 12,
            "1/year", "progression from care 1-2 to care 3-5",
-           0.12, "±20%", "calibrated, as above"),
+           0.11639, "±20%", "calibrated, as above"),
 
     HAZARD("dementia.onset", dementia_onset, "dementia incidence",
            H(0, "fixed",
              ""),
-           H(0.00285, "±15%",
-             "calibrated: Hisayama2012 prevalence by age (Ninomiya2024's lower 12.3% for 2022 is the alternative "
-                 "target)"),
-           H(0.145, "±5%",
+           H(0.0015087, "±15%",
+             "calibrated (scenarios/calibration/dementia.yaml, Perks): Ninomiya2024 (2022 survey) prevalence 65+ 12.3% "
+                 "and bands 65-69 1.1%, 75-79 7.1%, 90+ 50.3%; Hisayama2012 by band is validation (docs/validation.md)"),
+           H(0.18579, "±5%",
              "calibrated, as above"),
            H(60, "fixed",
-             "")),
+             ""),
+           H(0.010028, "±30%",
+             "calibrated, as above: a Gompertz curve cannot reach both 7.1% at 75-79 and 50.3% at 90+")),
     SCALAR("dementia.hr_isolation", SPR_PT_DOUBLE, dementia_hr_isolation, 0.1, 50, "hazard ratio",
            "dementia onset, social isolation",
            1.45, "LN(1.45; 1.21-1.74)", "Saito2015"),
 
     HAZARD("isolation.onset", isolation_onset, "onset of social isolation",
-           H(0.0187, "±20%",
-             "calibrated: TMIG (24% of 60+, 27% of 70+)"),
-           H(0.0439, "±20%",
-             "calibrated, as above"),
+           H(0.0027, "±50%",
+             "assumption: isolation under 60 has no target (the issue-9 refit's value; both targets are 60+, so fitting it "
+                 "with at_65 left a ridge, scenarios/calibration/isolation.yaml)"),
+           H(0.045473, "±20%",
+             "calibrated (scenarios/calibration/isolation.yaml): TMIG, 24% of 60+ and 27% of 70+"),
            H(0.03, "fixed",
              "assumption (shape)"),
            H(20, "fixed",
-             "")),
+             ""),
+           H(0, "fixed",
+             "Gompertz")),
+    SCALAR("isolation.hr_male", SPR_PT_DOUBLE, isolation_hr_male, 0.1, 50, "hazard ratio",
+           "isolation onset, men vs women (on the whole onset hazard)",
+           1.6, "LN(1.6; 1.2-2.5)",
+           "assumption: men above women at 70+ (IPSS2017: among 65+ living alone, 15% of men vs 5% of women talk "
+               "to someone once in two weeks or less; a direction, not a level to fit)"),
     SCALAR("isolation.recovery_rate", SPR_PT_DOUBLE, isolation_recovery_rate, 0, 12, "1/year",
            "recovery from social isolation",
            0.3, "U(0.15, 0.5)", "assumption"),
@@ -247,25 +267,29 @@ static const spr_param_def TABLE[] = {
     HAZARD("living_alone.onset", living_alone_onset, "starting to live alone (bereavement)",
            H(0, "fixed",
              ""),
-           H(0.000823, "±30%",
-             "calibrated: Census2020 65+ living alone (men 15.0%)"),
+           H(0.00076752, "±30%",
+             "calibrated (scenarios/calibration/living_alone.yaml): Census2020 65+ living alone, men 15.0%, women 22.1%"),
            H(0.05, "fixed",
              "assumption"),
            H(65, "fixed",
-             "below 65 the census shares are kept")),
+             "below 65 the census shares are kept"),
+           H(0, "fixed",
+             "Gompertz")),
     SCALAR("living_alone.hr_female", SPR_PT_DOUBLE, living_alone_hr_female, 0.1, 50, "hazard ratio",
            "starting to live alone, women vs men",
-           7.63, "±30%", "calibrated: Census2020 (women 22.1%); widowhood"),
+           8.6618, "±30%", "calibrated, as above (women: widowhood)"),
 
     HAZARD("metabolic.onset", metabolic_onset, "onset of high metabolic risk",
-           H(0.00858, "±20%",
-             "calibrated: SHG, about 17% of 40-74"),
+           H(0.037062, "±20%",
+             "calibrated (scenarios/calibration/metabolic.yaml): SHG, about 17% of 40-74"),
            H(0, "fixed",
              ""),
            H(0, "fixed",
              ""),
            H(40, "fixed",
-             "特定健診 starts at 40")),
+             "特定健診 starts at 40"),
+           H(0, "fixed",
+             "no age term (at_65 = 0)")),
     SCALAR("metabolic.recovery_rate", SPR_PT_DOUBLE, metabolic_recovery_rate, 0, 12, "1/year",
            "leaving the high metabolic risk group",
            0.15, "U(0.1, 0.3)", "assumption"),
@@ -421,7 +445,7 @@ static const spr_param_def TABLE[] = {
 
     SCALAR("population_approach.join_rate", SPR_PT_DOUBLE, pa_join_rate, 0, 12, "1/year",
            "joining a group on one's own, at full awareness and reference supply",
-           0.035, "±30%", "calibrated: participation of 65+ stays near 6% in the baseline (Kayoi2022)"),
+           0.043167, "±30%", "calibrated (scenarios/calibration/kayoi.yaml): participation of 65+ stays at 6.15% over 2023-2027 (Kayoi2022)"),
     SCALAR("population_approach.min_age", SPR_PT_DOUBLE, pa_min_age, 0, 110, "years", "youngest age joining",
            65, "fixed", ""),
     SCALAR("population_approach.awareness", SPR_PT_DOUBLE, pa_awareness, 0, 1, "share",
@@ -541,7 +565,8 @@ void spr_params_set_defaults(spr_params *p)
 double spr_hazard_rate(const spr_hazard *h, double age_years)
 {
     if (age_years < h->min_age) return 0.0;
-    double r = h->base + h->at_65 * exp(h->slope * (age_years - 65.0));
+    double g = exp(h->slope * (age_years - 65.0));
+    double r = h->base + h->at_65 * g / (1.0 + h->saturation * g);
     return r > 12.0 ? 12.0 : r;
 }
 
@@ -640,6 +665,25 @@ static void yaml_quote(const char *in, char *out, size_t outsz)
     out[j] = '\0';
 }
 
+/* The calibration_draws section (none without a table: the resolved text of
+ * a scenario without one is what it was before the section existed). */
+static int calib_draws_to_yaml(strbuf *b, const spr_calib_draws *cd)
+{
+    if (cd->n_rows == 0) return SPR_OK;
+    char q[2 * SPR_TEXT_MAX + 4];
+    yaml_quote(cd->source, q, sizeof q);
+    int rc = sb_printf(b, "calibration_draws:\n  source: %s\n  keys: [", q);
+    for (int k = 0; k < cd->n_keys && rc == SPR_OK; k++) rc = sb_printf(b, "%s%s", k ? ", " : "", TABLE[cd->param[k]].key);
+    if (rc == SPR_OK) rc = sb_printf(b, "]\n  values:\n");
+    for (int r = 0; r < cd->n_rows && rc == SPR_OK; r++) {
+        rc = sb_printf(b, "    - [");
+        for (int k = 0; k < cd->n_keys && rc == SPR_OK; k++)
+            rc = sb_printf(b, "%s%.17g", k ? ", " : "", cd->values[(size_t)r * (size_t)cd->n_keys + (size_t)k]);
+        if (rc == SPR_OK) rc = sb_printf(b, "]\n");
+    }
+    return rc;
+}
+
 int spr_params_to_yaml(const spr_params *p, char **out, spr_error *err)
 {
     strbuf b = {malloc(4096), 0, 4096};
@@ -685,6 +729,7 @@ int spr_params_to_yaml(const spr_params *p, char **out, spr_error *err)
         }
         }
     }
+    if (rc == SPR_OK) rc = calib_draws_to_yaml(&b, &p->calib_draws);
     if (rc != SPR_OK) {
         free(b.s);
         return spr_error_set(err, rc, "out of memory writing the resolved scenario");
@@ -737,5 +782,31 @@ int spr_params_draw(spr_params *p, uint32_t draw, spr_error *err)
         spr_param_set(p, d, v);
     }
     spr_stream_destroy(s);
+    int row = spr_params_draw_row(p, draw);
+    if (row >= 0) spr_params_set_draw_row(p, row);
     return SPR_OK;
+}
+
+int spr_params_uncertain(const spr_params *p) { return p->n_uncertain > 0 || p->calib_draws.n_rows > 0; }
+
+int spr_params_draw_row(const spr_params *p, uint32_t draw)
+{
+    const spr_calib_draws *cd = &p->calib_draws;
+    if (cd->n_rows <= 0) return -1;
+    uint32_t w[4];
+    spr_rng_block((spr_rng_key){(uint64_t)p->seed, draw}, 0, 0, SPR_STREAM_CALIB_ROW, 0, w);
+    int row = (int)(spr_rng_u01(w[0]) * cd->n_rows); /* u01 < 1: row < n_rows */
+    return row < cd->n_rows ? row : cd->n_rows - 1;
+}
+
+void spr_params_set_draw_row(spr_params *p, int row)
+{
+    const spr_calib_draws *cd = &p->calib_draws;
+    for (int k = 0; k < cd->n_keys; k++) spr_param_set(p, &TABLE[cd->param[k]], cd->values[(size_t)row * cd->n_keys + k]);
+}
+
+void spr_params_fix(spr_params *p)
+{
+    p->n_uncertain = 0;
+    p->calib_draws.n_rows = p->calib_draws.n_keys = 0;
 }

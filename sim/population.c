@@ -110,14 +110,41 @@ static int draw_state(const double *dist, double u)
     return last; /* rounding: the most severe state with mass */
 }
 
+/* The cohort's state mix at an exact age in months: state_at_age[a] holds the
+ * mix at exact age a years, so a resident aged a years and k months sits
+ * (k + 0.5)/12 of the way to a + 1 (the middle of its month of age).  Drawing
+ * from state_at_age[a] alone gave residents the mix of people half a year
+ * younger, which with onset hazards rising 15-19% a year understated
+ * certification and dementia by 5-8% at the start and let them drift up over
+ * the first decade (docs/ODD.md, initialisation).  No interpolation across an
+ * age where the cohort model changes the mix by decree rather than by
+ * transitions (the living-alone re-mix at 5-year boundaries below 65, the
+ * metabolic clear at metabolic.max_age): the mix just before it is right for
+ * the whole year. */
+static void state_at_exact_age(const spr_model *m, int female, uint16_t age_months, double dist[SPR_STATES])
+{
+    int age = age_months / 12;
+    if (age > SPR_MAX_AGE_YEARS) age = SPR_MAX_AGE_YEARS;
+    const double *at = m->state_at_age[female][age];
+    memcpy(dist, at, SPR_STATES * sizeof *dist);
+    if (age + 1 >= SPR_LIFE_AGES) return;
+    int next = age + 1;
+    int remixed = next % 5 == 0 && next < 65, cleared = next == m->probs.metabolic_max_age;
+    const double *after = m->state_at_age[female][next];
+    double alive_next = 0;
+    for (int s = 0; s < SPR_STATES; s++) alive_next += after[s];
+    if (remixed || cleared || alive_next <= 0) return;
+    double w = (age_months % 12 + 0.5) / 12.0;
+    for (int s = 0; s < SPR_STATES; s++) dist[s] = (1.0 - w) * at[s] + w * after[s];
+}
+
 ptrdiff_t spr_population_add_drawn(spr_population *pop, const spr_params *p, const spr_model *m, spr_rng_key key,
                                    uint32_t month, int female, uint16_t age_months)
 {
     uint32_t id = pop->next_id, w[4];
     spr_rng_block(key, id, month, SPR_STREAM_INIT_RESIDENT, 0, w);
-    int age = age_months / 12;
-    if (age > SPR_MAX_AGE_YEARS) age = SPR_MAX_AGE_YEARS;
-    const double *dist = m->state_at_age[female][age];
+    double dist[SPR_STATES];
+    state_at_exact_age(m, female, age_months, dist);
     double alive = 0;
     for (int s = 0; s < SPR_STATES; s++) alive += dist[s];
     int state = alive > 0 ? draw_state(dist, spr_rng_u01(w[0])) : spr_state_index(0, 0, 0, 0, 0);

@@ -119,19 +119,49 @@ static void allowed_here(const loader *L, const char *group, char *out, size_t o
     if (!group && used + 20 < outsz) snprintf(out + used, outsz - used, ", extends, sweep");
 }
 
-static int unknown_key(loader *L, const char *path, const char *group, const yaml_node_t *key)
+/* " (did you mean 'best'?)" when best is close enough to name (within a
+ * third of its length, at least 3 edits), else "". */
+static void hint_of(const char *name, const char *best, int bestd, char *hint, size_t size)
+{
+    int limit = (int)strlen(name) / 3;
+    hint[0] = '\0';
+    if (best && bestd <= (limit > 3 ? limit : 3)) snprintf(hint, size, " (did you mean '%s'?)", best);
+}
+
+/* The parameter key nearest to name, as a hint. */
+static void key_hint(const loader *L, const char *name, char *hint, size_t size)
 {
     const char *best = NULL;
     int bestd = INT_MAX;
     for (size_t i = 0; i < L->n; i++) {
-        int d = levenshtein(path, L->table[i].key);
+        int d = levenshtein(name, L->table[i].key);
         if (d < bestd) bestd = d, best = L->table[i].key;
     }
+    hint_of(name, best, bestd, hint, size);
+}
+
+void spr_did_you_mean(const char *name, const char *allowed, char *hint, size_t size)
+{
+    char best[128] = "";
+    int bestd = INT_MAX;
+    for (const char *s = allowed; *s;) {
+        size_t len = strcspn(s, ",");
+        char cand[128];
+        snprintf(cand, sizeof cand, "%.*s", (int)(len < sizeof cand ? len : sizeof cand - 1), s);
+        int d = levenshtein(name, cand);
+        if (d < bestd) bestd = d, snprintf(best, sizeof best, "%s", cand);
+        s += len;
+        while (*s == ',' || *s == ' ') s++;
+    }
+    hint_of(name, bestd == INT_MAX ? NULL : best, bestd, hint, size);
+}
+
+static int unknown_key(loader *L, const char *path, const char *group, const yaml_node_t *key)
+{
     char allowed[1024];
     allowed_here(L, group, allowed, sizeof allowed);
-    char hint[300] = "";
-    int limit = (int)strlen(path) / 3;
-    if (best && bestd <= (limit > 3 ? limit : 3)) snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
+    char hint[300];
+    key_hint(L, path, hint, sizeof hint);
     return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: unknown key '%s'%s; allowed %s: %s", at(L, key->start_mark), path, hint,
                          group ? "under this group" : "at the top level", allowed);
 }
@@ -219,6 +249,14 @@ static int set_scalar(loader *L, const spr_param_def *d, int k, const yaml_node_
     return SPR_OK;
 }
 
+/* The column of parameter param in p's calibration draws, or -1. */
+static int in_calib_draws(const spr_params *p, int param)
+{
+    for (int k = 0; k < p->calib_draws.n_keys; k++)
+        if (p->calib_draws.param[k] == param) return k;
+    return -1;
+}
+
 /* The parameter's entry in the list of uncertain parameters, or NULL. */
 static spr_uncertain *uncertain_of(spr_params *p, int param)
 {
@@ -285,6 +323,9 @@ static int set_distribution(loader *L, yaml_document_t *doc, const spr_param_def
             snprintf(what, sizeof what, "the %s distribution needs '%s'", names[kind], fields[kind][i]);
             return dist_error(L, d, map, what);
         }
+    if (in_calib_draws(L->p, (int)(d - L->table)) >= 0)
+        return dist_error(L, d, map, "the parameter is one of the keys of calibration_draws, which give its values jointly "
+                                     "with the other calibrated parameters; remove one of the two");
     spr_uncertain u = {(int)(d - L->table), (spr_dist_kind)kind, {spec[0], spec[1], spec[2]}, 0, 0};
     double point;
     switch (kind) {
@@ -335,6 +376,12 @@ static int set_param(loader *L, yaml_document_t *doc, const spr_param_def *d, co
     int rc;
     if (d->count == 1 && d->type == SPR_PT_DOUBLE && value->type == YAML_MAPPING_NODE) {
         rc = set_distribution(L, doc, d, value);
+    } else if (d->count == 1 && in_calib_draws(L->p, (int)idx) >= 0) {
+        /* every draw would replace the value by its row: say so rather than ignore it */
+        return spr_error_set(L->err, SPR_ERR_SCENARIO,
+                             "%s: key '%s' is one of the keys of the calibration_draws read from %s, which give its "
+                             "values; remove it from one of the two",
+                             at(L, key->start_mark), d->key, L->p->calib_draws.file);
     } else if (d->count == 1) {
         forget_uncertain(L->p, (int)idx); /* a plain value fixes a parameter that had a distribution */
         rc = set_scalar(L, d, 0, value);
@@ -379,7 +426,8 @@ static int walk_mapping(loader *L, yaml_document_t *doc, yaml_node_t *map, const
         yaml_node_t *key = yaml_document_get_node(doc, pr->key);
         yaml_node_t *value = yaml_document_get_node(doc, pr->value);
         if (top && key->type == YAML_SCALAR_NODE && (strcmp((const char *)key->data.scalar.value, "extends") == 0 ||
-                                                     strcmp((const char *)key->data.scalar.value, "sweep") == 0))
+                                                     strcmp((const char *)key->data.scalar.value, "sweep") == 0 ||
+                                                     strcmp((const char *)key->data.scalar.value, "calibration_draws") == 0))
             continue; /* handled before and after the walk */
         int rc = apply_pair(L, doc, group, key, value);
         if (rc != SPR_OK) return rc;
@@ -486,6 +534,171 @@ static int parse_sweep(loader *L, yaml_document_t *doc, const yaml_node_t *key, 
     for (int i = 0; i < L->sweep->n_params; i++) free(L->sweep->values[i]);
     *L->sweep = sw;
     return SPR_OK;
+}
+
+/* ---- calibration_draws ---------------------------------------------------- */
+
+#define DRAWS_FIELDS "source, keys, values"
+
+static int draws_error(loader *L, const yaml_node_t *node, const char *what)
+{
+    return spr_error_set(L->err, SPR_ERR_SCENARIO,
+                         "%s: calibration_draws: %s; the section is {source: TEXT, keys: [KEY, ...], values: [[V, ...], "
+                         "...]}, one row per joint draw with one value per key (sprsim calibrate writes it)",
+                         at(L, node->start_mark), what);
+}
+
+/* keys: [KEY, ...], numeric scalar parameters, each once, none with a distribution. */
+static int parse_draws_keys(loader *L, yaml_document_t *doc, const yaml_node_t *list, spr_calib_draws *cd)
+{
+    char what[600];
+    if (list->type != YAML_SEQUENCE_NODE) return draws_error(L, list, "'keys' must be a list of parameter keys");
+    int n = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
+    if (n < 1 || n > SPR_DRAWS_MAX_KEYS) {
+        snprintf(what, sizeof what, "'keys' has %d keys (1 to %d allowed)", n, SPR_DRAWS_MAX_KEYS);
+        return draws_error(L, list, what);
+    }
+    for (int k = 0; k < n; k++) {
+        yaml_node_t *e = yaml_document_get_node(doc, list->data.sequence.items.start[k]);
+        const char *name = e->type == YAML_SCALAR_NODE ? (const char *)e->data.scalar.value : "";
+        const spr_param_def *d = spr_param_find(name);
+        if (d == NULL) {
+            char hint[300];
+            key_hint(L, name, hint, sizeof hint);
+            snprintf(what, sizeof what, "unknown key '%.100s'%s (sprsim keys lists them)", name, hint);
+            return draws_error(L, e, what);
+        }
+        if (d->type != SPR_PT_DOUBLE || d->count != 1) {
+            snprintf(what, sizeof what, "'%.100s' is not a single real-valued parameter", name);
+            return draws_error(L, e, what);
+        }
+        int param = (int)(d - L->table);
+        for (int j = 0; j < k; j++)
+            if (cd->param[j] == param) {
+                snprintf(what, sizeof what, "'%.100s' is listed twice", name);
+                return draws_error(L, e, what);
+            }
+        if (uncertain_of(L->p, param) != NULL) {
+            snprintf(what, sizeof what,
+                     "'%.100s' also has a distribution; a calibrated parameter takes its values from the rows only", name);
+            return draws_error(L, e, what);
+        }
+        cd->param[k] = param;
+    }
+    cd->n_keys = n;
+    return SPR_OK;
+}
+
+/* values: [[V, ...], ...], each row of n_keys values within the parameters' bounds. */
+static int parse_draws_values(loader *L, yaml_document_t *doc, const yaml_node_t *list, spr_calib_draws *cd)
+{
+    char what[600];
+    if (list->type != YAML_SEQUENCE_NODE) return draws_error(L, list, "'values' must be a list of rows");
+    int rows = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
+    if (rows < 1 || (size_t)rows * (size_t)cd->n_keys > SPR_DRAWS_MAX_VALUES) {
+        snprintf(what, sizeof what, "'values' has %d rows of %d keys (at least 1 row, at most %d values in all)", rows,
+                 cd->n_keys, SPR_DRAWS_MAX_VALUES);
+        return draws_error(L, list, what);
+    }
+    for (int r = 0; r < rows; r++) {
+        yaml_node_t *row = yaml_document_get_node(doc, list->data.sequence.items.start[r]);
+        int n = row->type == YAML_SEQUENCE_NODE ? (int)(row->data.sequence.items.top - row->data.sequence.items.start) : -1;
+        if (n != cd->n_keys) {
+            snprintf(what, sizeof what, "row %d must be a list of %d values, one per key, in the order of 'keys'", r + 1,
+                     cd->n_keys);
+            return draws_error(L, row, what);
+        }
+        for (int k = 0; k < n; k++) {
+            yaml_node_t *e = yaml_document_get_node(doc, row->data.sequence.items.start[k]);
+            const spr_param_def *d = &L->table[cd->param[k]];
+            double v = NAN;
+            if (e->type != YAML_SCALAR_NODE || !parse_number((const char *)e->data.scalar.value, &v) || v < d->min ||
+                v > d->max) {
+                snprintf(what, sizeof what, "row %d, '%s': expected a number from %g to %g%s%s", r + 1, d->key, d->min,
+                         d->max, d->unit[0] ? " " : "", d->unit);
+                return draws_error(L, e, what);
+            }
+            cd->values[(size_t)r * (size_t)n + (size_t)k] = v;
+        }
+    }
+    cd->n_rows = rows;
+    return SPR_OK;
+}
+
+/* calibration_draws: {source, keys, values}; replaces a table read before.
+ * Each key's central value (the base case, and analyses at the central
+ * values) becomes the mean of its column. */
+static int parse_calib_draws(loader *L, yaml_document_t *doc, const yaml_node_t *map)
+{
+    char what[600];
+    if (map->type != YAML_MAPPING_NODE) return draws_error(L, map, "expected a map with keys " DRAWS_FIELDS);
+    const yaml_node_t *source = NULL, *keys = NULL, *values = NULL;
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
+        const char *name = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+        if (strcmp(name, "source") == 0) source = v;
+        else if (strcmp(name, "keys") == 0) keys = v;
+        else if (strcmp(name, "values") == 0) values = v;
+        else {
+            char hint[200];
+            spr_did_you_mean(name, DRAWS_FIELDS, hint, sizeof hint);
+            snprintf(what, sizeof what, "unknown key '%.100s'%s; allowed: " DRAWS_FIELDS, name, hint);
+            return draws_error(L, k, what);
+        }
+    }
+    if (keys == NULL || values == NULL || source == NULL)
+        return draws_error(L, map, keys == NULL ? "missing 'keys'" : values == NULL ? "missing 'values'" : "missing 'source'");
+    if (source->type != YAML_SCALAR_NODE || strlen((const char *)source->data.scalar.value) >= SPR_TEXT_MAX)
+        return draws_error(L, source, "'source' must be a text of at most 511 characters");
+    spr_calib_draws *cd = malloc(sizeof *cd);
+    if (cd == NULL) return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading calibration_draws");
+    memset(cd, 0, sizeof *cd);
+    int rc = parse_draws_keys(L, doc, keys, cd);
+    if (rc == SPR_OK) rc = parse_draws_values(L, doc, values, cd);
+    if (rc == SPR_OK) {
+        snprintf(cd->source, sizeof cd->source, "%s", (const char *)source->data.scalar.value);
+        snprintf(cd->file, sizeof cd->file, "%s", L->file);
+        L->p->calib_draws = *cd;
+        for (int k = 0; k < cd->n_keys; k++) {
+            double sum = 0;
+            for (int r = 0; r < cd->n_rows; r++) sum += cd->values[(size_t)r * (size_t)cd->n_keys + (size_t)k];
+            spr_param_set(L->p, &L->table[cd->param[k]], sum / cd->n_rows);
+            L->set[cd->param[k]] = L->set_here[cd->param[k]] = 1;
+        }
+    }
+    free(cd);
+    return rc;
+}
+
+static int validate_params(spr_params *p, spr_error *sub);
+
+/* After the whole scenario is read: no calibrated key is swept (the rows
+ * would override the sweep's values), and every row, set into the
+ * scenario, passes the checks across parameters. */
+static int check_calib_draws(const spr_scenario *sc, spr_error *err)
+{
+    const spr_calib_draws *cd = &sc->params.calib_draws;
+    if (cd->n_rows == 0) return SPR_OK;
+    size_t nt;
+    const spr_param_def *t = spr_param_table(&nt);
+    for (int i = 0; i < sc->sweep.n_params; i++)
+        if (in_calib_draws(&sc->params, sc->sweep.param[i]) >= 0)
+            return spr_error_set(err, SPR_ERR_SCENARIO,
+                                 "%s: the sweep varies '%s', one of the keys of the calibration_draws read from %s",
+                                 sc->path, t[sc->sweep.param[i]].key, cd->file);
+    spr_params *q = malloc(sizeof *q);
+    if (q == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory checking calibration_draws");
+    int rc = SPR_OK;
+    for (int r = 0; r < cd->n_rows && rc == SPR_OK; r++) {
+        *q = sc->params;
+        spr_params_set_draw_row(q, r);
+        spr_error sub;
+        if (validate_params(q, &sub) != SPR_OK)
+            rc = spr_error_set(err, SPR_ERR_SCENARIO, "%s: calibration_draws row %d breaks a rule of the scenario %s: %s",
+                               cd->file, r + 1, sc->path, sub.msg);
+    }
+    free(q);
+    return rc;
 }
 
 /* Reads a scenario or overlay file whole; context and object name it in
@@ -740,6 +953,8 @@ static int load_text(loader *L, const char *file, const unsigned char *text, siz
         yaml_node_t *key = yaml_document_get_node(&doc, pr->key);
         if (key->type == YAML_SCALAR_NODE && strcmp((const char *)key->data.scalar.value, "sweep") == 0)
             rc = parse_sweep(L, &doc, key, yaml_document_get_node(&doc, pr->value));
+        if (key->type == YAML_SCALAR_NODE && strcmp((const char *)key->data.scalar.value, "calibration_draws") == 0)
+            rc = parse_calib_draws(L, &doc, yaml_document_get_node(&doc, pr->value));
     }
 out:
     yaml_document_delete(&doc);
@@ -888,6 +1103,7 @@ int spr_scenario_load(const char *path, const spr_override *overrides, int n_ove
         rc = validate_params(&sc->params, &sub);
         if (rc != SPR_OK) spr_error_set(err, rc, "%s: %s", path, sub.msg);
     }
+    if (rc == SPR_OK) rc = check_calib_draws(sc, err);
     if (rc == SPR_OK) rc = spr_params_to_yaml(&sc->params, &sc->resolved_yaml, err);
     if (rc == SPR_OK) sc->hash = spr_hash_fnv1a64(sc->resolved_yaml);
 out:

@@ -57,8 +57,10 @@ int spr_results_create(int replicates, int months, int districts, int n_uncertai
     res->wait_histogram = calloc((size_t)replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
     /* one more column, so that the allocation is never of zero bytes */
     res->draws = calloc((size_t)replicates * ((size_t)n_uncertain + 1), sizeof *res->draws);
+    res->calib_row = calloc((size_t)replicates, sizeof *res->calib_row);
     if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->expected_deaths || !res->district_population ||
-        !res->programme || !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws) {
+        !res->programme || !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws ||
+        !res->calib_row) {
         spr_results_destroy(res);
         return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results (%d replicates of %d months)",
                              replicates, months);
@@ -80,6 +82,7 @@ void spr_results_destroy(spr_results *res)
     free(res->group_places);
     free(res->wait_histogram);
     free(res->draws);
+    free(res->calib_row);
     free(res);
 }
 
@@ -212,7 +215,7 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     const int alone2 = alone || ws[S_ALONE] < T->alone_onset[female][age];
     int iso2;
     if (iso) iso2 = !(wh[H_ISOLATION] < T->isolation_recovery[ben]);
-    else iso2 = wh[H_ISOLATION] < T->isolation_onset[age][alone][f > 0][ben] ||
+    else iso2 = wh[H_ISOLATION] < T->isolation_onset[female][age][alone][f > 0][ben] ||
                 (alone2 && !alone && ws[S_BEREAVEMENT] < T->isolation_on_bereavement);
     const int met2 = met ? !(ws[S_METABOLIC] < T->metabolic_recovery) : ws[S_METABOLIC] < T->metabolic_onset[age];
 
@@ -431,7 +434,7 @@ int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **ou
                        void *ctx, spr_error *err)
 {
     spr_results *res = NULL;
-    int rc = spr_results_create(p->replicates, 12 * p->years, p->districts, p->n_uncertain, &res, err);
+    int rc = spr_results_create(p->replicates, 12 * p->years, p->districts, p->n_uncertain + p->calib_draws.n_keys, &res, err);
     if (rc != SPR_OK) return rc;
     int nthreads = omp_get_max_threads();
     tally *tl = calloc((size_t)nthreads, sizeof *tl);
@@ -445,7 +448,7 @@ int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **ou
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if (p->n_uncertain == 0) {
+    if (!spr_params_uncertain(p)) {
         for (int r = 0; r < res->replicates && rc == SPR_OK; r++)
             rc = run_replicate(p, M, res, r, tl, nthreads, progress, ctx, err);
     } else {
@@ -469,8 +472,12 @@ int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **ou
             if (rc != SPR_OK) break;
             size_t n;
             const spr_param_def *table = spr_param_table(&n);
-            for (int k = 0; k < p->n_uncertain; k++)
-                res->draws[(size_t)r * p->n_uncertain + k] = spr_param_get(pd, &table[p->uncertain[k].param]);
+            /* the values this replicate ran with: the distributions' draws, then the calibrated parameters' row */
+            double *values = res->draws + (size_t)r * (size_t)res->n_uncertain;
+            for (int k = 0; k < p->n_uncertain; k++) values[k] = spr_param_get(pd, &table[p->uncertain[k].param]);
+            for (int k = 0; k < p->calib_draws.n_keys; k++)
+                values[p->n_uncertain + k] = spr_param_get(pd, &table[p->calib_draws.param[k]]);
+            res->calib_row[r] = spr_params_draw_row(p, draw);
             rc = run_replicate(pd, Md, res, r, tl, nthreads, progress, ctx, err);
         }
         spr_model_destroy(Md);

@@ -15,7 +15,8 @@ expect() { # file, expected fragment of the message
     fail=$((fail+1)); echo "FAIL $1: status $rc, files: $(ls -A "$WORK"), message: $out"
   fi
 }
-expect calib_unknown_key.yaml "calib_unknown_key.yaml:4:88: key 'parameters[0].step': unknown key; allowed here: key, lower, upper, start, transform"
+expect calib_unknown_key.yaml "calib_unknown_key.yaml:4:88: key 'parameters[0].step': unknown key (did you mean 'key'?); allowed here: key, lower, upper, start, transform"
+expect calib_uncertainty_key.yaml "calib_uncertainty_key.yaml:7:28: key 'uncertainty.proposal': unknown key (did you mean 'proposals'?); allowed here: method, proposals, draws, inflation, step"
 expect calib_bad_measure.yaml "calib_bad_measure.yaml:6:14: key 'targets[0].measure': not a measure"
 expect calib_bad_ages.yaml "calib_bad_ages.yaml:7:26: key 'targets[0].ages.to': ages must fall on 5-year band boundaries"
 expect calib_bad_value.yaml "calib_bad_value.yaml:4:83: key 'parameters[0].transform': expected none, log or logit"
@@ -47,5 +48,25 @@ ok '[ -n "$base" ]' "the overlay sets isolation.onset.base"
 ok '[ $rc -eq 0 ]' "run --overlay of the fit: status $rc"
 ok 'h5dump -d /scenarios/small/scenario_yaml "$WORK/run.h5" | grep -q "base: $base"' \
    "the run used isolation.onset.base = $base"
+
+# stage 2: a small fit with the uncertainty section (40 proposals, 20 draws), its joint draws
+# accepted by run --overlay in a probabilistic sensitivity analysis, and the report saying so
+# one thread: OpenMP threads that wait by spinning slow a shared, loaded machine down many times over
+out=$("$SPRSIM" calibrate "$SRC/tests/data/calibration/uncertainty.yaml" -o "$WORK/sir" --threads 1 --quiet); rc=$?
+ok '[ $rc -eq 0 ]' "calibrate with uncertainty: status $rc"
+ok 'printf "%s" "$out" | grep -q "effective sample size"' "the effective sample size is printed: $out"
+ok 'printf "%s" "$out" | grep -q "^isolation.onset.base .* 1.000 "' "the draws' correlation matrix is printed"
+ok '[ -s "$WORK/sir-draws.yaml" ] && [ -s "$WORK/sir-proposals.csv" ]' "PREFIX-draws.yaml and PREFIX-proposals.csv"
+ok '[ "$(grep -c "^    - \[" "$WORK/sir-draws.yaml")" -eq 20 ]' "20 joint draws in the overlay"
+ok '[ "$(tail -n +2 "$WORK/sir-proposals.csv" | wc -l)" -eq 40 ]' "40 proposals in the CSV"
+ok 'h5dump -a /sir/ess "$WORK/sir.h5" >/dev/null && h5dump -d /sir/hessian "$WORK/sir.h5" | grep -q "units"' \
+   "the HDF5 file holds the SIR results with units"
+"$SPRSIM" run "$SRC/tests/data/small.yaml" --overlay "$WORK/sir-draws.yaml" --set simulation.population=500 \
+  --set simulation.years=1 --set simulation.replicates=4 --set simulation.replicates_per_draw=2 -q -o "$WORK/psa.h5" >/dev/null; rc=$?
+ok '[ $rc -eq 0 ]' "run --overlay of the joint draws: status $rc"
+ok 'h5dump -d /scenarios/small/psa/calibration_row "$WORK/psa.h5" >/dev/null' "the run records each replicate's row"
+out=$("$SPRSIM" report "$WORK/psa.h5" 2>&1); rc=$?
+ok '[ $rc -eq 0 ] && printf "%s" "$out" | grep -qF "including calibration uncertainty (20 joint draws from $WORK/sir-draws.yaml)"' \
+   "the report names the calibration uncertainty: $out"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

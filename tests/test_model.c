@@ -25,14 +25,54 @@
 #include "sprsim/rng.h"
 #include "sprsim/scenario.h"
 
-/* The Gompertz-Makeham hazard at the middle of the year of age, per year
- * (written out here rather than calling spr_hazard_rate: an independent check). */
+/* The Perks hazard at the middle of the year of age, per year (written out
+ * here rather than calling spr_hazard_rate: an independent check); the
+ * Gompertz-Makeham form when saturation is 0. */
 static double gompertz(const spr_hazard *h, int age)
 {
     double x = age + 0.5;
     if (x < h->min_age) return 0;
-    double r = h->base + h->at_65 * exp(h->slope * (x - 65));
+    double g = exp(h->slope * (x - 65));
+    double r = h->base + h->at_65 * g / (1 + h->saturation * g);
     return r > 12 ? 12 : r;
+}
+
+/* spr_hazard_rate against the closed form: Gompertz when c = 0, Perks when
+ * c > 0, whose age term tends to at_65 / c at old ages; and zero below min_age.
+ * Before the saturation term existed, the c > 0 cases would have returned the
+ * unbent Gompertz value (e^{0.19*45} = 5.1e3 times at_65 at 110, not at_65/c). */
+static void check_hazard_closed_form(void)
+{
+    spr_hazard g = {.base = 0.001, .at_65 = 0.0023, .slope = 0.18, .min_age = 40, .saturation = 0};
+    int wrong = 0;
+    for (double a = 40; a <= 100; a += 7.25) {
+        double want = 0.001 + 0.0023 * exp(0.18 * (a - 65));
+        if (want > 12) want = 12;
+        if (fabs(spr_hazard_rate(&g, a) - want) > 1e-14 * want) wrong++;
+    }
+    CHECK(wrong == 0, "Gompertz (c = 0): %d ages depart from base + at_65 e^{s(a-65)}", wrong);
+    CHECK(spr_hazard_rate(&g, 39.9) == 0, "below min_age the hazard is %g", spr_hazard_rate(&g, 39.9));
+
+    spr_hazard p = g;
+    p.saturation = 0.0145;
+    wrong = 0;
+    for (double a = 40; a <= 110; a += 7.25) {
+        double e = exp(0.18 * (a - 65));
+        double want = 0.001 + 0.0023 * e / (1 + 0.0145 * e);
+        if (fabs(spr_hazard_rate(&p, a) - want) > 1e-14 * want) wrong++;
+    }
+    CHECK(wrong == 0, "Perks (c > 0): %d ages depart from the closed form", wrong);
+    /* at 65 the denominator is 1 + c exactly */
+    CHECK(fabs(spr_hazard_rate(&p, 65) - (0.001 + 0.0023 / 1.0145)) < 1e-15, "Perks at 65: %.17g",
+          spr_hazard_rate(&p, 65));
+    /* the limit base + at_65/c: at 200 years e^{0.18*135} = 3.6e10, so the
+     * age term is within at_65/c * 1/(1 + c e) = 2e-9 relative of its limit */
+    double limit = 0.001 + 0.0023 / 0.0145;
+    CHECK(fabs(spr_hazard_rate(&p, 200) - limit) < 1e-8 * limit, "Perks limit %.10g vs base + at_65/c %.10g",
+          spr_hazard_rate(&p, 200), limit);
+    /* and it rises towards the limit from below */
+    CHECK(spr_hazard_rate(&p, 90) < spr_hazard_rate(&p, 100) && spr_hazard_rate(&p, 100) < limit,
+          "Perks not increasing to its limit");
 }
 
 static double monthly(double rate_per_year) { return 1 - exp(-rate_per_year / 12); }
@@ -108,14 +148,17 @@ static void check_other_probabilities(const spr_params *p, const spr_model *M)
                            (b && p->eff_enabled ? p->eff_hr_dementia : 1);
                 if (fabs(P->dementia_onset[a][i][b] - monthly(h)) > 1e-15) wrong_onset++;
             }
-        for (int al = 0; al < 2; al++)
-            for (int dec = 0; dec < 2; dec++)
-                for (int b = 0; b < 2; b++) {
-                    double h = gompertz(&p->isolation_onset, a) * (al ? p->isolation_hr_living_alone : 1) *
-                               (dec ? p->isolation_hr_functional_decline : 1) *
-                               (b && p->eff_enabled ? p->eff_hr_isolation_onset : 1);
-                    if (fabs(P->isolation_onset[a][al][dec][b] - monthly(h)) > 1e-15) wrong_onset++;
-                }
+        /* isolation onset by sex: men carry isolation.hr_male on the whole hazard */
+        for (int s = 0; s < SPR_SEXES; s++)
+            for (int al = 0; al < 2; al++)
+                for (int dec = 0; dec < 2; dec++)
+                    for (int b = 0; b < 2; b++) {
+                        double h = gompertz(&p->isolation_onset, a) * (s == SPR_MALE ? p->isolation_hr_male : 1) *
+                                   (al ? p->isolation_hr_living_alone : 1) *
+                                   (dec ? p->isolation_hr_functional_decline : 1) *
+                                   (b && p->eff_enabled ? p->eff_hr_isolation_onset : 1);
+                        if (fabs(P->isolation_onset[s][a][al][dec][b] - monthly(h)) > 1e-15) wrong_onset++;
+                    }
         if (fabs(P->alone_onset[SPR_FEMALE][a] - monthly(gompertz(&p->living_alone_onset, a) * p->living_alone_hr_female)) >
             1e-15)
             wrong_onset++;
@@ -171,10 +214,12 @@ static void check_thresholds(const spr_model *M)
     for (int a = 0; a < SPR_LIFE_AGES; a++) {
         for (int i = 0; i < 2; i++)
             for (int b = 0; b < 2; b++) wrong += threshold_wrong(T->dementia_onset[a][i][b], P->dementia_onset[a][i][b]);
-        for (int al = 0; al < 2; al++)
-            for (int dec = 0; dec < 2; dec++)
-                for (int b = 0; b < 2; b++)
-                    wrong += threshold_wrong(T->isolation_onset[a][al][dec][b], P->isolation_onset[a][al][dec][b]);
+        for (int s = 0; s < SPR_SEXES; s++)
+            for (int al = 0; al < 2; al++)
+                for (int dec = 0; dec < 2; dec++)
+                    for (int b = 0; b < 2; b++)
+                        wrong += threshold_wrong(T->isolation_onset[s][a][al][dec][b],
+                                                 P->isolation_onset[s][a][al][dec][b]);
         wrong += threshold_wrong(T->metabolic_onset[a], P->metabolic_onset[a]);
         wrong += threshold_wrong(T->birth[a], P->birth[a]);
     }
@@ -261,6 +306,7 @@ int main(int argc, char **argv)
         CHECK(0, "%s", err.msg);
         TEST_MAIN_END();
     }
+    check_hazard_closed_form();
     check_functional_rows(&sc.params, M);
     check_other_probabilities(&sc.params, M);
     check_thresholds(M);

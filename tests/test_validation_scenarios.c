@@ -5,10 +5,17 @@
  *    health outcome at all (bit-identical health counts);
  *  - more link workers give shorter waits;
  *  - the dual cycle lowers isolation and deaths against the baseline;
- *  - with both loops off, the dual-cycle scenario's effect is the sum of the
- *    high-risk and population scenarios' effects (interaction within 4
- *    standard errors: no hidden coupling), and with the loops on the
- *    difference is clearly positive for participation. */
+ *  - with both loops off, the two approaches interact only by sharing
+ *    residents (a resident who joins a group on their own is not referred,
+ *    and one reached by both benefits once): the dual-cycle effect is at
+ *    most the sum of the high-risk and population effects (no synergy
+ *    beyond 4 standard errors), and the shortfall is small beside the
+ *    effect (at most 10% of it, plus 4 SE: no hidden coupling); with the
+ *    loops on the difference is clearly positive for participation.
+ *    (Until the issue-9 refit this asked for no interaction at all; with
+ *    the refitted participation, 6.15% of 65+ joining on their own, and
+ *    17% of 40-74 in the health-check group that refers people, the shared
+ *    pool gives a measurable shortfall: 4-7% of each effect.) */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,16 +121,24 @@ int main(int argc, char **argv)
         paired(p_b, diff, 2, SPR_SUM_TAKING_PART_65PLUS, &mean, &se);
         CHECK(mean - 3 * se > 0, "the population approach does not raise participation: %+.2f (SE %.2f)", mean, se);
 
-        /* no hidden coupling: (none - base) - (hr - base) - (pop - base) = none - hr - pop + base */
-        spr_results *parts[4] = {none, hr, pop, base};
+        /* interaction (none - base) - (hr - base) - (pop - base) = none - hr - pop + base, against the
+         * effect none - base; sign: +1 where more is a benefit (participation), -1 where less is */
+        spr_results *parts[4] = {none, hr, pop, base}, *n_b[2] = {none, base};
         const double inter[4] = {1, -1, -1, 1};
         const spr_summary_measure outcomes[] = {SPR_SUM_ISOLATED_65PLUS, SPR_SUM_TAKING_PART_65PLUS,
                                                 SPR_SUM_DEMENTIA_65PLUS, SPR_SUM_CARE_NEED_65PLUS, SPR_SUM_DEATHS};
+        const double benefit_sign[] = {-1, 1, -1, -1, -1};
         for (size_t k = 0; k < sizeof outcomes / sizeof outcomes[0]; k++) {
+            double effect, effect_se;
             paired(parts, inter, 4, outcomes[k], &mean, &se);
-            printf("interaction with loops off, %-34s %+.3f (SE %.3f)\n", spr_summary_label(outcomes[k]), mean, se);
-            CHECK(fabs(mean) < 4 * se + 1e-9, "%s: the parts interact (%+.3f, SE %.3f)", spr_summary_label(outcomes[k]),
-                  mean, se);
+            paired(n_b, diff, 2, outcomes[k], &effect, &effect_se);
+            printf("interaction with loops off, %-34s %+.3f (SE %.3f), effect %+.3f\n", spr_summary_label(outcomes[k]),
+                   mean, se, effect);
+            CHECK(benefit_sign[k] * mean < 4 * se + 1e-9, "%s: synergy without the loops (%+.3f, SE %.3f)",
+                  spr_summary_label(outcomes[k]), mean, se);
+            CHECK(fabs(mean) <= 0.1 * fabs(effect) + 4 * se + 1e-9,
+                  "%s: the parts interact (%+.3f, SE %.3f) by more than 10%% of the effect %+.3f",
+                  spr_summary_label(outcomes[k]), mean, se, effect);
         }
         /* the loops add to the sum of the parts */
         spr_results *l_n[2] = {dual, none};

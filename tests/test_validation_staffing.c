@@ -7,7 +7,11 @@
  * smallest c whose Erlang C share meets the default target (90% within 4
  * weeks), computed here with the arrival rate measured in the run.  The loads
  * are chosen so that the formula's answer is not borderline (its share at c
- * and at c - 1 lie at least 2 points either side of the target).
+ * and at c - 1 lie at least 2 points either side of the target); the windows
+ * where that holds are narrow (c = 9 for loads 5.95-6.3, c = 13 for 9.7-10.2),
+ * so the self-referral rate for each load is set from the arrival rate per
+ * unit rate measured in a pilot run, not from an assumed number of isolated
+ * residents (which moves whenever the isolation calibration does).
  *
  * On the full model (the high-risk scenario) the recommendation must be
  * stable: doubling the replicates changes it by at most one link worker. */
@@ -37,16 +41,43 @@ static double share_within(int c, double lambda, double mu, double t)
     return 1 - erlang_c(c, lambda / mu) * exp(-(c * mu - lambda) * t);
 }
 
+/* Referrals per day after the first year in the reduced scenario at the
+ * given self-referral rate and link workers. */
+static double arrival_rate(const char *path, double self_rate, int fte)
+{
+    char rate[64], staff[64];
+    snprintf(rate, sizeof rate, "referral.self.rate=%.6g", self_rate);
+    snprintf(staff, sizeof staff, "link_workers.fte=%d", fte);
+    const char *sets[] = {rate, "link_workers.max_caseload=1", "simulation.population=30000", "simulation.years=8",
+                          "simulation.replicates=6", staff};
+    spr_results *res = run_scenario(path, sets, 6, 2, NULL);
+    double arrivals = 0;
+    for (int rr = 0; rr < res->replicates; rr++)
+        for (int m = 12; m < res->months; m++)
+            for (int s = 0; s < SPR_REFERRAL_SOURCES; s++) arrivals += res->programme[(size_t)rr * res->months + m].referrals[s];
+    const double lambda = arrivals / (res->replicates * (res->months - 12) * SPR_MONTH_DAYS);
+    spr_results_destroy(res);
+    return lambda;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return 2;
     char path[1024];
     snprintf(path, sizeof path, "%s/tests/data/mmc.yaml", argv[1]);
-    const double mu = 1.0 / 56.0, t = 28.0, loads[3] = {2, 6, 10};
+    const double mu = 1.0 / 56.0, t = 28.0, loads[3] = {2, 6.1, 9.95};
+    const int erlang_staff[3] = {4, 9, 13}; /* Erlang C's answer at these loads */
+    /* pilot: arrivals per day per unit self-referral rate, with ample staff */
+    const double pilot_rate = 0.05;
+    const double per_rate = arrival_rate(path, pilot_rate, 16) / pilot_rate;
     for (int k = 0; k < 3; k++) {
-        /* self-referral rate for this load with about 3,800 isolated residents (aware share 0.3) */
+        /* The source is finite (residents in the queue or in care are not
+         * referred again), so arrivals grow less than linearly with the rate
+         * and depend on the staff: one correction step at the staff expected. */
+        double self_rate = loads[k] * mu / per_rate;
+        self_rate *= loads[k] * mu / arrival_rate(path, self_rate, erlang_staff[k]);
         char rate[64];
-        snprintf(rate, sizeof rate, "referral.self.rate=%.6g", loads[k] * mu * SPR_MONTH_DAYS / 3800.0 * 12.0 / 0.3);
+        snprintf(rate, sizeof rate, "referral.self.rate=%.6g", self_rate);
         const char *sets[] = {rate, "link_workers.max_caseload=1", "simulation.population=30000", "simulation.years=8",
                               "simulation.replicates=6"};
         spr_scenario sc;
@@ -56,20 +87,10 @@ int main(int argc, char **argv)
         spr_staff_result r;
         CHECK(spr_staffing_search(&sc.params, &target, &r, NULL, NULL, &err) == SPR_OK, "%s", err.msg);
         /* the arrival rate the planner saw: referrals per day after the first year, at the recommendation */
-        char fte[64];
-        snprintf(fte, sizeof fte, "link_workers.fte=%d", r.recommended);
-        const char *sets2[] = {rate, "link_workers.max_caseload=1", "simulation.population=30000", "simulation.years=8",
-                               "simulation.replicates=6", fte};
-        spr_results *res = run_scenario(path, sets2, 6, 2, NULL);
-        double arrivals = 0;
-        for (int rr = 0; rr < res->replicates; rr++)
-            for (int m = 12; m < res->months; m++)
-                for (int s = 0; s < SPR_REFERRAL_SOURCES; s++) arrivals += res->programme[(size_t)rr * res->months + m].referrals[s];
-        double lambda = arrivals / (res->replicates * (res->months - 12) * SPR_MONTH_DAYS);
-        spr_results_destroy(res);
+        const double lambda = arrival_rate(path, self_rate, r.recommended);
         int c = (int)floor(lambda / mu) + 1;
         while (share_within(c, lambda, mu, t) < 0.9) c++;
-        printf("load %.2f (target %.0f): Erlang C needs %d (share %.3f; %d gives %.3f); sprsim staff recommends %d "
+        printf("load %.2f (target %.2f): Erlang C needs %d (share %.3f; %d gives %.3f); sprsim staff recommends %d "
                "(confidence %.0f%%, one fewer %.0f%%)\n",
                lambda / mu, loads[k], c, share_within(c, lambda, mu, t), c - 1, share_within(c - 1, lambda, mu, t),
                r.recommended, 100 * r.confidence, 100 * r.confidence_below);

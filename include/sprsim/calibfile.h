@@ -2,7 +2,7 @@
  *
  *     scenario: ../../scenarios/baseline.yaml   # relative to this file
  *     run: {population: 20000, years: 3, replicates: 4, seed: 7}
- *     fit: {tolerance: 1e-3, max_iterations: 200}          # optional
+ *     fit: {tolerance: 1e-3, max_iterations: 200, restarts: 3}   # optional (these are the defaults)
  *     parameters:
  *       - {key: isolation.onset.at_65, lower: 0.01, upper: 0.2, start: 0.04, transform: log}
  *     targets:
@@ -13,6 +13,7 @@
  *         value: 27.0
  *         se: 1.0                           # or interval: {lower: 25, upper: 29} (95%: se = width / 3.92)
  *         source: TMIG 2019
+ *     uncertainty: {method: sir, proposals: 200, draws: 50, inflation: 1.5, step: 0.2}   # optional
  *
  * The run settings are applied to the scenario as overrides, so they are
  * validated like --set and every evaluation of a fit uses them: the same
@@ -54,7 +55,14 @@ typedef struct {
     char *text;                 /* the calibration file's text (owned) */
     double tolerance;           /* simplex size at which the fit has converged (transformed space) */
     int max_iterations;
+    int restarts; /* restarts of the simplex from its best point after it converges (fit.restarts) */
     int n_params, n_targets;
+    /* the uncertainty stage (sampling-importance-resampling), when the file asks for it */
+    int sir;                /* 1: run it after the fit */
+    int sir_proposals;      /* vectors drawn from the proposal (default 200) */
+    int sir_draws;          /* vectors resampled, the joint draws (default 50) */
+    double sir_inflation;   /* proposal sd = inflation x the Laplace approximation's (default 1.5) */
+    double sir_step;        /* finite-difference step of the Hessian, a share of the simplex's initial step (default 0.2) */
     spr_calib_param params[SPR_CALIB_MAX_PARAMS];
     spr_calib_target targets[SPR_CALIB_MAX_TARGETS];
 } spr_calib_file;

@@ -47,7 +47,7 @@ typedef struct {
     double die[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][2];                  /* [func][dementia][isolated][benefit] */
     double func[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][2][SPR_FUNC_STATES]; /* destination, given func, dem, iso, benefit */
     double dementia_onset[SPR_LIFE_AGES][2][2];                                    /* [isolated][benefit] */
-    double isolation_onset[SPR_LIFE_AGES][2][2][2];                                /* [alone][declined][benefit] */
+    double isolation_onset[SPR_SEXES][SPR_LIFE_AGES][2][2][2];                     /* [sex][age][alone][declined][benefit] */
     double isolation_recovery[2];
     double isolation_on_bereavement;
     double alone_onset[SPR_SEXES][SPR_LIFE_AGES];
@@ -65,7 +65,7 @@ typedef struct {
     uint32_t die[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][2];
     uint32_t func_cum[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][2][SPR_FUNC_STATES - 1];
     uint32_t dementia_onset[SPR_LIFE_AGES][2][2];
-    uint32_t isolation_onset[SPR_LIFE_AGES][2][2][2];
+    uint32_t isolation_onset[SPR_SEXES][SPR_LIFE_AGES][2][2][2];
     uint32_t isolation_recovery[2];
     uint32_t isolation_on_bereavement;
     uint32_t alone_onset[SPR_SEXES][SPR_LIFE_AGES];

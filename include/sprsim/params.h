@@ -35,14 +35,19 @@ typedef enum {
 
 enum { SPR_MALE = 0, SPR_FEMALE = 1, SPR_SEXES = 2 };
 
-/* A Gompertz-Makeham hazard in age a (years), per year:
- *     rate(a) = base + at_65 * exp(slope * (a - 65))   for a >= min_age,
- *     0 below min_age.  Capped at 12 a year (one event a month). */
+/* A Perks (logistic Gompertz-Makeham) hazard in age a (years), per year:
+ *     g(a) = exp(slope * (a - 65)),
+ *     rate(a) = base + at_65 * g(a) / (1 + saturation * g(a))   for a >= min_age,
+ *     0 below min_age.  Capped at 12 a year (one event a month).
+ * saturation = 0 is the Gompertz-Makeham form; saturation c > 0 bends the age
+ * term towards at_65 / c at the oldest ages (certification and dementia at 90+
+ * rise more slowly than a Gompertz curve fitted to 65-89 allows). */
 typedef struct {
     double base;
     double at_65;
     double slope;
     double min_age;
+    double saturation;
 } spr_hazard;
 
 /* Parameter uncertainty (probabilistic sensitivity analysis): a scalar
@@ -57,6 +62,22 @@ typedef struct {
     double spec[3];       /* as written: normal/gamma/beta mean, sd; lognormal median, lower, upper; uniform min, max */
     double a, b;          /* GSL's parameters: normal mean, sd; lognormal zeta, sigma; gamma shape, scale; beta a, b; uniform lo, hi */
 } spr_uncertain;
+
+/* Joint draws of calibrated parameters (the 'calibration_draws' section of a
+ * scenario or overlay, written by `sprsim calibrate` with an uncertainty
+ * stage): a table of n_rows vectors over n_keys parameters.  Each parameter
+ * draw of a run takes one whole row, so the correlations between the
+ * calibrated parameters are kept.  A fixed-size table, so that spr_params
+ * stays a plain value that copies with '='. */
+#define SPR_DRAWS_MAX_KEYS 16
+#define SPR_DRAWS_MAX_VALUES 4096 /* n_rows * n_keys */
+typedef struct {
+    int n_keys, n_rows;                 /* n_rows 0: no table */
+    int param[SPR_DRAWS_MAX_KEYS];      /* indices in the parameter table */
+    double values[SPR_DRAWS_MAX_VALUES]; /* row-major, [row][key] */
+    char source[SPR_TEXT_MAX];          /* the table's own 'source' (which calibration made it) */
+    char file[SPR_TEXT_MAX];            /* the file the table was read from */
+} spr_calib_draws;
 
 typedef struct {
     /* simulation control */
@@ -73,6 +94,7 @@ typedef struct {
     int replicates_per_draw; /* stochastic replicates per parameter draw (nested design) */
     int n_uncertain;
     spr_uncertain uncertain[SPR_MAX_UNCERTAIN];
+    spr_calib_draws calib_draws;
 
     /* demography */
     double pyramid[SPR_SEXES][SPR_AGE_BANDS];     /* persons by 5-year band (any scale) */
@@ -108,6 +130,7 @@ typedef struct {
 
     /* social isolation and living alone */
     spr_hazard isolation_onset;
+    double isolation_hr_male;               /* on the whole onset hazard, men vs women */
     double isolation_recovery_rate;
     double isolation_hr_living_alone;
     double isolation_hr_functional_decline; /* limited or certified */
@@ -253,6 +276,21 @@ static inline int spr_age_band(int age_years) { return age_years >= 100 ? SPR_AG
  * Values are clipped to the parameter's bounds.  SPR_ERR_NOMEM (p unchanged)
  * when the random stream cannot be allocated. */
 int spr_params_draw(spr_params *p, uint32_t draw, spr_error *err);
+
+/* Does p vary by parameter draw (distributions or calibration draws)? */
+int spr_params_uncertain(const spr_params *p);
+
+/* The row of p's calibration draws that parameter draw `draw` takes: a
+ * Philox uniform keyed by (seed, draw, SPR_STREAM_CALIB_ROW), the same in
+ * every scenario of a run; -1 without a table. */
+int spr_params_draw_row(const spr_params *p, uint32_t draw);
+
+/* Sets the values of row `row` of p's calibration draws into p. */
+void spr_params_set_draw_row(spr_params *p, int row);
+
+/* Drops every parameter uncertainty (distributions and calibration draws),
+ * keeping the central values: for analyses at the central values. */
+void spr_params_fix(spr_params *p);
 
 /* Reads and writes the value of a scalar numeric parameter (table entry). */
 double spr_param_get(const spr_params *p, const spr_param_def *d);

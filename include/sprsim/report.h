@@ -46,6 +46,15 @@ int spr_report_ce_draws(const spr_scenario *sc, spr_results *const *res, int i, 
  * each; NaN without at least two draws and k >= 2. */
 double spr_report_parameter_share(const double *x, int replicates, int k);
 
+/* The parameter draws behind a scenario's replicates (replicates /
+ * replicates_per_draw), 0 when its parameters are fixed. */
+int spr_report_parameter_draws(const spr_scenario *sc, const spr_results *res);
+
+/* One sentence saying what the intervals cover: chance only, or parameters
+ * and chance (with calibration draws: "including calibration uncertainty (N
+ * joint draws from FILE)"), for the text, the CSV and the page alike. */
+void spr_report_coverage(const spr_scenario *sc, spr_results *const *res, int n, char *out, size_t size);
+
 /* The cost-effectiveness of scenario i against the reference. */
 typedef struct {
     spr_interval d_cost, d_qaly, nmb, roi; /* roi: medical and LTC cost avoided per yen of programme */

@@ -32,6 +32,8 @@ typedef enum {
     SPR_STREAM_PROGRAMME = 5,     /* a resident's programme events          */
     SPR_STREAM_RESOURCE = 6,      /* a group's events (closing)             */
     SPR_STREAM_PSA = 7,           /* parameter draws (replicate = draw number) */
+    SPR_STREAM_CALIB_ROW = 8,     /* the row of calibration draws a parameter draw takes (replicate = draw) */
+    SPR_STREAM_CALIB_SIR = 9,     /* calibration uncertainty: proposals (month 0, id = proposal), resampling (month 1) */
     SPR_STREAM_TEST = 255         /* reserved for tests                     */
 } spr_stream_purpose;
 

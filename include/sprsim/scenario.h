@@ -8,7 +8,22 @@
  * command line's --overlay, e.g. parameter distributions for every scenario
  * of a run) are applied last, in order, and validated in the same way.
  * Every parameter must end up set; unknown keys are errors,
- * with a "did you mean" suggestion.  Errors name file:line:column and key. */
+ * with a "did you mean" suggestion.  Errors name file:line:column and key.
+ *
+ * A scenario or overlay may hold joint draws of calibrated parameters
+ * (written by `sprsim calibrate` with an uncertainty stage):
+ *     calibration_draws:
+ *       source: "sprsim calibrate FILE (commit C, date D)"
+ *       keys: [dementia.onset.at_65, dementia.onset.slope]
+ *       values:
+ *         - [0.00144, 0.191]
+ *         - [0.00151, 0.187]
+ * Each parameter draw of a run takes one whole row (spr_params_draw_row).
+ * Keys are numeric scalar parameters, each value within the key's bounds;
+ * a key may not also have a distribution nor be set by a later file or
+ * --set (the rows would override it), nor be swept; every row must pass the
+ * checks across parameters.  A key's central value is its column's mean.
+ * A later table replaces an earlier one. */
 #ifndef SPRSIM_SCENARIO_H
 #define SPRSIM_SCENARIO_H
 
@@ -97,6 +112,11 @@ int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int
 struct yaml_document_s;
 int spr_yaml_file_load(const char *path, const char *kind, struct yaml_document_s *doc, char **text,
                        spr_error *err);
+
+/* hint = " (did you mean 'X'?)" when X, one of the comma-separated names
+ * in allowed, is close to name; else "".  The scenario loader's rule, for
+ * the other input files' unknown keys. */
+void spr_did_you_mean(const char *name, const char *allowed, char *hint, size_t size);
 
 /* FNV-1a 64-bit hash of a string (identifies a resolved scenario). */
 uint64_t spr_hash_fnv1a64(const char *s);

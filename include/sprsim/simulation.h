@@ -68,9 +68,12 @@ typedef struct {
     double *group_places;
     /* waits to first contact, whole days 0..364 and 365+, [r][day] */
     int32_t *wait_histogram;
-    /* parameter draws: the value of each uncertain parameter in each replicate, [r][k] */
+    /* parameter draws: the value of each uncertain parameter in each replicate, [r][k]: the parameters
+     * with distributions, then those of the calibration draws (p->calib_draws.param) */
     int n_uncertain;
     double *draws;
+    /* the row of the calibration draws each replicate ran with, [r] (meaningful with a table only) */
+    int32_t *calib_row;
     size_t peak_residents; /* largest array length reached (memory) */
 } spr_results;
 
