@@ -257,14 +257,27 @@ static double expectancy(const spr_measure *m, const spr_params *p, const spr_re
     return spr_sullivan_health_expectancy(t.l, t.L, healthy, SPR_AGE_BANDS, from);
 }
 
+/* The value of scalar parameter key in replicate r: the value drawn for
+ * that replicate's parameter draw where the run drew it (res->draws, the
+ * values the run itself used), else p's. */
+static double param_in_replicate(const spr_params *p, const spr_results *res, int r, const char *key)
+{
+    const spr_param_def *d = spr_param_find(key);
+    if (d == NULL) return NAN;
+    const int k = spr_params_draw_index(p, d);
+    if (k >= 0 && k < res->n_uncertain && res->draws != NULL) return res->draws[(size_t)r * (size_t)res->n_uncertain + (size_t)k];
+    return spr_param_get(p, d);
+}
+
 /* Quality-adjusted life years: person-years weighted by the utility of each
- * functional state, less the dementia decrement. */
+ * functional state, less the dementia decrement, with the utilities replicate
+ * r ran with (a probabilistic sensitivity analysis draws them too). */
 static double qalys(const spr_measure *m, const spr_params *p, const spr_results *res, int r, const spr_selection *sel)
 {
     (void)m;
     double q = 0;
     for (int f = 0; f < SPR_FUNC_STATES; f++) q += p->utility_function[f] * count_sum(res, r, sel, SPR_IND_INDEPENDENT + f);
-    q -= p->utility_dementia_decrement * count_sum(res, r, sel, SPR_IND_DEMENTIA);
+    q -= param_in_replicate(p, res, r, "utility.dementia_decrement") * count_sum(res, r, sel, SPR_IND_DEMENTIA);
     return q / 12.0;
 }
 

@@ -360,6 +360,11 @@ static const spr_param_def TABLE[] = {
     SCALAR("link_workers.engage_probability", SPR_PT_DOUBLE, lw_engage_probability, 0, 1, "probability",
            "a client offered a fitting place takes it up",
            0.6, "B(6, 4)", "assumption (Husk2019: no reliable figure)"),
+    SCALAR("link_workers.open_places", SPR_PT_BOOL, lw_open_places, 0, 1, "",
+           "link workers may place clients in any group's open places and in new groups, not only in the places "
+               "the municipality's existing groups keep for them",
+           1, "fixed", "how link workers work (UK and Japanese practice: any suitable local activity); false: "
+               "only kept places (the pre-issue-10 rule without loop 2)"),
 
     SCALAR("referral.min_age", SPR_PT_DOUBLE, referral_min_age, 0, 110, "years", "youngest age referred",
            40, "fixed", ""),
@@ -788,6 +793,16 @@ int spr_params_draw(spr_params *p, uint32_t draw, spr_error *err)
 }
 
 int spr_params_uncertain(const spr_params *p) { return p->n_uncertain > 0 || p->calib_draws.n_rows > 0; }
+
+int spr_params_draw_index(const spr_params *p, const spr_param_def *d)
+{
+    const int index = (int)(d - TABLE);
+    for (int k = 0; k < p->n_uncertain; k++)
+        if (p->uncertain[k].param == index) return k;
+    for (int j = 0; j < p->calib_draws.n_keys; j++)
+        if (p->calib_draws.param[j] == index) return p->n_uncertain + j;
+    return -1;
+}
 
 int spr_params_draw_row(const spr_params *p, uint32_t draw)
 {

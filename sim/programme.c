@@ -104,11 +104,23 @@ static int add_resource(spr_resources *r, int type, int district, double capacit
 }
 
 /* Two kinds of place: open places anyone may take, and prescribed places
- * kept for link workers' clients.  Without loop 2, clients use only the
- * prescribed places of the groups the municipality already had (and their
- * replacements): the population approach's new groups and its open places
- * do not help them, so the two approaches do not interact. */
+ * kept for link workers' clients.  With link_workers.open_places (the
+ * default), a client may take an open place of any group when no kept place
+ * fits; without it, clients use only the kept places of the groups the
+ * municipality already had (and their replacements).  This is how link
+ * workers work, not a loop: loop 2 is the feedback of participation on
+ * uptake and retention (loop2_gain). */
 enum { PLACE_OPEN, PLACE_PRESCRIBED };
+
+/* Loop 2's strength in district d: 0 at the status-quo participation of
+ * people 65+ (population_approach.reference_share), rising in proportion to
+ * the participation above it, full (1) at twice it.  Feedback, not a switch:
+ * without more participation than today, loop 2 changes nothing. */
+static double loop2_gain(const spr_programme *g, int d)
+{
+    const double above = g->share65[d] / g->p->pa_reference_share - 1.0;
+    return fmin(1.0, fmax(0.0, above));
+}
 
 static int has_place(const spr_programme *g, size_t i, int kind)
 {
@@ -116,7 +128,7 @@ static int has_place(const spr_programme *g, size_t i, int kind)
     if (!r->open[i]) return 0;
     if (kind == PLACE_OPEN) return r->occupancy[i] < (int32_t)floor(r->capacity[i]);
     return r->prescribed[i] < (int32_t)floor(g->p->res_prescribed_places) &&
-           (g->p->loop2_enabled || r->origin[i] == SPR_ORIGIN_STOCK);
+           (g->p->lw_open_places || r->origin[i] == SPR_ORIGIN_STOCK);
 }
 
 /* Opens a group and files it under its type and district. */
@@ -429,7 +441,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
         if (!leave) {
             double rate = p->res_dropout_rate + p->res_dropout_early_rate * exp(-pop->sp_months[i] / p->res_dropout_early_months);
             if (p->loop2_enabled && (sp & SPR_SP_VIA_LW))
-                rate *= 1.0 - p->loop2_retention_gain * fmin(1.0, g->share65[d] / p->pa_reference_share);
+                rate *= 1.0 - p->loop2_retention_gain * loop2_gain(g, d);
             leave = w[0] < spr_rng_threshold(per_month(rate));
         }
         if (leave) {
@@ -536,8 +548,8 @@ static void try_match(spr_programme *g, spr_population *pop, size_t i, uint32_t 
     int d = pop->district[i], pref = preferred_type(g, pop->id[i]), func = spr_state_func(pop->state[i]);
     int kind = PLACE_PRESCRIBED;
     ptrdiff_t r = find_place(g, pref, func, d, 1, PLACE_PRESCRIBED);
-    if (r < 0 && p->loop2_enabled) {
-        kind = PLACE_OPEN; /* loop 2: the population approach's supply helps referred clients */
+    if (r < 0 && p->lw_open_places) {
+        kind = PLACE_OPEN; /* no kept place fits: an open one, the population approach's included */
         r = find_place(g, pref, func, d, 1, PLACE_OPEN);
     }
     if (r < 0) {
@@ -545,7 +557,7 @@ static void try_match(spr_programme *g, spr_population *pop, size_t i, uint32_t 
         return;
     }
     double engage = p->lw_engage_probability;
-    if (p->loop2_enabled) engage *= 1.0 + p->loop2_engage_gain * fmin(1.0, g->share65[d] / p->pa_reference_share);
+    if (p->loop2_enabled) engage *= 1.0 + p->loop2_engage_gain * loop2_gain(g, d);
     uint32_t w[4];
     spr_rng_block(g->key, pop->id[i], month, SPR_STREAM_PROGRAMME, 3, w);
     if (w[0] < spr_rng_threshold(fmin(1.0, engage))) join_group(g, pop, i, (size_t)r, 1, kind);

@@ -164,6 +164,7 @@ typedef struct {
     double lw_salary_yen_per_year;
     double lw_overhead_share;
     double lw_engage_probability;      /* a matched client takes up the place */
+    int lw_open_places;                /* clients may take open places and new groups' places, not only kept ones */
 
     /* referral sources: check-up, clinic, public-health nurse, self */
     double referral_min_age;
@@ -283,6 +284,10 @@ int spr_params_uncertain(const spr_params *p);
 /* The row of p's calibration draws that parameter draw `draw` takes: a
  * Philox uniform keyed by (seed, draw, SPR_STREAM_CALIB_ROW), the same in
  * every scenario of a run; -1 without a table. */
+/* Where parameter d sits in a replicate's row of drawn values (spr_results'
+ * draws: the parameters with distributions, then the calibration draws'
+ * keys), or -1 when runs of p do not draw it. */
+int spr_params_draw_index(const spr_params *p, const spr_param_def *d);
 int spr_params_draw_row(const spr_params *p, uint32_t draw);
 
 /* Sets the values of row `row` of p's calibration draws into p. */
