@@ -121,6 +121,18 @@ static void add_share_of_certified(const spr_measure *m, const spr_params *p, co
     acc->den += count_sum_set(res, r, sel, CARE_NEED);
 }
 
+/* Women among the participants of the selection's ages and months (the
+ * selection's sex is not used: the share is of both). */
+static void add_women_share(const spr_measure *m, const spr_params *p, const spr_results *res, int r,
+                            const spr_selection *sel, spr_measure_sum *acc)
+{
+    (void)p;
+    spr_selection women = *sel, both = *sel;
+    women.sex = SPR_FEMALE, both.sex = SPR_SEX_BOTH;
+    acc->num += count_sum_set(res, r, &women, m->arg);
+    acc->den += count_sum_set(res, r, &both, m->arg);
+}
+
 static void add_count(const spr_measure *m, const spr_params *p, const spr_results *res, int r, const spr_selection *sel,
                       spr_measure_sum *acc)
 {
@@ -424,6 +436,8 @@ static const spr_measure MEASURES[SPR_MEASURE_COUNT] = {
      ADDITIVE(add_share_of_certified, finish_percent)},
     {"care35_of_certified", "%", "care levels 3-5 (要介護3-5), of the certified", ALL, IND(SPR_IND_CARE35),
      ADDITIVE(add_share_of_certified, finish_percent)},
+    {"participants_women", "%", "women among the participants in community groups", ALL, IND(SPR_IND_PARTICIPANTS),
+     ADDITIVE(add_women_share, finish_percent)},
 };
 
 const spr_measure *spr_measure_get(spr_measure_id id) { return &MEASURES[id]; }

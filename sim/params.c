@@ -450,7 +450,8 @@ static const spr_param_def TABLE[] = {
 
     SCALAR("population_approach.join_rate", SPR_PT_DOUBLE, pa_join_rate, 0, 12, "1/year",
            "joining a group on one's own, at full awareness and reference supply",
-           0.043167, "±30%", "calibrated (scenarios/calibration/kayoi.yaml): participation of 65+ stays at 6.15% over 2023-2027 (Kayoi2022)"),
+           0.018586, "±30%", "calibrated (scenarios/calibration/kayoi.yaml): participation of 65+ stays at 6.15% over "
+               "2023-2027 (Kayoi2022); the men's rate (women: times hr_female)"),
     SCALAR("population_approach.min_age", SPR_PT_DOUBLE, pa_min_age, 0, 110, "years", "youngest age joining",
            65, "fixed", ""),
     SCALAR("population_approach.awareness", SPR_PT_DOUBLE, pa_awareness, 0, 1, "share",
@@ -459,6 +460,13 @@ static const spr_param_def TABLE[] = {
     SCALAR("population_approach.initial_share", SPR_PT_DOUBLE, pa_initial_share, 0, 1, "share",
            "residents from population_approach.min_age taking part at the start (as places allow)",
            0.06, "fixed", "Kayoi2022: 2.23 million participants, about 6% of people 65+ (derived)"),
+    SCALAR("population_approach.initial_women_share", SPR_PT_DOUBLE, pa_initial_women_share, 0, 1, "share",
+           "women among the initial participants (each sex's probability of taking part is set from it and "
+               "the initial population)",
+           0.796, "fixed", "Kayoi2022: participants 79.6% women"),
+    SCALAR("population_approach.hr_female", SPR_PT_DOUBLE, pa_hr_female, 0.01, 100, "hazard ratio",
+           "joining a group on one's own, women vs men",
+           3.4206, "±30%", "calibrated (scenarios/calibration/kayoi.yaml): participants stay 79.6% women (Kayoi2022)"),
     SCALAR("population_approach.outreach_events_per_year", SPR_PT_DOUBLE, pa_outreach_events_per_year, 0, 1e5,
            "events/year", "outreach events run by the municipality",
            0, "", "policy choice (population and dual_cycle: 24)"),

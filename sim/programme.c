@@ -20,7 +20,7 @@ struct spr_programme {
     double awareness;
     /* monthly probabilities as thresholds */
     uint32_t thr_checkup, thr_nurse, thr_self, thr_clinic[SPR_AGE_BANDS][SPR_FUNC_STATES];
-    uint32_t thr_join[SPR_MAX_DISTRICTS];
+    uint32_t thr_join[SPR_SEXES][SPR_MAX_DISTRICTS]; /* by sex (population_approach.hr_female) */
     uint32_t thr_benefit_loss, thr_volunteer, thr_close, thr_replace;
     double share65[SPR_MAX_DISTRICTS];     /* participation share of residents 65+, last month */
     /* accounting */
@@ -290,20 +290,34 @@ static void set_join_thresholds(spr_programme *g, const int64_t *pop65)
         double per100 = pop65[d] > 0 ? 100.0 * places / (double)pop65[d] : 0;
         double supply = fmin(2.0, per100 / p->pa_reference_places);
         double neighbourhood = 1.0 + p->pa_neighbourhood_effect * g->share65[d] / p->pa_reference_share;
-        g->thr_join[d] = spr_rng_threshold(per_month(p->pa_join_rate * g->awareness * supply * neighbourhood));
+        const double rate = p->pa_join_rate * g->awareness * supply * neighbourhood;
+        g->thr_join[SPR_MALE][d] = spr_rng_threshold(per_month(rate));
+        g->thr_join[SPR_FEMALE][d] = spr_rng_threshold(per_month(rate * p->pa_hr_female));
     }
 }
 
+static int female(const spr_population *pop, size_t i) { return (pop->flags[i] & SPR_FLAG_FEMALE) != 0; }
+
 /* Places the initial participants: each resident from pa_min_age takes part
- * with probability initial_share (its own INIT stream), as places allow. */
+ * with a probability by sex such that initial_share of them take part and
+ * initial_women_share of those are women (its own INIT stream), as places
+ * allow (a probability above 1 is 1: then fewer take part). */
 static void initial_participants(spr_programme *g, spr_population *pop)
 {
-    uint32_t thr = spr_rng_threshold(g->p->pa_initial_share);
+    const spr_params *p = g->p;
+    double n[SPR_SEXES] = {0, 0};
+    for (size_t i = 0; i < pop->n; i++)
+        if (pop->age_months[i] >= 12 * p->pa_min_age) n[female(pop, i)] += 1;
+    const double taking_part = p->pa_initial_share * (n[SPR_MALE] + n[SPR_FEMALE]);
+    const double share[SPR_SEXES] = {n[SPR_MALE] > 0 ? taking_part * (1 - p->pa_initial_women_share) / n[SPR_MALE] : 0,
+                                     n[SPR_FEMALE] > 0 ? taking_part * p->pa_initial_women_share / n[SPR_FEMALE] : 0};
+    const uint32_t thr[SPR_SEXES] = {spr_rng_threshold(fmin(1.0, share[SPR_MALE])),
+                                     spr_rng_threshold(fmin(1.0, share[SPR_FEMALE]))};
     for (size_t i = 0; i < pop->n; i++) {
-        if (pop->age_months[i] < 12 * g->p->pa_min_age) continue;
+        if (pop->age_months[i] < 12 * p->pa_min_age) continue;
         uint32_t w[4];
         spr_rng_block(g->key, pop->id[i], 0, SPR_STREAM_INIT_RESIDENT, 1, w);
-        if (w[0] >= thr) continue;
+        if (w[0] >= thr[female(pop, i)]) continue;
         ptrdiff_t r =
             find_place(g, preferred_type(g, pop->id[i]), spr_state_func(pop->state[i]), pop->district[i], 0, PLACE_OPEN);
         if (r >= 0) join_group(g, pop, i, (size_t)r, 0, PLACE_OPEN);
@@ -431,7 +445,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
     const int d = pop->district[i];
     int benefit = spr_state_benefit(pop->state[i]);
     const int may_join = !(sp & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING)) && age >= p->pa_min_age &&
-                         g->thr_join[d] != 0;
+                         g->thr_join[female(pop, i)][d] != 0;
     uint32_t w[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
     /* each word has one use (drop-out, volunteering, end of benefit, joining): drawn only when one may happen */
     if ((sp & SPR_SP_PARTICIPATING) || benefit || may_join) spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 0, w);
@@ -481,7 +495,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
                 referred = 1;
             }
         }
-        if (!referred && may_join && w[3] < g->thr_join[d]) {
+        if (!referred && may_join && w[3] < g->thr_join[female(pop, i)][d]) {
             spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 2, wd);
             PUSH(t, joins, n_joins, cap_joins, ((spr_join_request){id, wd[2]}));
         }

@@ -62,13 +62,7 @@ static double expectancy(const char *name)
     return t / R->replicates;
 }
 
-/* participants 65+ over 2023-2027: the share who are women, or aged 75+ */
-static double participants_women(void)
-{
-    return 100 * sum(SPR_IND_PARTICIPANTS, 1, 6, 13, SPR_AGE_BANDS, SPR_FEMALE) /
-           sum(SPR_IND_PARTICIPANTS, 1, 6, 13, SPR_AGE_BANDS, -1);
-}
-
+/* participants 65+ over 2023-2027: the share aged 75+ */
 static double participants_75plus(void)
 {
     return 100 * sum(SPR_IND_PARTICIPANTS, 1, 6, 15, SPR_AGE_BANDS, -1) /
@@ -109,7 +103,6 @@ static figure FIGURES[] = {
     {"certified_75plus", cert_75plus, 0},
     {"certified_85plus", cert_85plus, 0},
     {"isolated_men_70plus", isolated_men_70plus, 0},
-    {"kayoi_women", participants_women, 0},
     {"kayoi_75plus", participants_75plus, 0},
 };
 enum { N_FIGURES = sizeof FIGURES / sizeof FIGURES[0] };

@@ -199,6 +199,8 @@ typedef struct {
     double pa_min_age;
     double pa_awareness;                /* share aware without outreach */
     double pa_initial_share;            /* share of residents from min_age taking part at the start */
+    double pa_initial_women_share;      /* women among the initial participants */
+    double pa_hr_female;                /* joining on one's own, women vs men */
     double pa_outreach_events_per_year;
     double pa_awareness_per_event;      /* awareness gained per event per 10,000 residents */
     double pa_outreach_cost_yen;        /* per event */
