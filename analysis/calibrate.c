@@ -297,30 +297,36 @@ static int hessian_at(const spr_sir_setup *s, const double *u0, spr_sir_objectiv
 }
 
 /* (b) The proposal's covariance, inflation^2 x 2 H^-1, and its Cholesky factor L. */
+/* The Laplace covariance k H^-1 of an n x n Hessian H into cov, through L
+ * (n x n scratch).  Where H is not positive definite, the diagonal alone:
+ * k / H_ii, NaN where H_ii is not positive either (*diagonal set to 1). */
+static void laplace_covariance(int n, const double *H, double k, double *cov, gsl_matrix *L, int *diagonal)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) gsl_matrix_set(L, (size_t)i, (size_t)j, H[i * n + j]);
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    const int pd = gsl_linalg_cholesky_decomp1(L) == GSL_SUCCESS && gsl_linalg_cholesky_invert(L) == GSL_SUCCESS;
+    gsl_set_error_handler(old);
+    *diagonal = !pd;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            cov[i * n + j] = pd ? k * gsl_matrix_get(L, (size_t)i, (size_t)j)
+                           : i != j ? 0
+                           : H[i * n + i] > 0 ? k / H[i * n + i] : NAN;
+}
+
 static int proposal_of(const spr_sir_setup *s, spr_sir_result *out, gsl_matrix *L, spr_error *err)
 {
     int n = s->n;
-    double k = 2 * s->inflation * s->inflation;
     char buf[32];
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) gsl_matrix_set(L, (size_t)i, (size_t)j, out->hessian[i * n + j]);
-    if (gsl_linalg_cholesky_decomp1(L) == GSL_SUCCESS && gsl_linalg_cholesky_invert(L) == GSL_SUCCESS) {
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) out->covariance[i * n + j] = k * gsl_matrix_get(L, (size_t)i, (size_t)j);
-    } else {
-        /* not positive definite: the diagonal alone, where it is positive */
-        out->diagonal = 1;
-        for (int i = 0; i < n; i++) {
-            double h = out->hessian[i * n + i];
-            if (!(h > 0))
-                return spr_error_set(err, SPR_ERR_USAGE,
-                                     "the objective's Hessian at the optimum is not positive definite, and its diagonal "
-                                     "entry for %s is %g: the fit is not at a minimum along it (fit longer, with a "
-                                     "smaller fit.tolerance, or change uncertainty.step)",
-                                     axis_name(s, i, buf, sizeof buf), h);
-            for (int j = 0; j < n; j++) out->covariance[i * n + j] = i == j ? k / h : 0;
-        }
-    }
+    laplace_covariance(n, out->hessian, 2 * s->inflation * s->inflation, out->covariance, L, &out->diagonal);
+    for (int i = 0; i < n && out->diagonal; i++)
+        if (!(out->hessian[i * n + i] > 0))
+            return spr_error_set(err, SPR_ERR_USAGE,
+                                 "the objective's Hessian at the optimum is not positive definite, and its diagonal "
+                                 "entry for %s is %g: the fit is not at a minimum along it (fit longer, with a "
+                                 "smaller fit.tolerance, or change uncertainty.step)",
+                                 axis_name(s, i, buf, sizeof buf), out->hessian[i * n + i]);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) gsl_matrix_set(L, (size_t)i, (size_t)j, out->covariance[i * n + j]);
     if (gsl_linalg_cholesky_decomp1(L) != GSL_SUCCESS)
@@ -472,16 +478,12 @@ int spr_calib_standard_errors(const spr_calib_file *cf, const spr_calib_result *
     if (rc != SPR_OK) return rc;
     gsl_matrix *A = gsl_matrix_alloc((size_t)n, (size_t)n);
     if (A == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the Hessian");
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) gsl_matrix_set(A, (size_t)i, (size_t)j, H[i * n + j]);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
-    int pd = gsl_linalg_cholesky_decomp1(A) == GSL_SUCCESS && gsl_linalg_cholesky_invert(A) == GSL_SUCCESS;
-    gsl_set_error_handler(old);
-    /* Laplace: covariance 2 H^-1 of u; where H is not positive definite, each
-     * axis alone (2 / H_jj), NaN where even that is not positive */
-    for (int j = 0; j < n; j++)
-        sd_u[j] = pd ? sqrt(2 * gsl_matrix_get(A, (size_t)j, (size_t)j))
-                     : H[j * n + j] > 0 ? sqrt(2 / H[j * n + j]) : NAN;
+    /* Laplace: covariance 2 H^-1 of u (each axis alone where H is not
+     * positive definite; NaN where even that is not positive) */
+    double cov[SPR_CALIB_MAX_PARAMS * SPR_CALIB_MAX_PARAMS];
+    int diagonal;
+    laplace_covariance(n, H, 2.0, cov, A, &diagonal);
+    for (int j = 0; j < n; j++) sd_u[j] = sqrt(cov[j * n + j]);
     gsl_matrix_free(A);
     return SPR_OK;
 }
