@@ -21,8 +21,18 @@ double spr_econ_nmb(double d_cost, double d_effect, double wtp) { return wtp * d
 
 double spr_econ_prob_cost_effective(const double *d_cost, const double *d_effect, size_t n, double wtp)
 {
-    if (n == 0) return NAN;
+    return spr_econ_prob_cost_effective_draws(d_cost, d_effect, n, 1, wtp);
+}
+
+double spr_econ_prob_cost_effective_draws(const double *d_cost, const double *d_effect, size_t draws, size_t per_draw,
+                                          double wtp)
+{
+    if (draws == 0 || per_draw == 0) return NAN;
     size_t yes = 0;
-    for (size_t i = 0; i < n; i++) yes += spr_econ_nmb(d_cost[i], d_effect[i], wtp) > 0;
-    return (double)yes / (double)n;
+    for (size_t d = 0; d < draws; d++) {
+        double mean = 0;
+        for (size_t j = d * per_draw; j < (d + 1) * per_draw; j++) mean += spr_econ_nmb(d_cost[j], d_effect[j], wtp);
+        yes += mean / (double)per_draw > 0;
+    }
+    return (double)yes / (double)draws;
 }

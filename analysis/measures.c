@@ -8,6 +8,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "sprsim/lifetable.h"
+#include "sprsim/programme.h"
 #include "sprsim/sullivan.h"
 
 /* Share of 要介護2 among people certified 要介護1-2, end of FY2022
@@ -230,6 +231,17 @@ PROGRAMME_ADDER(add_utilisation, month_utilisation)
 PROGRAMME_ADDER(add_first_contacts, month_first_contacts)
 PROGRAMME_ADDER(add_seen_within, month_seen_within)
 
+/* New clients (first contacts) per full-time link worker per year: the
+ * period's first contacts over FTE-years (NHS-LW's caseload of 200-250 a
+ * year is in these units). */
+static void add_new_clients_per_fte(const spr_measure *m, const spr_params *p, const spr_results *res, int r,
+                                    const spr_selection *sel, spr_measure_sum *acc)
+{
+    if (p == NULL) return; /* no staffing known: NaN */
+    add_months(res, r, sel, m, month_first_contacts, acc);
+    acc->den += spr_programme_fte(p) * spr_selection_years(res, sel);
+}
+
 static double finish_sum(const spr_measure_sum *a) { return a->num; }
 static double finish_percent(const spr_measure_sum *a) { return 100.0 * a->num / a->den; }
 static double finish_percent_defined(const spr_measure_sum *a) { return a->den > 0 ? 100.0 * a->num / a->den : NAN; }
@@ -269,16 +281,15 @@ static double expectancy(const spr_measure *m, const spr_params *p, const spr_re
     return spr_sullivan_health_expectancy(t.l, t.L, healthy, SPR_AGE_BANDS, from);
 }
 
-/* The value of scalar parameter key in replicate r: the value drawn for
- * that replicate's parameter draw where the run drew it (res->draws, the
- * values the run itself used), else p's. */
-static double param_in_replicate(const spr_params *p, const spr_results *res, int r, const char *key)
+/* The value of element e of parameter key (0 for a scalar) in replicate r:
+ * the value drawn for that replicate's parameter draw where the run drew it
+ * (res->draws, the values the run itself used), else p's. */
+static double param_in_replicate(const spr_params *p, const spr_results *res, int r, const char *key, int e)
 {
     const spr_param_def *d = spr_param_find(key);
     if (d == NULL) return NAN;
-    const int k = spr_params_draw_index(p, d);
-    if (k >= 0 && k < res->n_uncertain && res->draws != NULL) return res->draws[(size_t)r * (size_t)res->n_uncertain + (size_t)k];
-    return spr_param_get(p, d);
+    const double *row = res->draws != NULL && res->n_uncertain > 0 ? res->draws + (size_t)r * (size_t)res->n_uncertain : NULL;
+    return spr_params_drawn_value(p, row, res->n_uncertain, d, e);
 }
 
 /* Quality-adjusted life years: person-years weighted by the utility of each
@@ -288,8 +299,9 @@ static double qalys(const spr_measure *m, const spr_params *p, const spr_results
 {
     (void)m;
     double q = 0;
-    for (int f = 0; f < SPR_FUNC_STATES; f++) q += p->utility_function[f] * count_sum(res, r, sel, SPR_IND_INDEPENDENT + f);
-    q -= param_in_replicate(p, res, r, "utility.dementia_decrement") * count_sum(res, r, sel, SPR_IND_DEMENTIA);
+    for (int f = 0; f < SPR_FUNC_STATES; f++)
+        q += param_in_replicate(p, res, r, "utility.function", f) * count_sum(res, r, sel, SPR_IND_INDEPENDENT + f);
+    q -= param_in_replicate(p, res, r, "utility.dementia_decrement", 0) * count_sum(res, r, sel, SPR_IND_DEMENTIA);
     return q / 12.0;
 }
 
@@ -405,6 +417,8 @@ static const spr_measure MEASURES[SPR_MEASURE_COUNT] = {
     {"first_contacts", "persons", "first contacts with a link worker", ALL, 0, ADDITIVE(add_first_contacts, finish_sum)},
     {"seen_within_4_weeks", "share", "referrals first seen within 4 weeks (arg: the weeks), of referrals made", ALL, 4,
      ADDITIVE(add_seen_within, finish_share)},
+    {"new_clients_per_fte", "persons/FTE/year", "new clients (first contacts) per full-time link worker per year", ALL, 0,
+     ADDITIVE(add_new_clients_per_fte, finish_mean)},
     {"expected_deaths", "persons", "expected deaths (sum of monthly probabilities of death)", ALL, 2,
      ADDITIVE(add_cost, finish_sum)},
     /* the expectancies from expected deaths: for validation against life tables */

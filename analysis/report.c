@@ -41,15 +41,29 @@ void spr_report_ce(const spr_params *p, const spr_results *res, const spr_result
     }
 }
 
+int spr_report_reference_of(const spr_scenario *sc, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (strcmp(sc[j].params.eff_structure, sc[i].params.eff_structure) == 0) return j;
+    return 0;
+}
+
+int spr_report_is_reference(const spr_scenario *sc, int i)
+{
+    return i == 0 || (spr_report_reference_of(sc, i) == 0 &&
+                      strcmp(sc[0].params.eff_structure, sc[i].params.eff_structure) != 0);
+}
+
 int spr_report_ce_draws(const spr_scenario *sc, spr_results *const *res, int i, const spr_report_options *o,
                         spr_ce_draw **out, int *n, spr_error *err)
 {
-    int R = res[i]->replicates < res[0]->replicates ? res[i]->replicates : res[0]->replicates;
+    int ref = spr_report_reference_of(sc, i);
+    int R = res[i]->replicates < res[ref]->replicates ? res[i]->replicates : res[ref]->replicates;
     *out = calloc((size_t)R + 1, sizeof **out);
     if (*out == NULL)
         return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the cost-effectiveness of %s (%d replicates)",
                              sc[i].params.name, R);
-    for (int r = 0; r < R; r++) spr_report_ce(&sc[0].params, res[i], res[0], r, o->discount_rate, &(*out)[r]);
+    for (int r = 0; r < R; r++) spr_report_ce(&sc[ref].params, res[i], res[ref], r, o->discount_rate, &(*out)[r]);
     *n = R;
     return SPR_OK;
 }
@@ -96,7 +110,10 @@ int spr_report_ce_summary(const spr_scenario *sc, spr_results *const *res, int i
     out->nmb = spr_interval_of(nmb, R, scratch);
     out->roi = spr_interval_of(roi, R, scratch);
     out->icer = spr_econ_icer(out->d_cost.mean, out->d_qaly.mean);
-    out->p_ce = spr_econ_prob_cost_effective(dc, de, (size_t)R, o->wtp_yen);
+    out->n_draws = spr_report_ce_parameter_draws(sc, res, i, &out->per_draw);
+    out->p_ce = out->n_draws > 0 ? spr_econ_prob_cost_effective_draws(dc, de, (size_t)out->n_draws, (size_t)out->per_draw,
+                                                                       o->wtp_yen)
+                                 : NAN;
     out->param_share_nmb = spr_report_parameter_share(nmb, R, sc[i].params.replicates_per_draw);
     free(v);
     return SPR_OK;
@@ -123,6 +140,17 @@ int spr_report_parameter_draws(const spr_scenario *sc, const spr_results *res)
     return res->n_uncertain > 0 ? res->replicates / k : 0;
 }
 
+int spr_report_ce_parameter_draws(const spr_scenario *sc, spr_results *const *res, int i, int *per_draw)
+{
+    *per_draw = sc[i].params.replicates_per_draw > 0 ? sc[i].params.replicates_per_draw : 1;
+    int ref = spr_report_reference_of(sc, i);
+    if (spr_report_parameter_draws(&sc[i], res[i]) == 0 || spr_report_parameter_draws(&sc[ref], res[ref]) == 0 ||
+        sc[ref].params.replicates_per_draw != sc[i].params.replicates_per_draw)
+        return 0;
+    int R = res[i]->replicates < res[ref]->replicates ? res[i]->replicates : res[ref]->replicates;
+    return R / *per_draw;
+}
+
 void spr_report_coverage(const spr_scenario *sc, spr_results *const *res, int n, char *out, size_t size)
 {
     int i = 0;
@@ -133,9 +161,13 @@ void spr_report_coverage(const spr_scenario *sc, spr_results *const *res, int n,
         return;
     }
     const spr_calib_draws *cd = &sc[i].params.calib_draws;
-    char calib[1200] = "";
-    if (cd->n_rows > 0)
-        snprintf(calib, sizeof calib, ", including calibration uncertainty (%d joint draws from %s)", cd->n_rows, cd->file);
+    char calib[1400] = "";
+    size_t used = 0;
+    for (int t = 0; t < cd->n_tables && used < sizeof calib; t++)
+        used += (size_t)snprintf(calib + used, sizeof calib - used, "%s%d joint draws from %s",
+                                 t == 0 ? ", including calibration uncertainty (" : "; ", cd->table[t].n_rows,
+                                 cd->table[t].file);
+    if (cd->n_tables > 0 && used < sizeof calib) snprintf(calib + used, sizeof calib - used, ")");
     snprintf(out, size, "Intervals cover parameters and chance: %d parameter draws of %d replicates each%s.",
              spr_report_parameter_draws(&sc[i], res[i]), sc[i].params.replicates_per_draw, calib);
 }

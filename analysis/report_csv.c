@@ -46,10 +46,16 @@ static void add_isolation_by_band(spr_text *t, const spr_params *p, const spr_re
 static void add_coverage(spr_text *t, const spr_scenario *sc, const spr_results *res, int k)
 {
     spr_text_add(t, "%s,,,,parameter_draws,draws,%d\n", sc->params.name, spr_report_parameter_draws(sc, res));
-    if (sc->params.calib_draws.n_rows == 0) return;
-    spr_text_add(t, "%s,,,,calibration_draws,rows,%d\n", sc->params.name, sc->params.calib_draws.n_rows);
-    for (int r = 0; r < res->replicates; r++)
-        spr_text_add(t, "%s,%d,%d,,calibration_row,index,%d\n", sc->params.name, r, r / k, (int)res->calib_row[r]);
+    /* the first table's measures keep their names; table j > 0's carry _j */
+    const spr_calib_draws *cd = &sc->params.calib_draws;
+    for (int j = 0; j < cd->n_tables; j++) {
+        char suffix[16] = "";
+        if (j > 0) snprintf(suffix, sizeof suffix, "_%d", j);
+        spr_text_add(t, "%s,,,,calibration_draws%s,rows,%d\n", sc->params.name, suffix, cd->table[j].n_rows);
+        for (int r = 0; r < res->replicates; r++)
+            spr_text_add(t, "%s,%d,%d,,calibration_row%s,index,%d\n", sc->params.name, r, r / k, suffix,
+                         (int)res->calib_row[(size_t)j * (size_t)res->replicates + (size_t)r]);
+    }
 }
 
 int spr_report_csv_write(const char *path, const spr_scenario *sc, spr_results *const *res, int n,

@@ -106,6 +106,7 @@ static int chart_ce_plane(spr_text *t, const spr_scenario *sc, spr_results *cons
     if (d == NULL || R == NULL) rc = nomem(err, "the cost-effectiveness plane");
     spr_chart_axes a = {0, 0, 0, 0};
     for (int i = 1; i < n && rc == SPR_OK; i++) {
+        if (spr_report_is_reference(sc, i)) continue; /* R[i] stays 0: no points */
         rc = spr_report_ce_draws(sc, res, i, o, &d[i], &R[i], err);
         for (int r = 0; rc == SPR_OK && r < R[i]; r++) {
             a.x0 = fmin(a.x0, d[i][r].d_qaly);
@@ -144,16 +145,26 @@ static int chart_ce_plane(spr_text *t, const spr_scenario *sc, spr_results *cons
     return rc;
 }
 
-/* The cost-effectiveness acceptability curve of each scenario. */
+/* The cost-effectiveness acceptability curve of each scenario with
+ * parameter draws, over the draws (spr_econ_prob_cost_effective_draws);
+ * none when no scenario drew its parameters, with the reason. */
 static int chart_ceac(spr_text *t, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o,
                       spr_error *err)
 {
     const int steps = 41;
     const double max_wtp = 2 * o->wtp_yen;
+    int any = 0, per_draw;
+    for (int i = 1; i < n; i++) any |= spr_report_ce_parameter_draws(sc, res, i, &per_draw) > 0;
+    if (!any) {
+        spr_text_add(t, "<p class=\"note\">No acceptability curve: " SPR_REPORT_NO_PARAMETER_DRAWS ".</p>\n");
+        return SPR_OK;
+    }
     spr_chart_axes a = {0, max_wtp / 1e6, 0, 1};
-    spr_chart_open(t, "ceac", "Cost-effectiveness acceptability curve", "willingness to pay (yen million per QALY)",
-                   "probability cost-effective", &a);
+    spr_chart_open(t, "ceac", "Cost-effectiveness acceptability curve (over parameter draws)",
+                   "willingness to pay (yen million per QALY)", "probability cost-effective", &a);
     for (int i = 1; i < n; i++) {
+        const int draws = spr_report_is_reference(sc, i) ? 0 : spr_report_ce_parameter_draws(sc, res, i, &per_draw);
+        if (draws == 0) continue;
         spr_ce_draw *d = NULL;
         int R = 0, rc = spr_report_ce_draws(sc, res, i, o, &d, &R, err);
         if (rc != SPR_OK) return rc;
@@ -171,7 +182,8 @@ static int chart_ceac(spr_text *t, const spr_scenario *sc, spr_results *const *r
         spr_text_add(t, "<polyline class=\"line\" stroke=\"%s\" points=\"", spr_chart_colour(i));
         for (int s = 0; s < steps; s++) {
             double w = max_wtp * s / (steps - 1);
-            spr_text_add(t, "%.1f,%.1f ", spr_chart_x(&a, w / 1e6), spr_chart_y(&a, spr_econ_prob_cost_effective(dc, de, (size_t)R, w)));
+            spr_text_add(t, "%.1f,%.1f ", spr_chart_x(&a, w / 1e6),
+                         spr_chart_y(&a, spr_econ_prob_cost_effective_draws(dc, de, (size_t)draws, (size_t)per_draw, w)));
         }
         spr_text_add(t, "\"><title>%s</title></polyline>\n", sc[i].params.name);
         free(dc);
@@ -238,7 +250,18 @@ static int add_ce_table(spr_text *t, const spr_scenario *sc, spr_results *const 
     spr_text_add(t, "<h2>Cost-effectiveness against %s</h2>\n<table><tr><th>scenario</th><th>incremental cost</th>"
                     "<th>incremental QALYs</th><th>ICER</th><th>net monetary benefit</th><th>P(cost-effective)</th>"
                     "<th>medical and LTC cost avoided per yen</th></tr>\n", sc[0].params.name);
+    int no_draws = 0;
     for (int i = 1; i < n; i++) {
+        if (spr_report_is_reference(sc, i)) {
+            spr_text_add(t, "<tr><td>%s</td><td colspan=\"6\">the reference for effects.structure %s</td></tr>\n",
+                         sc[i].params.name, sc[i].params.eff_structure);
+            continue;
+        }
+        int ref = spr_report_reference_of(sc, i);
+        char against[200] = "";
+        if (ref != 0)
+            snprintf(against, sizeof against, "<br><small>against %s (effects.structure %s)</small>", sc[ref].params.name,
+                     sc[i].params.eff_structure);
         spr_ce_summary s;
         int rc = spr_report_ce_summary(sc, res, i, o, &s, err);
         if (rc != SPR_OK) return rc;
@@ -250,11 +273,19 @@ static int add_ce_table(spr_text *t, const spr_scenario *sc, spr_results *const 
         spr_text_yen(a4, sizeof a4, s.d_cost.hi, 1);
         if (isnan(s.roi.mean)) snprintf(roi, sizeof roi, "-");
         else snprintf(roi, sizeof roi, "%.2f", s.roi.mean);
-        spr_text_add(t, "<tr><td>%s</td><td>%s<br><small>[%s, %s]</small></td><td>%+.1f<br><small>[%+.1f, %+.1f]</small></td>"
-                        "<td>%s</td><td>%s</td><td>%.2f</td><td>%s</td></tr>\n",
-                     sc[i].params.name, a1, a3, a4, s.d_qaly.mean, s.d_qaly.lo, s.d_qaly.hi, icer, a2, s.p_ce, roi);
+        char p_ce[200];
+        if (s.n_draws > 0) snprintf(p_ce, sizeof p_ce, "%.2f<br><small>%d draws</small>", s.p_ce, s.n_draws);
+        else snprintf(p_ce, sizeof p_ce, "<span title=\"" SPR_REPORT_NO_PARAMETER_DRAWS "\">-</span>");
+        no_draws |= s.n_draws == 0;
+        spr_text_add(t, "<tr><td>%s%s</td><td>%s<br><small>[%s, %s]</small></td><td>%+.1f<br><small>[%+.1f, %+.1f]</small></td>"
+                        "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+                     sc[i].params.name, against, a1, a3, a4, s.d_qaly.mean, s.d_qaly.lo, s.d_qaly.hi, icer, a2, p_ce, roi);
     }
     spr_text_add(t, "</table>\n");
+    if (no_draws) spr_text_add(t, "<p class=\"note\">P(cost-effective) not shown: " SPR_REPORT_NO_PARAMETER_DRAWS ".</p>\n");
+    else
+        spr_text_add(t, "<p class=\"note\">P(cost-effective): the share of parameter draws whose mean net benefit over "
+                        "their nested replicates is positive (chance averaged out within a draw).</p>\n");
     return SPR_OK;
 }
 

@@ -78,12 +78,19 @@ static int print_ce(FILE *out, const spr_scenario *sc, spr_results *const *res, 
     if (rc != SPR_OK) return rc;
     char icer[96];
     spr_report_text_icer(icer, sizeof icer, &s);
-    fprintf(out, "  %s\n", sc[i].params.name);
+    int ref = spr_report_reference_of(sc, i);
+    if (ref != 0) fprintf(out, "  %s (against %s, effects.structure %s)\n", sc[i].params.name, sc[ref].params.name,
+                          sc[i].params.eff_structure);
+    else fprintf(out, "  %s\n", sc[i].params.name);
     print_yen_interval(out, "incremental cost", s.d_cost);
     fprintf(out, "    incremental QALYs     %+.1f [%+.1f, %+.1f]\n", s.d_qaly.mean, s.d_qaly.lo, s.d_qaly.hi);
     fprintf(out, "    ICER                  %s\n", icer);
     print_yen_interval(out, "net monetary benefit", s.nmb);
-    fprintf(out, "    P(cost-effective)     %.2f (share of %d replicates with positive net benefit)\n", s.p_ce, s.n);
+    if (s.n_draws > 0)
+        fprintf(out, "    P(cost-effective)     %.2f (share of %d parameter draws whose mean net benefit over their %d "
+                     "replicates is positive)\n", s.p_ce, s.n_draws, s.per_draw);
+    else
+        fprintf(out, "    P(cost-effective)     not shown: " SPR_REPORT_NO_PARAMETER_DRAWS "\n");
     if (!isnan(s.roi.mean))
         fprintf(out, "    return on spending    %.2f [%.2f, %.2f] yen of medical and LTC cost avoided per yen\n", s.roi.mean,
                 s.roi.lo, s.roi.hi);
@@ -122,7 +129,12 @@ int spr_report_text_print(FILE *out, const spr_scenario *sc, spr_results *const 
     print_sweeps(out, sc, res, n);
     if (n < 2) return SPR_OK;
     fprintf(out, "\nCost-effectiveness against '%s' over %d years (paired by replicate)\n", p0->name, last + 1);
-    for (int i = 1; i < n; i++)
+    for (int i = 1; i < n; i++) {
+        if (spr_report_is_reference(sc, i)) {
+            fprintf(out, "  %s: the reference for effects.structure %s\n", sc[i].params.name, sc[i].params.eff_structure);
+            continue;
+        }
         if ((rc = print_ce(out, sc, res, i, o, err)) != SPR_OK) return rc;
+    }
     return SPR_OK;
 }

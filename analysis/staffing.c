@@ -153,6 +153,7 @@ static int evaluate(search *s, int fte, int replicates, spr_staff_level *lv, spr
 {
     spr_params q = *s->p;
     q.lw_fte = fte;
+    q.lw_fte_per_100000 = 0; /* the planner tries whole link workers, not the scenario's norm */
     q.replicates = replicates;
     q.replicates_per_draw = 1;
     spr_params_fix(&q);

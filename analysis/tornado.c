@@ -50,7 +50,7 @@ static int nmb_of(const spr_params *ref, const spr_params *pol, const spr_report
 }
 
 /* A bar from "key=low,high". */
-static int bar_of_vary(const char *vary, spr_tornado_bar *bar, const spr_param_def **def, spr_error *err)
+static int bar_of_vary(const char *vary, spr_tornado_bar *bar, spr_uncertain *what, spr_error *err)
 {
     const char *eq = strchr(vary, '=');
     char *comma = NULL, *end = NULL;
@@ -68,26 +68,25 @@ static int bar_of_vary(const char *vary, spr_tornado_bar *bar, const spr_param_d
     if (d == NULL || d->count != 1 || d->type == SPR_PT_STRING || bar->low < d->min || bar->high > d->max)
         return spr_error_set(err, SPR_ERR_SCENARIO, "--vary '%s': not a scalar parameter, or a value outside %g..%g", vary,
                              d ? d->min : 0, d ? d->max : 0);
-    *def = d;
+    size_t nt;
+    what->param = (int)(d - spr_param_table(&nt));
+    what->element = 0;
     return SPR_OK;
 }
 
 /* The bars: --vary first, then every distribution of the policy. */
 static int make_bars(const spr_params *pol, const char *const *vary, int n_vary, spr_tornado_bar *bars,
-                     const spr_param_def **defs, int *n, spr_error *err)
+                     spr_uncertain *what, int *n, spr_error *err)
 {
     *n = 0;
     for (int k = 0; k < n_vary; k++, (*n)++) {
-        int rc = bar_of_vary(vary[k], &bars[*n], &defs[*n], err);
+        int rc = bar_of_vary(vary[k], &bars[*n], &what[*n], err);
         if (rc != SPR_OK) return rc;
     }
-    size_t nt;
-    const spr_param_def *table = spr_param_table(&nt);
-    for (int k = 0; k < pol->n_uncertain; k++, (*n)++) {
-        const spr_uncertain *u = &pol->uncertain[k];
-        snprintf(bars[*n].key, sizeof bars[*n].key, "%s", table[u->param].key);
-        spr_tornado_range(u, &bars[*n].low, &bars[*n].high);
-        defs[*n] = &table[u->param];
+    for (int k = 0; k < pol->n_uncertain; k++, (*n)++) { /* an array's element, or its whole multiplier, is one bar */
+        spr_params_draw_column_name(pol, k, bars[*n].key, sizeof bars[*n].key);
+        spr_tornado_range(&pol->uncertain[k], &bars[*n].low, &bars[*n].high);
+        what[*n] = pol->uncertain[k];
     }
     if (*n == 0)
         return spr_error_set(err, SPR_ERR_SCENARIO,
@@ -95,13 +94,24 @@ static int make_bars(const spr_params *pol, const char *const *vary, int n_vary,
     return SPR_OK;
 }
 
-/* The net benefit with parameter d at v (in the policy, and in the reference too when they share its value). */
-static int nmb_at(const spr_params *ref0, const spr_params *pol0, const spr_param_def *d, const char *key, double v,
+/* Do ref and pol share parameter d's values? */
+static int same_values(const spr_params *ref, const spr_params *pol, const spr_param_def *d)
+{
+    if (d->count == 1) return spr_param_get(ref, d) == spr_param_get(pol, d);
+    return memcmp((const char *)ref + d->offset, (const char *)pol + d->offset, (size_t)d->count * sizeof(double)) == 0;
+}
+
+/* The net benefit with the parameter (element, or whole array's multiplier)
+ * of `what` at v, in the policy, and in the reference too when they share
+ * its values. */
+static int nmb_at(const spr_params *ref0, const spr_params *pol0, const spr_uncertain *what, const char *key, double v,
                   const spr_report_options *o, double *nmb, spr_error *err)
 {
+    size_t nt;
+    const spr_param_def *d = &spr_param_table(&nt)[what->param];
     spr_params ref = *ref0, pol = *pol0;
-    if (spr_param_get(&ref, d) == spr_param_get(&pol, d)) spr_param_set(&ref, d, v);
-    spr_param_set(&pol, d, v);
+    if (same_values(&ref, &pol, d)) spr_params_apply_uncertain(&ref, what, v);
+    spr_params_apply_uncertain(&pol, what, v);
     spr_error sub;
     if (spr_params_validate(&pol, &sub) != SPR_OK || spr_params_validate(&ref, &sub) != SPR_OK)
         return spr_error_set(err, SPR_ERR_SCENARIO, "%s=%g: %s", key, v, sub.msg);
@@ -115,9 +125,9 @@ int spr_tornado_run(const spr_params *ref_in, const spr_params *pol_in, const ch
     *bars_out = NULL;
     *n_bars = 0;
     spr_tornado_bar *bars = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *bars);
-    const spr_param_def **defs = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *defs);
-    int n = 0, rc = bars && defs ? SPR_OK : spr_error_set(err, SPR_ERR_NOMEM, "out of memory for %d bars", n_vary);
-    if (rc == SPR_OK) rc = make_bars(pol_in, vary, n_vary, bars, defs, &n, err);
+    spr_uncertain *what = calloc((size_t)(n_vary + SPR_MAX_UNCERTAIN + 1), sizeof *what);
+    int n = 0, rc = bars && what ? SPR_OK : spr_error_set(err, SPR_ERR_NOMEM, "out of memory for %d bars", n_vary);
+    if (rc == SPR_OK) rc = make_bars(pol_in, vary, n_vary, bars, what, &n, err);
     /* every other parameter at its central value: no draws */
     spr_params ref = *ref_in, pol = *pol_in;
     spr_params_fix(&ref);
@@ -125,11 +135,11 @@ int spr_tornado_run(const spr_params *ref_in, const spr_params *pol_in, const ch
     if (rc == SPR_OK) rc = nmb_of(&ref, &pol, o, base_nmb, err);
     for (int k = 0; k < n && rc == SPR_OK; k++)
         for (int side = 0; side < 2 && rc == SPR_OK; side++) {
-            rc = nmb_at(&ref, &pol, defs[k], bars[k].key, side ? bars[k].high : bars[k].low, o,
+            rc = nmb_at(&ref, &pol, &what[k], bars[k].key, side ? bars[k].high : bars[k].low, o,
                         side ? &bars[k].nmb_high : &bars[k].nmb_low, err);
             if (rc == SPR_OK && progress) progress(ctx, 2 * k + side + 1, 2 * n, bars[k].key);
         }
-    free(defs);
+    free(what);
     if (rc != SPR_OK) {
         free(bars);
         return rc;

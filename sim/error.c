@@ -25,6 +25,7 @@ const char *spr_strerror(int code)
     case SPR_ERR_HDF5: return "HDF5 error";
     case SPR_ERR_INTERNAL: return "internal error";
     case SPR_ERR_USAGE: return "usage error";
+    case SPR_ERR_NUMERIC: return "numerical failure";
     default: return "unknown error";
     }
 }

@@ -18,6 +18,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "sprsim/calibrate.h"
+#include "sprsim/emulate.h"
 #include "sprsim/model.h"
 #include "sprsim/output.h"
 #include "sprsim/paramdoc.h"
@@ -54,6 +55,7 @@ typedef struct {
     int max_fte, confirm_replicates, warmup_years;
     int max_iterations;        /* calibrate: 0 the file's */
     int markdown, yaml;        /* keys: the parameter documentation or the reference scenario */
+    int baseline_month, fit;   /* emulate */
 } cli_args;
 
 static const cli_args cli_defaults = {
@@ -184,6 +186,24 @@ static const cli_option calibrate_options[] = {
      "and PREFIX-draws.yaml (default calibration)"},
     {"--max-iter", NULL, "N", OPT_INT, FIELD(max_iterations), 1, 100000, NULL,
      "at most N iterations of the simplex (default: the file's fit.max_iterations, or 200)"},
+    {"--threads", NULL, "T", OPT_INT, FIELD(threads), 1, 1024, NULL,
+     "OpenMP threads, 1 to 1024 (default: OMP_NUM_THREADS or every core); results do not depend on it"},
+    {"--quiet", "-q", NULL, OPT_FLAG, FIELD(quiet), 0, 0, NULL, "no progress line on the terminal"},
+    OPTION_END,
+};
+
+static const cli_option emulate_options[] = {
+    OPTION_REPLICATES("replicates followed (the cohorts are pooled)"),
+    OPTION_SEED,
+    OPTION_SET,
+    OPTION_OVERLAY,
+    {"--baseline-month", NULL, "M", OPT_INT, FIELD(baseline_month), 0, 600, NULL,
+     "the month of the baseline survey, 0 to 600 (default 0, the scenario's first month)"},
+    {"--fit", NULL, NULL, OPT_FLAG, FIELD(fit), 0, 0, NULL,
+     "set the effects of the scenario's effects.structure so that the emulated totals match the published "
+     "ones, and print them as an overlay"},
+    {"--markdown", NULL, NULL, OPT_FLAG, FIELD(markdown), 0, 0, NULL,
+     "print the table as Markdown rows (docs/validation.md)"},
     {"--threads", NULL, "T", OPT_INT, FIELD(threads), 1, 1024, NULL,
      "OpenMP threads, 1 to 1024 (default: OMP_NUM_THREADS or every core); results do not depend on it"},
     {"--quiet", "-q", NULL, OPT_FLAG, FIELD(quiet), 0, 0, NULL, "no progress line on the terminal"},
@@ -739,6 +759,93 @@ static int cmd_calibrate(cli_args *a, int argc, char **argv)
     return status;
 }
 
+/* ---- emulate -------------------------------------------------------------- */
+
+static const char *estimand_name(spr_em_estimand e) { return e == SPR_EM_ODDS_RATIO ? "OR" : "HR"; }
+
+static void print_emulation(const spr_params *p, int replicates, int baseline_month, const spr_em_estimate *est,
+                            int markdown)
+{
+    int n;
+    const spr_em_study *st = spr_em_studies(&n);
+    if (markdown) {
+        for (int i = 0; i < n; i++) {
+            const spr_em_estimate *e = &est[i];
+            int within = e->estimate >= st[i].lower && e->estimate <= st[i].upper;
+            printf("| `%s` | %s | %s | %s %.2f (%.2f-%.2f) | %.2f (%.2f-%.2f) | %s | %s |\n", st[i].id, st[i].outcome_text,
+                   st[i].citation, estimand_name(st[i].estimand), st[i].published, st[i].lower, st[i].upper, e->estimate,
+                   e->lower, e->upper, within ? "yes" : "**no**", st[i].fits ? "fit" : "validation");
+        }
+        return;
+    }
+    printf("Target-trial emulation of %s (effects.structure %s): residents 65+ not certified at month %d, taking part "
+           "or not, %d replicate%s of %lld residents pooled\n\n",
+           p->name, p->eff_structure, baseline_month, replicates, replicates == 1 ? "" : "s", (long long)p->population);
+    printf("%-21s %-3s %20s %20s %-6s %7s %7s %7s  %s\n", "study", "", "published (95% CI)", "emulated (95% CI)", "within",
+           "n", "taking", "events", "role");
+    for (int i = 0; i < n; i++) {
+        const spr_em_estimate *e = &est[i];
+        char pub[32], emu[32];
+        snprintf(pub, sizeof pub, "%.2f (%.2f-%.2f)", st[i].published, st[i].lower, st[i].upper);
+        snprintf(emu, sizeof emu, "%.3f (%.3f-%.3f)", e->estimate, e->lower, e->upper);
+        int within = e->estimate >= st[i].lower && e->estimate <= st[i].upper;
+        printf("%-21s %-3s %20s %20s %-6s %7lld %7lld %7lld  %s\n", st[i].id, estimand_name(st[i].estimand), pub, emu,
+               within ? "yes" : "NO", (long long)e->n, (long long)e->exposed, (long long)e->events,
+               st[i].fits ? st[i].fits : "validation");
+    }
+    printf("\nOutcomes: ");
+    for (int i = 0; i < n; i++) printf("%s%s: %s", i ? "; " : "", st[i].id, st[i].outcome_text);
+    printf(".\nAdjusted for age band, sex, limitation, isolation, living alone and dementia at baseline.\n");
+}
+
+static void emulate_progress(void *ctx, int iteration, const spr_params *p, const spr_em_estimate *est)
+{
+    (void)ctx;
+    int n;
+    const spr_em_study *st = spr_em_studies(&n);
+    fprintf(stderr, "  iteration %d:", iteration);
+    for (int i = 0; i < n; i++)
+        if (st[i].fits) fprintf(stderr, " %s %.3f (target %.2f)", st[i].id, est[i].estimate, st[i].published);
+    fprintf(stderr, " | hr_certification %.4f hr_dementia %.4f hr_death_direct %.4f hr_death_total %.4f\n",
+            p->eff_hr_certification, p->eff_hr_dementia, p->eff_hr_death_direct, p->eff_hr_death_total);
+}
+
+static int cmd_emulate(cli_args *a, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    spr_scenario sc;
+    spr_error err = {0};
+    int rc = spr_scenario_load(a->positional[0], a->overrides, a->n_overrides, &sc, &err);
+    if (rc != SPR_OK) return fail(&err, rc);
+    if (a->threads > 0) omp_set_num_threads(a->threads);
+    int n;
+    spr_em_studies(&n);
+    spr_em_estimate est[16];
+    int converged = 1;
+    spr_params *p = &sc.params;
+    if (a->fit)
+        rc = spr_emulate_fit(p, p->replicates, a->baseline_month, 0.25, 12, est, &converged,
+                             a->quiet ? NULL : emulate_progress, NULL, &err);
+    else
+        rc = spr_emulate_all(p, p->replicates, a->baseline_month, est, &err);
+    int status = rc == SPR_OK ? 0 : fail(&err, rc);
+    if (status == 0) {
+        print_emulation(p, p->replicates, a->baseline_month, est, a->markdown);
+        if (a->fit) {
+            printf("\n# %s: the effects fitted by sprsim emulate --fit (%d replicates, seed %lld)\neffects:\n",
+                   converged ? "converged" : "NOT converged", p->replicates, (long long)p->seed);
+            if (spr_params_effect_structure(p) == SPR_EFFECTS_MEDIATED)
+                printf("  hr_certification: %.4f\n  hr_dementia: %.4f\n  hr_death_direct: %.4f\n", p->eff_hr_certification,
+                       p->eff_hr_dementia, p->eff_hr_death_direct);
+            else
+                printf("  hr_death_total: %.4f\n", p->eff_hr_death_total);
+            if (!converged) status = EXIT_RUNTIME;
+        }
+    }
+    spr_scenario_free(&sc);
+    return status;
+}
+
 /* ---- keys ----------------------------------------------------------------- */
 
 static int cmd_keys(cli_args *a, int argc, char **argv)
@@ -799,6 +906,13 @@ static const cli_command commands[] = {
      "provenance and every evaluation) and PREFIX-overlay.yaml (the fitted values, for run --overlay).\n"
      "The file's format is in docs/methods.md (Calibration).",
      calibrate_options, cmd_calibrate},
+    {"emulate", "SCENARIO.yaml", 1, 1, "emulate the published cohort studies of taking part inside the model",
+     "Follows the residents 65+ not certified at a baseline month, compares those taking part with those\n"
+     "not (adjusted for age band, sex, limitation, isolation, living alone and dementia at baseline;\n"
+     "logistic regression for odds ratios, piecewise-exponential Poisson regression for hazard ratios) and\n"
+     "prints each study's emulated ratio beside the published one (docs/validation.md).  With --fit, sets\n"
+     "the effects of the scenario's effects.structure so that the emulated totals match (docs/ODD.md 7.9).",
+     emulate_options, cmd_emulate},
     {"keys", "", 0, 0, "list every parameter: key, type, bounds, unit, meaning",
      "Lists every parameter a scenario sets: key, type, bounds, unit and meaning (tab separated), or, with\n"
      "--markdown or --yaml, the documentation generated from the parameter table.",

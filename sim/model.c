@@ -17,8 +17,25 @@ static double hr_pow(double hr, int on) { return on ? hr : 1.0; }
 /* Functional transitions out of state f as destination probabilities within a
  * month (competing risks: total rate R, P(leave) = 1 - exp(-R/12), shared in
  * proportion to each rate). */
-/* Hazard ratio of taking part (1 when effects are off or without benefit). */
-static double effect(const spr_params *p, double hr, int benefit) { return p->eff_enabled && benefit ? hr : 1.0; }
+/* Hazard ratio of taking part on a mediator (isolation, certification,
+ * dementia, medical use): only the mediated structure has them; 1 without
+ * benefit. */
+static double effect(const spr_params *p, double hr, int benefit)
+{
+    return benefit && spr_params_effect_structure(p) == SPR_EFFECTS_MEDIATED ? hr : 1.0;
+}
+
+/* Hazard ratio of taking part on death: the residual direct effect in the
+ * mediated structure, the whole effect in the death-only one. */
+static double death_effect(const spr_params *p, int benefit)
+{
+    if (!benefit) return 1.0;
+    switch (spr_params_effect_structure(p)) {
+    case SPR_EFFECTS_MEDIATED: return p->eff_hr_death_direct;
+    case SPR_EFFECTS_DEATH_ONLY: return p->eff_hr_death_total;
+    default: return 1.0;
+    }
+}
 
 static void functional_destinations(const spr_params *p, int age, int f, int dem, int iso, int ben,
                                     double dest[SPR_FUNC_STATES])
@@ -102,7 +119,7 @@ static void set_death_probs(const spr_params *p, spr_probs *P, int s, int a, dou
             for (int i = 0; i < 2; i++)
                 for (int b = 0; b < 2; b++)
                     P->die[s][a][f][d][i][b] =
-                        isinf(mu0) ? 1.0 : per_month(mu0 * death_hr(p, f, d, i) * effect(p, p->eff_hr_death, b));
+                        isinf(mu0) ? 1.0 : per_month(mu0 * death_hr(p, f, d, i) * death_effect(p, b));
 }
 
 /* One month of the cohort model for sex s at age a: from[] -> to[]

@@ -329,20 +329,64 @@ out:
     return rc;
 }
 
+/* The most columns psa/draws can have, and their names, comma-separated
+ * (at most 96 characters each). */
+#define SPR_DRAW_COLUMNS_MAX (SPR_MAX_UNCERTAIN + SPR_DRAW_TABLES_MAX * SPR_DRAWS_MAX_KEYS)
+#define SPR_DRAW_NAMES_MAX (SPR_DRAW_COLUMNS_MAX * 96)
+
 /* The parameter draws of a probabilistic sensitivity analysis. */
+/* The name of a psa attribute or dataset of calibration table t: the first
+ * table's is `base` (the only one before runs took several tables), table t
+ * > 0's base_t. */
+static void table_name(char *out, size_t size, const char *base, int t)
+{
+    if (t == 0) snprintf(out, size, "%s", base);
+    else snprintf(out, size, "%s_%d", base, t);
+}
+
+/* Table t of the calibration draws: its keys, source, file, rows, and the
+ * row each replicate ran with. */
+static int write_draw_table(hid_t pg, const spr_calib_draws *cd, int t, const spr_results *res, const char *path,
+                            spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t d = -1;
+    const spr_draw_table *tb = &cd->table[t];
+    char keys[SPR_DRAWS_MAX_KEYS * 64] = "", name[64];
+    size_t n, used = 0;
+    const spr_param_def *def = spr_param_table(&n);
+    for (int k = 0; k < tb->n_keys; k++)
+        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", k ? "," : "", def[tb->param[k]].key);
+    table_name(name, sizeof name, "calibration_keys", t);
+    CHECK(attr_string(pg, name, keys), "write the calibrated keys");
+    table_name(name, sizeof name, "calibration_source", t);
+    CHECK(attr_string(pg, name, tb->source), "write the calibration source");
+    table_name(name, sizeof name, "calibration_file", t);
+    CHECK(attr_string(pg, name, tb->file), "write the calibration file");
+    table_name(name, sizeof name, "calibration_rows", t);
+    CHECK(attr_int64(pg, name, tb->n_rows), "write the number of calibration draws");
+    table_name(name, sizeof name, "calibration_row", t);
+    CHECK(d = dataset_1d_plain(pg, name, H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)res->replicates,
+                               res->calib_row + (size_t)t * (size_t)res->replicates, "index",
+                               "row (from 0) of the calibration draws each replicate ran with; the replicates of "
+                               "one parameter draw share it"),
+          "write the calibration rows");
+out:
+    if (d >= 0) H5Dclose(d);
+    return rc;
+}
+
 static int write_draws(hid_t grp, const spr_params *p, const spr_results *res, const char *path, spr_error *err)
 {
     int rc = SPR_OK;
     hid_t pg = -1, d = -1;
-    char names[(SPR_MAX_UNCERTAIN + SPR_DRAWS_MAX_KEYS) * 64] = "", keys[SPR_DRAWS_MAX_KEYS * 64] = "";
-    size_t n, used = 0, used_keys = 0;
-    const spr_param_def *t = spr_param_table(&n);
+    char names[SPR_DRAW_NAMES_MAX] = "";
+    size_t used = 0;
     const spr_calib_draws *cd = &p->calib_draws;
-    for (int k = 0; k < p->n_uncertain; k++)
-        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k ? "," : "", t[p->uncertain[k].param].key);
-    for (int k = 0; k < cd->n_keys; k++) {
-        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", used ? "," : "", t[cd->param[k]].key);
-        used_keys += (size_t)snprintf(keys + used_keys, sizeof keys - used_keys, "%s%s", k ? "," : "", t[cd->param[k]].key);
+    for (int k = 0; k < spr_params_draw_columns(p); k++) {
+        char name[96];
+        spr_params_draw_column_name(p, k, name, sizeof name);
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k ? "," : "", name);
     }
     CHECK(pg = H5Gcreate2(grp, "psa", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the psa group");
     CHECK(attr_string(pg, "parameters", names), "write the names of the uncertain parameters");
@@ -353,19 +397,7 @@ static int write_draws(hid_t grp, const spr_params *p, const spr_results *res, c
           "write the draws");
     H5Dclose(d);
     d = -1;
-    if (cd->n_rows > 0) {
-        CHECK(attr_string(pg, "calibration_keys", keys), "write the calibrated keys");
-        CHECK(attr_string(pg, "calibration_source", cd->source), "write the calibration source");
-        CHECK(attr_string(pg, "calibration_file", cd->file), "write the calibration file");
-        CHECK(attr_int64(pg, "calibration_rows", cd->n_rows), "write the number of calibration draws");
-        CHECK(d = dataset_1d_plain(pg, "calibration_row", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)res->replicates,
-                                   res->calib_row, "index",
-                                   "row (from 0) of the calibration draws each replicate ran with; the replicates of "
-                                   "one parameter draw share it"),
-              "write the calibration rows");
-        H5Dclose(d);
-        d = -1;
-    }
+    for (int t = 0; t < cd->n_tables && rc == SPR_OK; t++) rc = write_draw_table(pg, cd, t, res, path, err);
 out:
     if (d >= 0) H5Dclose(d);
     if (pg >= 0) H5Gclose(pg);
@@ -999,39 +1031,129 @@ static int read_sweep_point(hid_t g, spr_scenario *sc, const reader *rd)
     return rc;
 }
 
-/* Which calibration draws a run used, and the row of each replicate: what
- * the report says of its intervals (the table's values stay in the
- * scenario text, scenario_yaml). */
-static int read_calib_rows(hid_t pg, spr_scenario *sc, spr_results *res, const reader *rd)
+/* Which calibration draws a run used (table t), and the row of each
+ * replicate: what the report says of its intervals (the tables' values stay
+ * in the scenario text, scenario_yaml). */
+static int read_calib_rows(hid_t pg, int t, spr_scenario *sc, spr_results *res, const reader *rd)
 {
     spr_calib_draws *cd = &sc->params.calib_draws;
+    spr_draw_table *tb = &cd->table[t];
     long long rows = 0;
-    char keys[SPR_DRAWS_MAX_KEYS * 64];
-    int rc = read_attr_int(pg, "calibration_rows", &rows, rd);
-    if (rc == SPR_OK) rc = read_attr_string(pg, "calibration_keys", keys, sizeof keys, rd);
-    if (rc == SPR_OK) rc = read_attr_string(pg, "calibration_source", cd->source, sizeof cd->source, rd);
-    if (rc == SPR_OK) rc = read_attr_string(pg, "calibration_file", cd->file, sizeof cd->file, rd);
+    char keys[SPR_DRAWS_MAX_KEYS * 64], name[64];
+    table_name(name, sizeof name, "calibration_rows", t);
+    int rc = read_attr_int(pg, name, &rows, rd);
+    table_name(name, sizeof name, "calibration_keys", t);
+    if (rc == SPR_OK) rc = read_attr_string(pg, name, keys, sizeof keys, rd);
+    table_name(name, sizeof name, "calibration_source", t);
+    if (rc == SPR_OK) rc = read_attr_string(pg, name, tb->source, sizeof tb->source, rd);
+    table_name(name, sizeof name, "calibration_file", t);
+    if (rc == SPR_OK) rc = read_attr_string(pg, name, tb->file, sizeof tb->file, rd);
     if (rc == SPR_OK && (rows < 1 || rows > SPR_DRAWS_MAX_VALUES))
         rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa calibration_rows %lld is not between 1 and %d", rd->path, rows,
                            SPR_DRAWS_MAX_VALUES);
-    cd->n_keys = 0;
+    tb->n_keys = 0;
     for (char *k = keys, *next; rc == SPR_OK && *k; k = next) {
         next = k + strcspn(k, ",");
         if (*next) *next++ = '\0';
         const spr_param_def *d = spr_param_find(k);
         size_t nt;
-        if (d == NULL || cd->n_keys == SPR_DRAWS_MAX_KEYS)
+        if (d == NULL || tb->n_keys == SPR_DRAWS_MAX_KEYS)
             rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa calibration_keys: '%s' is not a parameter (or too many)",
                                rd->path, k);
-        else cd->param[cd->n_keys++] = (int)(d - spr_param_table(&nt));
+        else tb->param[tb->n_keys++] = (int)(d - spr_param_table(&nt));
     }
     const hsize_t n = (hsize_t)res->replicates;
-    if (rc == SPR_OK) rc = read_dataset(pg, "calibration_row", H5T_NATIVE_INT32, 1, &n, res->calib_row, rd);
+    int32_t *row = res->calib_row + (size_t)t * (size_t)res->replicates;
+    table_name(name, sizeof name, "calibration_row", t);
+    if (rc == SPR_OK) rc = read_dataset(pg, name, H5T_NATIVE_INT32, 1, &n, row, rd);
     for (int r = 0; rc == SPR_OK && r < res->replicates; r++)
-        if (res->calib_row[r] < 0 || res->calib_row[r] >= rows)
-            rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa calibration_row %d is outside the %lld rows", rd->path,
-                               (int)res->calib_row[r], rows);
-    if (rc == SPR_OK) cd->n_rows = (int)rows;
+        if (row[r] < 0 || row[r] >= rows)
+            rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa %s %d is outside the %lld rows", rd->path, name, (int)row[r],
+                               rows);
+    if (rc == SPR_OK) {
+        tb->n_rows = (int)rows;
+        cd->n_tables = t + 1;
+        cd->n_keys += tb->n_keys;
+    }
+    return rc;
+}
+
+/* Which parameters (elements, whole arrays) a run drew, from the names of
+ * psa/draws' columns (spr_params_draw_column_name), so that the analysis
+ * finds each replicate's values (QALY weights, say); the calibrated keys,
+ * read before, are skipped.  The distributions themselves stay in
+ * scenario_yaml: only the columns are needed here. */
+static int uncertain_from_names(const char *names, spr_params *p, const reader *rd)
+{
+    size_t nt;
+    const spr_param_def *t = spr_param_table(&nt);
+    p->n_uncertain = 0;
+    for (const char *c = names, *next; *c; c = next) {
+        size_t len = strcspn(c, ",");
+        next = c[len] ? c + len + 1 : c + len;
+        char name[96], *bracket;
+        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), c);
+        spr_uncertain u = {.element = 0};
+        if ((bracket = strchr(name, '[')) != NULL) {
+            char *end = NULL;
+            if (strcmp(bracket, "[*]") == 0) u.element = SPR_WHOLE_ARRAY;
+            else u.element = (int)strtol(bracket + 1, &end, 10);
+            *bracket = '\0';
+            if (u.element != SPR_WHOLE_ARRAY && (end == bracket + 1 || strcmp(end, "]") != 0)) u.element = -2;
+        }
+        const spr_param_def *d = spr_param_find(name);
+        int calibrated = 0;
+        calibrated = d != NULL && spr_params_draw_table_of(p, (int)(d - t), NULL) >= 0;
+        if (calibrated) continue;
+        if (d == NULL || u.element < SPR_WHOLE_ARRAY || u.element >= d->count || (d->count == 1 && bracket != NULL))
+            return spr_error_set(rd->err, SPR_ERR_IO, "%s: psa 'parameters' names '%.*s', not a parameter or element",
+                                 rd->path, (int)len, c);
+        u.param = (int)(d - t);
+        if (spr_params_add_uncertain(p, &u) != SPR_OK)
+            return spr_error_set(rd->err, SPR_ERR_IO, "%s: psa 'parameters' names more than %d values", rd->path,
+                                 SPR_MAX_UNCERTAIN);
+    }
+    return SPR_OK;
+}
+
+/* Puts the columns of psa/draws in the order of the scenario's drawn values
+ * (spr_params_draw_column), matching them by the names of the attribute
+ * 'parameters': files written before the columns followed the parameter
+ * table kept the order of the overlay's keys. */
+static int order_draw_columns(hid_t pg, spr_scenario *sc, spr_results *res, const reader *rd)
+{
+    const int n = res->n_uncertain;
+    char *names = malloc(SPR_DRAW_NAMES_MAX);
+    double *row = malloc((size_t)n * sizeof *row);
+    int *from = malloc((size_t)n * sizeof *from);
+    int rc = names && row && from ? SPR_OK : spr_error_set(rd->err, SPR_ERR_NOMEM, "out of memory reading %s", rd->path);
+    if (rc == SPR_OK) rc = read_attr_string(pg, "parameters", names, SPR_DRAW_NAMES_MAX, rd);
+    if (rc == SPR_OK) rc = uncertain_from_names(names, &sc->params, rd);
+    if (rc == SPR_OK && spr_params_draw_columns(&sc->params) != n)
+        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa/draws has %d columns, the scenario '%s' draws %d values", rd->path,
+                           n, sc->params.name, spr_params_draw_columns(&sc->params));
+    for (int k = 0; k < n && rc == SPR_OK; k++) {
+        char want[96];
+        spr_params_draw_column_name(&sc->params, k, want, sizeof want);
+        from[k] = -1;
+        int j = 0;
+        for (char *c = names, *next; *c && from[k] < 0; c = next, j++) {
+            size_t len = strcspn(c, ",");
+            next = c[len] ? c + len + 1 : c + len;
+            if (len == strlen(want) && strncmp(c, want, len) == 0) from[k] = j;
+        }
+        if (from[k] < 0)
+            rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa 'parameters' does not name '%s', which the scenario '%s' draws",
+                               rd->path, want, sc->params.name);
+    }
+    for (int r = 0; r < res->replicates && rc == SPR_OK; r++) {
+        double *v = res->draws + (size_t)r * (size_t)n;
+        memcpy(row, v, (size_t)n * sizeof *row);
+        for (int k = 0; k < n; k++) v[k] = row[from[k]];
+    }
+    free(names);
+    free(row);
+    free(from);
     return rc;
 }
 
@@ -1050,9 +1172,9 @@ static int read_draws(hid_t g, spr_scenario *sc, spr_results *res, const reader 
         rc = read_error(rd, "a two-dimensional dataset is missing:", "psa/draws");
     if (space >= 0) H5Sclose(space);
     if (d >= 0) H5Dclose(d);
-    if (rc == SPR_OK && (dims[1] < 1 || dims[1] > SPR_MAX_UNCERTAIN + SPR_DRAWS_MAX_KEYS))
+    if (rc == SPR_OK && (dims[1] < 1 || dims[1] > SPR_DRAW_COLUMNS_MAX))
         rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa/draws has %llu parameters (1 to %d expected)", rd->path,
-                           (unsigned long long)dims[1], SPR_MAX_UNCERTAIN + SPR_DRAWS_MAX_KEYS);
+                           (unsigned long long)dims[1], SPR_DRAW_COLUMNS_MAX);
     if (rc == SPR_OK) {
         dims[0] = (hsize_t)res->replicates;
         res->n_uncertain = (int)dims[1];
@@ -1067,7 +1189,13 @@ static int read_draws(hid_t g, spr_scenario *sc, spr_results *res, const reader 
         rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa replicates_per_draw %lld is not between 1 and %d", rd->path,
                            per_draw, res->replicates);
     sc->params.replicates_per_draw = (int)per_draw;
-    if (rc == SPR_OK && H5Lexists(pg, "calibration_row", H5P_DEFAULT) > 0) rc = read_calib_rows(pg, sc, res, rd);
+    for (int t = 0; rc == SPR_OK && t < SPR_DRAW_TABLES_MAX; t++) {
+        char name[64];
+        table_name(name, sizeof name, "calibration_row", t);
+        if (H5Lexists(pg, name, H5P_DEFAULT) <= 0) break;
+        rc = read_calib_rows(pg, t, sc, res, rd);
+    }
+    if (rc == SPR_OK) rc = order_draw_columns(pg, sc, res, rd);
     H5Gclose(pg);
     return rc;
 }

@@ -80,8 +80,8 @@ static const char LINK_WORKER_SOURCES[] =
     "Additional sources:\n"
     "\n"
     "* **NHS-LW**: NHS England, social prescribing link worker role guidance and primary-care training hubs: "
-    "caseload 200-250 people a year, 6-12 contacts each; salary reimbursement ceiling (ARRS, band 5) £36,428 "
-    "in 2022/23 (japan.md section 6).\n"
+    "caseload 200-250 people a year, 6-12 contacts each; one link worker per primary care network of "
+    "30,000-50,000 patients; salary reimbursement ceiling (ARRS, band 5) £36,428 in 2022/23 (japan.md section 6).\n"
     "* **Husk2019**: Husk K, et al. What approaches to social prescribing work, for whom, and in what "
     "circumstances? A realist review. Health Soc Care Community 2019: enrolment, engagement and adherence; no "
     "reliable drop-out figure.\n"
@@ -95,8 +95,9 @@ static const char LINK_WORKER_SOURCES[] =
     "(0.54-0.99).\n"
     "* **Kanamori2014**: Kanamori S, et al. PLoS One 9:e99638, 2014: functional disability HR 0.83 for one type "
     "of organisation, 0.57 for three or more.\n"
-    "* **AGES-SP**: AGES 9.4-year follow-up (japan.md section 5): social participation AOR 0.82 for LTC need, "
-    "0.78 for death.\n"
+    "* **Takahashi2019**: Takahashi S, Ojima T, Kondo K, et al. BMJ Open 9:e030500, 2019 (AGES, 9.4 years, "
+    "n = 9,741): social participation AOR 0.82 (0.69-0.97) for LTC need and 0.78 (0.70-0.88) for death, each "
+    "against alive without LTC need (multinomial logistic regression).\n"
     "* **UK-SP**: Polley et al. 2017 (GP use -28%, weak evidence); Bickerdike et al. 2017 and Kiely et al. 2022 "
     "(high risk of bias, mixed results).\n";
 
@@ -218,11 +219,12 @@ static void markdown_default(FILE *out, const spr_param_def *d)
     }
 }
 
-/* The bounds the loader enforces, "" for booleans and strings. */
+/* The bounds the loader enforces: a string parameter's allowed values, ""
+ * for booleans and free text. */
 static void range_text(const spr_param_def *d, char *buf, size_t size)
 {
     if (d->type == SPR_PT_BOOL || d->type == SPR_PT_STRING) {
-        buf[0] = '\0';
+        snprintf(buf, size, "%s", d->choices ? d->choices : "");
         return;
     }
     char lo[32], hi[32];

@@ -17,14 +17,17 @@
  * compound literals (static storage at file scope): too many values do not
  * compile, too few are caught by the test against baseline.yaml. */
 #define SCALAR(key, type, field, lo, hi, unit, desc, def, unc, src)                                      \
-    {key, type, OFF(field), 1, lo, hi, unit, desc, (const double[1]){def}, NULL, unc, src}
-#define STRING(key, field, desc, def, src) {key, SPR_PT_STRING, OFF(field), 1, 0, 0, "", desc, NULL, def, "", src}
+    {key, type, OFF(field), 1, lo, hi, unit, desc, (const double[1]){def}, NULL, unc, src, NULL}
+#define STRING(key, field, desc, def, src) {key, SPR_PT_STRING, OFF(field), 1, 0, 0, "", desc, NULL, def, "", src, NULL}
+/* A string parameter with a fixed set of values ("a, b, c"). */
+#define CHOICE(key, field, desc, def, choices, src)                                                        \
+    {key, SPR_PT_STRING, OFF(field), 1, 0, 0, "", desc, NULL, def, "", src, choices}
 #define ARRAY(key, field, n, lo, hi, unit, desc, unc, src, ...)                                          \
-    {key, SPR_PT_DOUBLE, OFF(field), n, lo, hi, unit, desc, (const double[n]){__VA_ARGS__}, NULL, unc, src}
+    {key, SPR_PT_DOUBLE, OFF(field), n, lo, hi, unit, desc, (const double[n]){__VA_ARGS__}, NULL, unc, src, NULL}
 #define ARRAY_OF(key, field, n, lo, hi, unit, desc, unc, src, values)                                    \
-    {key, SPR_PT_DOUBLE, OFF(field), n, lo, hi, unit, desc, values, NULL, unc, src}
+    {key, SPR_PT_DOUBLE, OFF(field), n, lo, hi, unit, desc, values, NULL, unc, src, NULL}
 /* A hazard's five entries; H(default, uncertainty, source) documents each. */
-#define H(def, unc, src) (const double[1]){def}, NULL, unc, src
+#define H(def, unc, src) (const double[1]){def}, NULL, unc, src, NULL
 #define HAZARD(prefix, field, desc, doc_base, doc_at_65, doc_slope, doc_min_age, doc_saturation) \
     {prefix ".base", SPR_PT_DOUBLE, OFF(field.base), 1, 0, 12, "1/year", desc ": age-independent part", doc_base},   \
     {prefix ".at_65", SPR_PT_DOUBLE, OFF(field.at_65), 1, 0, 12, "1/year", desc ": Gompertz part at age 65",         \
@@ -167,7 +170,7 @@ static const spr_param_def TABLE[] = {
            1.8, "LN(1.8; 1.4-2.6)", "assumption (cohort studies report 1.5-3)"),
     SCALAR("mortality.hr_isolation", SPR_PT_DOUBLE, hr_death_isolation, 0.1, 50, "hazard ratio",
            "death, social isolation",
-           1.34, "LN(1.34; 1.16-1.55)", "Saito2015"),
+           1.34, "LN(1.34; 1.16-1.55)", "Saito2015 (contact less than monthly; applied to the weekly state, docs/ODD.md 9)"),
 
     HAZARD("limitation.onset", limitation_onset, "onset of limitation of daily activities",
            H(0.023881, "±20%",
@@ -327,7 +330,13 @@ static const spr_param_def TABLE[] = {
            0, "", "verify the programme's invariants every month (tests; slow)"),
     SCALAR("link_workers.fte", SPR_PT_DOUBLE, lw_fte, 0, 10000, "full-time equivalents",
            "link workers; 0: no link-worker service (no referrals)",
-           0, "", "policy choice (high_risk and dual_cycle: 8)"),
+           0, "", "policy choice; give this or `link_workers.fte_per_100000`, not both"),
+    SCALAR("link_workers.fte_per_100000", SPR_PT_DOUBLE, lw_fte_per_100000, 0, 10000,
+           "full-time equivalents/100,000 residents",
+           "staffing as a norm per 100,000 residents at the start (simulation.population), instead of "
+               "link_workers.fte (which must then be 0)",
+           0, "U(2, 3.33)", "NHS-LW staffing norm, one link worker per primary care network of 30,000-50,000 "
+               "patients: 2-3.3 per 100,000 (high_risk and dual_cycle: 2.5, one per 40,000)"),
     SCALAR("link_workers.per_district", SPR_PT_BOOL, lw_per_district, 0, 1, "",
            "link workers split evenly over districts, one queue each (else one municipal queue)",
            0, "", "one queue per district when true"),
@@ -335,7 +344,8 @@ static const spr_param_def TABLE[] = {
            "municipality", "recorded with the results"),
     SCALAR("link_workers.max_caseload", SPR_PT_INT, lw_max_caseload, 1, 10000, "clients",
            "active clients per full-time link worker",
-           50, "U(35, 70)", "derived from NHS-LW: 200-250 a year with 12-week cases"),
+           57, "U(35, 70)", "derived from NHS-LW: at most 250 new clients a year (the top of 200-250) with "
+               "12-week cases, 250 x 12 / 52.18 = 57.5"),
     SCALAR("link_workers.sessions_per_client", SPR_PT_INT, lw_sessions, 1, 100, "sessions", "sessions per case",
            6, "U(6, 12)", "NHS-LW"),
     SCALAR("link_workers.session_spacing_weeks", SPR_PT_DOUBLE, lw_session_spacing_weeks, 0.1, 52, "weeks",
@@ -389,7 +399,8 @@ static const spr_param_def TABLE[] = {
           1, 1.5, 1.5, 1.3, 1.0),
     SCALAR("referral.clinic.refer_probability", SPR_PT_DOUBLE, clinic_refer_probability, 0, 1, "probability",
            "a clinician refers an isolated patient at a visit",
-           0.003, "U(0.001, 0.01)", "assumption; the main policy lever"),
+           0.0013, "U(0.0006, 0.003)", "assumption, set so that high_risk's link workers at the NHS-LW staffing "
+               "norm see 200-250 new clients a year each (a target, not evidence); the main policy lever"),
     SCALAR("referral.nurse.contacts_per_year", SPR_PT_DOUBLE, nurse_contacts_per_year, 0, 12, "contacts/year",
            "public-health nurse contacts per resident 65+",
            0.05, "U(0.02, 0.1)", "assumption"),
@@ -399,6 +410,11 @@ static const spr_param_def TABLE[] = {
     SCALAR("referral.self.rate", SPR_PT_DOUBLE, self_referral_rate, 0, 12, "1/year",
            "self-referral of an isolated resident, at full awareness",
            0.01, "U(0.005, 0.03)", "assumption"),
+    SCALAR("referral.rereferral_wait_months", SPR_PT_INT, referral_rereferral_wait_months, 0, 240, "months",
+           "after a case closes unplaced (no fitting place) or declined, months before the resident can be referred "
+               "again (0: the next month)",
+           6, "U(3, 12)", "assumption: no published rule in the references; half a year from the close of an "
+               "unsuccessful case to the next referral"),
 
     ARRAY("resources.groups_per_10000", res_groups_per_10000, SPR_RESOURCE_TYPES, 0, 1000, "groups/10,000 residents",
           "groups at the start by type: exercise, hobby, salon, volunteering, culture",
@@ -450,7 +466,7 @@ static const spr_param_def TABLE[] = {
 
     SCALAR("population_approach.join_rate", SPR_PT_DOUBLE, pa_join_rate, 0, 12, "1/year",
            "joining a group on one's own, at full awareness and reference supply",
-           0.018586, "±30%", "calibrated (scenarios/calibration/kayoi.yaml): participation of 65+ stays at 6.15% over "
+           0.016674, "±30%", "calibrated (scenarios/calibration/kayoi.yaml): participation of 65+ stays at 6.15% over "
                "2023-2027 (Kayoi2022); the men's rate (women: times hr_female)"),
     SCALAR("population_approach.min_age", SPR_PT_DOUBLE, pa_min_age, 0, 110, "years", "youngest age joining",
            65, "fixed", ""),
@@ -466,7 +482,7 @@ static const spr_param_def TABLE[] = {
            0.796, "fixed", "Kayoi2022: participants 79.6% women"),
     SCALAR("population_approach.hr_female", SPR_PT_DOUBLE, pa_hr_female, 0.01, 100, "hazard ratio",
            "joining a group on one's own, women vs men",
-           3.4206, "±30%", "calibrated (scenarios/calibration/kayoi.yaml): participants stay 79.6% women (Kayoi2022)"),
+           3.0211, "±30%", "calibrated (scenarios/calibration/kayoi.yaml): participants stay 79.6% women (Kayoi2022)"),
     SCALAR("population_approach.outreach_events_per_year", SPR_PT_DOUBLE, pa_outreach_events_per_year, 0, 1e5,
            "events/year", "outreach events run by the municipality",
            0, "", "policy choice (population and dual_cycle: 24)"),
@@ -489,24 +505,37 @@ static const spr_param_def TABLE[] = {
            "municipal budget opening new groups where demand exceeds supply",
            0, "", "policy choice (population and dual_cycle: 10,000,000)"),
 
-    SCALAR("effects.enabled", SPR_PT_BOOL, eff_enabled, 0, 1, "", "taking part changes health",
-           1, "", "false: programmes change nothing in health (a test checks it)"),
+    CHOICE("effects.structure", eff_structure, "which pathways carry the health effect of taking part: mediated "
+               "(isolation, certification, dementia and medical use, plus a residual direct effect on death), death_only "
+               "(the whole association on death) or none",
+           "mediated", SPR_EFFECT_STRUCTURES,
+           "docs/ODD.md 7.9; the alternatives report structural uncertainty (none: a test checks that programmes "
+               "then change nothing in health)"),
     SCALAR("effects.hr_isolation_onset", SPR_PT_DOUBLE, eff_hr_isolation_onset, 0.01, 10, "hazard ratio",
-           "onset of isolation while engaged",
-           0.7, "LN(0.7; 0.5-1.0)", "assumption"),
+           "mediated: onset of isolation while engaged",
+           0.7, "LN(0.7; 0.5-1.0)", "assumption (no published total effect on isolation to fit it to)"),
     SCALAR("effects.isolation_recovery", SPR_PT_DOUBLE, eff_isolation_recovery, 0.01, 100, "ratio",
-           "recovery from isolation while engaged",
-           1.5, "LN(1.5; 1.0-2.5)", "assumption"),
+           "mediated: recovery from isolation while engaged",
+           1.5, "LN(1.5; 1.0-2.5)", "assumption (no published total effect on isolation to fit it to)"),
     SCALAR("effects.hr_certification", SPR_PT_DOUBLE, eff_hr_certification, 0.01, 10, "hazard ratio",
-           "new LTC certification while engaged",
-           0.75, "LN(0.75; 0.52-0.95)", "between Hikichi2015 (0.52) and Kanamori2014 / AGES-SP (0.82-0.83)"),
+           "mediated: new LTC certification while engaged (the direct part; isolation and dementia add to it)",
+           0.8269, "LN(0.83; 0.68-1.00)", "emulated (sprsim emulate --fit): functional disability HR 0.83 (0.73-0.95) "
+               "over 4 years (Kanamori2014); range: that interval over the emulation's slope 0.69"),
     SCALAR("effects.hr_dementia", SPR_PT_DOUBLE, eff_hr_dementia, 0.01, 10, "hazard ratio",
-           "dementia onset while engaged",
-           0.73, "LN(0.73; 0.54-0.99)", "Hikichi2017"),
-    SCALAR("effects.hr_death", SPR_PT_DOUBLE, eff_hr_death, 0.01, 10, "hazard ratio", "death while engaged",
-           0.78, "LN(0.78; 0.65-0.95)", "AGES-SP"),
+           "mediated: dementia onset while engaged (the direct part; isolation adds to it)",
+           0.5567, "LN(0.56; 0.34-0.92)", "emulated (sprsim emulate --fit): cognitive disability OR 0.73 (0.54-0.99) "
+               "over 7 years (Hikichi2017); range: that interval over the emulation's slope 0.6"),
+    SCALAR("effects.hr_death_direct", SPR_PT_DOUBLE, eff_hr_death_direct, 0.01, 10, "hazard ratio",
+           "mediated: death while engaged, the residual direct effect beyond the mediators",
+           0.8107, "LN(0.81; 0.64-1.02)", "emulated (sprsim emulate --fit): death AOR 0.78 (0.70-0.88) over 9.4 years "
+               "(Takahashi2019), beyond the mediators; range: that interval over the emulation's slope 0.5"),
+    SCALAR("effects.hr_death_total", SPR_PT_DOUBLE, eff_hr_death_total, 0.01, 10, "hazard ratio",
+           "death_only: death while engaged, the whole effect",
+           0.5566, "LN(0.56; 0.40-0.77)", "emulated (sprsim emulate --fit --set effects.structure=death_only): death "
+               "AOR 0.78 (0.70-0.88) over 9.4 years (Takahashi2019); range: that interval over the emulation's slope "
+               "0.35"),
     SCALAR("effects.medical_multiplier", SPR_PT_DOUBLE, eff_medical_multiplier, 0.01, 10, "ratio",
-           "medical use while engaged",
+           "mediated: medical use while engaged",
            0.95, "U(0.7, 1.0)", "assumption (UK-SP: weak evidence)"),
     SCALAR("effects.decay_months", SPR_PT_DOUBLE, eff_decay_months, 0.01, 1200, "months",
            "mean time the effect lasts after leaving",
@@ -528,7 +557,7 @@ static const spr_param_def TABLE[] = {
            0.05, "U(0.02, 0.1)", "assumption"),
     SCALAR("dual_cycle.volunteer_after_months", SPR_PT_DOUBLE, loop1_after_months, 0, 1200, "months",
            "months of taking part before volunteering",
-           6, "fixed", "assumption"),
+           6, "U(3, 12)", "assumption"),
     SCALAR("dual_cycle.places_per_volunteer", SPR_PT_DOUBLE, loop1_places_per_volunteer, 0, 100, "places",
            "places a volunteer adds to their group",
            1, "U(0.5, 2)", "assumption"),
@@ -590,8 +619,19 @@ static int sums_to_one(const double *v, int n)
     return fabs(s - 1.0) < 1e-6;
 }
 
+spr_effect_structure spr_params_effect_structure(const spr_params *p)
+{
+    static const char *names[] = {"mediated", "death_only", "none"};
+    for (int k = 0; k < 3; k++)
+        if (strcmp(p->eff_structure, names[k]) == 0) return (spr_effect_structure)k;
+    return (spr_effect_structure)(SPR_EFFECTS_NONE + 1); /* not one of them: spr_params_validate says so */
+}
+
 int spr_params_validate(const spr_params *p, spr_error *err)
 {
+    if (spr_params_effect_structure(p) > SPR_EFFECTS_NONE)
+        return spr_error_set(err, SPR_ERR_SCENARIO, "effects.structure is '%.100s'; allowed: %s", p->eff_structure,
+                             SPR_EFFECT_STRUCTURES);
     for (int s = 0; s < SPR_SEXES; s++) {
         const char *sex = s == SPR_MALE ? "male" : "female";
         if (p->qx[s][SPR_LIFE_AGES - 1] != 1.0)
@@ -623,6 +663,11 @@ int spr_params_validate(const spr_params *p, spr_error *err)
     if (p->medical_multiplier_func[SPR_FUNC_INDEPENDENT] != 1.0)
         return spr_error_set(err, SPR_ERR_SCENARIO,
                              "costs.medical.multiplier_function: the first entry (independent) must be 1");
+    if (p->lw_fte > 0 && p->lw_fte_per_100000 > 0)
+        return spr_error_set(err, SPR_ERR_SCENARIO,
+                             "link_workers.fte (%g) and link_workers.fte_per_100000 (%g) are both set: give the "
+                             "staffing one way (set the other to 0)",
+                             p->lw_fte, p->lw_fte_per_100000);
     if (p->replicates % p->replicates_per_draw != 0)
         return spr_error_set(err, SPR_ERR_SCENARIO,
                              "simulation.replicates (%d) must be a multiple of simulation.replicates_per_draw (%d)",
@@ -637,6 +682,8 @@ int spr_params_validate(const spr_params *p, spr_error *err)
                                  p->name);
     return SPR_OK;
 }
+
+static double element_get(const spr_params *p, const spr_param_def *d, int e);
 
 /* A growing string for the YAML writer. */
 typedef struct {
@@ -678,23 +725,82 @@ static void yaml_quote(const char *in, char *out, size_t outsz)
     out[j] = '\0';
 }
 
-/* The calibration_draws section (none without a table: the resolved text of
- * a scenario without one is what it was before the section existed). */
-static int calib_draws_to_yaml(strbuf *b, const spr_calib_draws *cd)
+/* One table of calibration draws as a map, indented by `pad` after a first line starting with `lead`. */
+static int draw_table_to_yaml(strbuf *b, const spr_calib_draws *cd, int t, const char *lead, const char *pad)
 {
-    if (cd->n_rows == 0) return SPR_OK;
+    const spr_draw_table *tb = &cd->table[t];
     char q[2 * SPR_TEXT_MAX + 4];
-    yaml_quote(cd->source, q, sizeof q);
-    int rc = sb_printf(b, "calibration_draws:\n  source: %s\n  keys: [", q);
-    for (int k = 0; k < cd->n_keys && rc == SPR_OK; k++) rc = sb_printf(b, "%s%s", k ? ", " : "", TABLE[cd->param[k]].key);
-    if (rc == SPR_OK) rc = sb_printf(b, "]\n  values:\n");
-    for (int r = 0; r < cd->n_rows && rc == SPR_OK; r++) {
-        rc = sb_printf(b, "    - [");
-        for (int k = 0; k < cd->n_keys && rc == SPR_OK; k++)
-            rc = sb_printf(b, "%s%.17g", k ? ", " : "", cd->values[(size_t)r * (size_t)cd->n_keys + (size_t)k]);
+    yaml_quote(tb->source, q, sizeof q);
+    int rc = sb_printf(b, "%ssource: %s\n%skeys: [", lead, q, pad);
+    for (int k = 0; k < tb->n_keys && rc == SPR_OK; k++) rc = sb_printf(b, "%s%s", k ? ", " : "", TABLE[tb->param[k]].key);
+    if (rc == SPR_OK) rc = sb_printf(b, "]\n%svalues:\n", pad);
+    for (int r = 0; r < tb->n_rows && rc == SPR_OK; r++) {
+        rc = sb_printf(b, "%s  - [", pad);
+        for (int k = 0; k < tb->n_keys && rc == SPR_OK; k++)
+            rc = sb_printf(b, "%s%.17g", k ? ", " : "", spr_draw_table_value(cd, t, r, k));
         if (rc == SPR_OK) rc = sb_printf(b, "]\n");
     }
     return rc;
+}
+
+/* The calibration_draws section: one table as a map (the text it had before
+ * a run could take several), several as a list of maps; none without a
+ * table (the resolved text of a scenario without one is what it was before
+ * the section existed). */
+static int calib_draws_to_yaml(strbuf *b, const spr_calib_draws *cd)
+{
+    if (cd->n_tables == 0) return SPR_OK;
+    int rc = sb_printf(b, "calibration_draws:\n");
+    for (int t = 0; t < cd->n_tables && rc == SPR_OK; t++)
+        rc = cd->n_tables == 1 ? draw_table_to_yaml(b, cd, t, "  ", "  ") : draw_table_to_yaml(b, cd, t, "  - ", "    ");
+    return rc;
+}
+
+/* Element e's field f of entry u as written; an element with no entry (a
+ * fixed element of an array drawn element by element) as a distribution of
+ * zero spread at its value. */
+static double written_field(const spr_uncertain *u, spr_dist_kind kind, int f, double value)
+{
+    if (u != NULL) return u->spec[f];
+    if (kind == SPR_DIST_LOGNORMAL || kind == SPR_DIST_UNIFORM || f == 0) return value;
+    return 0; /* sd */
+}
+
+/* Parameter i's distribution, if it has one, in the form the scenario
+ * reader takes back (sim/scenario.c, set_distribution); *written 0 without. */
+static int distribution_to_yaml(strbuf *b, const spr_params *p, int i, int *written)
+{
+    static const char *names[] = {"normal", "lognormal", "gamma", "beta", "uniform"};
+    static const char *fields[][3] = {{"mean", "sd", NULL}, {"median", "lower", "upper"}, {"mean", "sd", NULL},
+                                      {"mean", "sd", NULL}, {"min", "max", NULL}};
+    const spr_param_def *d = &TABLE[i];
+    const spr_uncertain *first = NULL;
+    for (int k = 0; k < p->n_uncertain && first == NULL; k++)
+        if (p->uncertain[k].param == i) first = &p->uncertain[k];
+    *written = first != NULL;
+    if (first == NULL) return SPR_OK;
+    const spr_dist_kind kind = first->kind;
+    const char *scale = d->count == 1 ? "" : first->element == SPR_WHOLE_ARRAY ? ", scale: whole" : ", scale: element";
+    int rc = sb_printf(b, "{distribution: %s%s", names[kind], scale);
+    for (int f = 0; f < 3 && fields[kind][f] && rc == SPR_OK; f++) {
+        if (d->count == 1 || first->element == SPR_WHOLE_ARRAY) {
+            rc = sb_printf(b, ", %s: %.17g", fields[kind][f], first->spec[f]);
+            continue;
+        }
+        rc = sb_printf(b, ", %s: [", fields[kind][f]);
+        for (int e = 0; e < d->count && rc == SPR_OK; e++) {
+            int k = spr_params_draw_column(p, d, e);
+            rc = sb_printf(b, "%s%.17g", e ? ", " : "",
+                           written_field(k >= 0 ? &p->uncertain[k] : NULL, kind, f, element_get(p, d, e)));
+        }
+        if (rc == SPR_OK) rc = sb_printf(b, "]");
+    }
+    if (rc == SPR_OK && first->element == SPR_WHOLE_ARRAY) {
+        rc = sb_printf(b, ", values: [");
+        for (int e = 0; e < d->count && rc == SPR_OK; e++) rc = sb_printf(b, "%s%.17g", e ? ", " : "", element_get(p, d, e));
+        if (rc == SPR_OK) rc = sb_printf(b, "]");
+    }
+    return rc == SPR_OK ? sb_printf(b, "}\n") : rc;
 }
 
 int spr_params_to_yaml(const spr_params *p, char **out, spr_error *err)
@@ -721,19 +827,9 @@ int spr_params_to_yaml(const spr_params *p, char **out, spr_error *err)
         case SPR_PT_INT64: rc = sb_printf(&b, "%lld\n", (long long)*(const int64_t *)base); break;
         case SPR_PT_DOUBLE: {
             const double *v = (const double *)base;
-            const spr_uncertain *u = NULL;
-            for (int k = 0; k < p->n_uncertain; k++)
-                if (p->uncertain[k].param == (int)i) u = &p->uncertain[k];
-            if (u != NULL) {
-                static const char *names[] = {"normal", "lognormal", "gamma", "beta", "uniform"};
-                static const char *fields[][3] = {{"mean", "sd", NULL}, {"median", "lower", "upper"}, {"mean", "sd", NULL},
-                                                  {"mean", "sd", NULL}, {"min", "max", NULL}};
-                rc = sb_printf(&b, "{distribution: %s", names[u->kind]);
-                for (int f = 0; f < 3 && fields[u->kind][f] && rc == SPR_OK; f++)
-                    rc = sb_printf(&b, ", %s: %.17g", fields[u->kind][f], u->spec[f]);
-                if (rc == SPR_OK) rc = sb_printf(&b, "}\n");
-                break;
-            }
+            int written = 0;
+            rc = distribution_to_yaml(&b, p, (int)i, &written);
+            if (rc != SPR_OK || written) break;
             if (t[i].count > 1) rc = sb_printf(&b, "[");
             for (int k = 0; k < t[i].count && rc == SPR_OK; k++)
                 rc = sb_printf(&b, "%s%.17g", k ? ", " : "", v[k]);
@@ -771,7 +867,73 @@ void spr_param_set(spr_params *p, const spr_param_def *d, double v)
     else if (d->type == SPR_PT_INT64) *(int64_t *)base = (int64_t)v;
 }
 
-int spr_params_draw(spr_params *p, uint32_t draw, spr_error *err)
+/* Element e of a numeric parameter (e = 0 for a scalar). */
+static double element_get(const spr_params *p, const spr_param_def *d, int e)
+{
+    if (d->count == 1) return spr_param_get(p, d);
+    return ((const double *)((const char *)p + d->offset))[e];
+}
+
+static void element_set(spr_params *p, const spr_param_def *d, int e, double v)
+{
+    if (d->count == 1) spr_param_set(p, d, v);
+    else ((double *)((char *)p + d->offset))[e] = v;
+}
+
+/* A drawn value kept within the parameter's bounds, as a written value must be. */
+static double clip_to_bounds(const spr_param_def *d, double v)
+{
+    if (v < d->min) return d->min;
+    if (v > d->max) return d->max;
+    return v;
+}
+
+/* An array's element scaled by its drawn multiplier. */
+static double scaled_element(const spr_param_def *d, double central, double multiplier)
+{
+    return clip_to_bounds(d, central * multiplier);
+}
+
+void spr_params_apply_uncertain(spr_params *p, const spr_uncertain *u, double v)
+{
+    const spr_param_def *d = &TABLE[u->param];
+    if (u->element == SPR_WHOLE_ARRAY)
+        for (int e = 0; e < d->count; e++) element_set(p, d, e, scaled_element(d, element_get(p, d, e), v));
+    else
+        element_set(p, d, u->element, clip_to_bounds(d, v));
+}
+
+static double draw_from(gsl_rng *g, const spr_uncertain *u)
+{
+    switch (u->kind) {
+    case SPR_DIST_NORMAL: return u->a + gsl_ran_gaussian(g, u->b);
+    case SPR_DIST_LOGNORMAL: return gsl_ran_lognormal(g, u->a, u->b);
+    case SPR_DIST_GAMMA: return gsl_ran_gamma(g, u->a, u->b);
+    case SPR_DIST_BETA: return gsl_ran_beta(g, u->a, u->b);
+    default: return gsl_ran_flat(g, u->a, u->b);
+    }
+}
+
+/* The parameter of calibrated column j (the tables' keys in order). */
+static int calibrated_key(const spr_calib_draws *cd, int j)
+{
+    for (int t = 0; t < cd->n_tables; t++) {
+        if (j < cd->table[t].n_keys) return cd->table[t].param[j];
+        j -= cd->table[t].n_keys;
+    }
+    return -1;
+}
+
+uint32_t spr_param_stream_id(const spr_param_def *d)
+{
+    /* FNV-1a over the key: a parameter keeps its stream when others are added, removed or moved in the
+     * table (test_paramdoc checks that no two keys share an id) */
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)d->key; *c; c++) h = (h ^ *c) * 16777619u;
+    return h;
+}
+
+int spr_params_draw(spr_params *p, uint32_t draw, double *row, spr_error *err)
 {
     spr_stream *s = spr_stream_create();
     /* no silent fallback to the central values: the draw would look like a draw */
@@ -780,56 +942,121 @@ int spr_params_draw(spr_params *p, uint32_t draw, spr_error *err)
     spr_rng_key key = {(uint64_t)p->seed, draw};
     for (int k = 0; k < p->n_uncertain; k++) {
         const spr_uncertain *u = &p->uncertain[k];
-        const spr_param_def *d = &TABLE[u->param];
-        spr_stream_reset(s, key, (uint32_t)u->param, 0, SPR_STREAM_PSA);
-        double v;
-        switch (u->kind) {
-        case SPR_DIST_NORMAL: v = u->a + gsl_ran_gaussian(g, u->b); break;
-        case SPR_DIST_LOGNORMAL: v = gsl_ran_lognormal(g, u->a, u->b); break;
-        case SPR_DIST_GAMMA: v = gsl_ran_gamma(g, u->a, u->b); break;
-        case SPR_DIST_BETA: v = gsl_ran_beta(g, u->a, u->b); break;
-        default: v = gsl_ran_flat(g, u->a, u->b); break;
-        }
-        if (v < d->min) v = d->min;
-        if (v > d->max) v = d->max;
-        spr_param_set(p, d, v);
+        /* element 0 for scalars and whole arrays */
+        spr_stream_reset(s, key, spr_param_stream_id(&TABLE[u->param]),
+                         u->element == SPR_WHOLE_ARRAY ? 0u : (uint32_t)u->element, SPR_STREAM_PSA);
+        double v = draw_from(g, u);
+        spr_params_apply_uncertain(p, u, v);
+        if (row != NULL)
+            row[k] = u->element == SPR_WHOLE_ARRAY ? v : element_get(p, &TABLE[u->param], u->element);
     }
     spr_stream_destroy(s);
-    int row = spr_params_draw_row(p, draw);
-    if (row >= 0) spr_params_set_draw_row(p, row);
+    for (int t = 0; t < p->calib_draws.n_tables; t++) spr_params_set_draw_row(p, t, spr_params_draw_row(p, t, draw));
+    for (int k = 0; row != NULL && k < p->calib_draws.n_keys; k++)
+        row[p->n_uncertain + k] = spr_param_get(p, &TABLE[calibrated_key(&p->calib_draws, k)]);
     return SPR_OK;
 }
 
-int spr_params_uncertain(const spr_params *p) { return p->n_uncertain > 0 || p->calib_draws.n_rows > 0; }
+int spr_params_uncertain(const spr_params *p) { return p->n_uncertain > 0 || p->calib_draws.n_tables > 0; }
 
-int spr_params_draw_index(const spr_params *p, const spr_param_def *d)
+int spr_params_draw_columns(const spr_params *p) { return p->n_uncertain + p->calib_draws.n_keys; }
+
+void spr_params_draw_column_name(const spr_params *p, int k, char *out, size_t size)
+{
+    if (k >= p->n_uncertain) {
+        snprintf(out, size, "%s", TABLE[calibrated_key(&p->calib_draws, k - p->n_uncertain)].key);
+        return;
+    }
+    const spr_uncertain *u = &p->uncertain[k];
+    if (TABLE[u->param].count == 1) snprintf(out, size, "%s", TABLE[u->param].key);
+    else if (u->element == SPR_WHOLE_ARRAY) snprintf(out, size, "%s[*]", TABLE[u->param].key);
+    else snprintf(out, size, "%s[%d]", TABLE[u->param].key, u->element);
+}
+
+int spr_params_draw_column(const spr_params *p, const spr_param_def *d, int element)
 {
     const int index = (int)(d - TABLE);
     for (int k = 0; k < p->n_uncertain; k++)
-        if (p->uncertain[k].param == index) return k;
-    for (int j = 0; j < p->calib_draws.n_keys; j++)
-        if (p->calib_draws.param[j] == index) return p->n_uncertain + j;
+        if (p->uncertain[k].param == index && p->uncertain[k].element == element) return k;
+    for (int j = 0; d->count == 1 && j < p->calib_draws.n_keys; j++)
+        if (calibrated_key(&p->calib_draws, j) == index) return p->n_uncertain + j;
     return -1;
 }
 
-int spr_params_draw_row(const spr_params *p, uint32_t draw)
+double spr_params_drawn_value(const spr_params *p, const double *row, int n, const spr_param_def *d, int element)
 {
-    const spr_calib_draws *cd = &p->calib_draws;
-    if (cd->n_rows <= 0) return -1;
-    uint32_t w[4];
-    spr_rng_block((spr_rng_key){(uint64_t)p->seed, draw}, 0, 0, SPR_STREAM_CALIB_ROW, 0, w);
-    int row = (int)(spr_rng_u01(w[0]) * cd->n_rows); /* u01 < 1: row < n_rows */
-    return row < cd->n_rows ? row : cd->n_rows - 1;
+    const double central = element_get(p, d, element);
+    if (row == NULL) return central;
+    int k = spr_params_draw_column(p, d, element);
+    if (k >= 0 && k < n) return row[k];
+    k = d->count > 1 ? spr_params_draw_column(p, d, SPR_WHOLE_ARRAY) : -1;
+    if (k >= 0 && k < n) return scaled_element(d, central, row[k]);
+    return central;
 }
 
-void spr_params_set_draw_row(spr_params *p, int row)
+/* Entries in table order: by parameter, then element (a whole array first). */
+static int uncertain_before(const spr_uncertain *a, const spr_uncertain *b)
+{
+    return a->param != b->param ? a->param < b->param : a->element < b->element;
+}
+
+int spr_params_add_uncertain(spr_params *p, const spr_uncertain *u)
+{
+    int k = 0;
+    while (k < p->n_uncertain && uncertain_before(&p->uncertain[k], u)) k++;
+    if (k < p->n_uncertain && p->uncertain[k].param == u->param && p->uncertain[k].element == u->element) {
+        p->uncertain[k] = *u;
+        return SPR_OK;
+    }
+    if (p->n_uncertain == SPR_MAX_UNCERTAIN) return SPR_ERR_SCENARIO;
+    memmove(&p->uncertain[k + 1], &p->uncertain[k], (size_t)(p->n_uncertain - k) * sizeof *u);
+    p->uncertain[k] = *u;
+    p->n_uncertain++;
+    return SPR_OK;
+}
+
+void spr_params_forget_uncertain(spr_params *p, int param)
+{
+    int kept = 0;
+    for (int k = 0; k < p->n_uncertain; k++)
+        if (p->uncertain[k].param != param) p->uncertain[kept++] = p->uncertain[k];
+    p->n_uncertain = kept;
+}
+
+int spr_params_draw_row(const spr_params *p, int t, uint32_t draw)
 {
     const spr_calib_draws *cd = &p->calib_draws;
-    for (int k = 0; k < cd->n_keys; k++) spr_param_set(p, &TABLE[cd->param[k]], cd->values[(size_t)row * cd->n_keys + k]);
+    if (t < 0 || t >= cd->n_tables || cd->table[t].n_rows <= 0) return -1;
+    const int n_rows = cd->table[t].n_rows;
+    uint32_t w[4];
+    /* table 0 takes the row a run with one table always took */
+    spr_rng_block((spr_rng_key){(uint64_t)p->seed, draw}, (uint32_t)t, 0, SPR_STREAM_CALIB_ROW, 0, w);
+    int row = (int)(spr_rng_u01(w[0]) * n_rows); /* u01 < 1: row < n_rows */
+    return row < n_rows ? row : n_rows - 1;
+}
+
+void spr_params_set_draw_row(spr_params *p, int t, int row)
+{
+    const spr_calib_draws *cd = &p->calib_draws;
+    if (row < 0) return;
+    for (int k = 0; k < cd->table[t].n_keys; k++)
+        spr_param_set(p, &TABLE[cd->table[t].param[k]], spr_draw_table_value(cd, t, row, k));
+}
+
+int spr_params_draw_table_of(const spr_params *p, int param, int *column)
+{
+    const spr_calib_draws *cd = &p->calib_draws;
+    for (int t = 0; t < cd->n_tables; t++)
+        for (int k = 0; k < cd->table[t].n_keys; k++)
+            if (cd->table[t].param[k] == param) {
+                if (column != NULL) *column = k;
+                return t;
+            }
+    return -1;
 }
 
 void spr_params_fix(spr_params *p)
 {
     p->n_uncertain = 0;
-    p->calib_draws.n_rows = p->calib_draws.n_keys = 0;
+    p->calib_draws.n_tables = p->calib_draws.n_keys = p->calib_draws.n_values = 0;
 }

@@ -248,14 +248,15 @@ static int create_queues(spr_programme *g)
     g->queues = calloc((size_t)g->n_queues, sizeof *g->queues);
     if (g->queues == NULL) return -1;
     /* link workers: whole FTEs and one part-time for the remainder, spread over the queues */
-    int workers = (int)ceil(p->lw_fte - 1e-9);
+    const double fte = spr_programme_fte(p);
+    int workers = (int)ceil(fte - 1e-9);
     for (int k = 0; k < g->n_queues; k++) {
         int *places = calloc((size_t)(workers > 0 ? workers : 1), sizeof(int)), n = 0;
         if (places == NULL) return -1;
         for (int w = 0; w < workers; w++) {
             if (w % g->n_queues != k) continue;
-            double fte = p->lw_fte - w >= 1.0 ? 1.0 : p->lw_fte - w;
-            places[n++] = (int)floor(fte * p->lw_max_caseload + 1e-9);
+            double share = fte - w >= 1.0 ? 1.0 : fte - w;
+            places[n++] = (int)floor(share * p->lw_max_caseload + 1e-9);
         }
         g->queues[k] = spr_queue_create(n, places, p->lw_priority_high_risk);
         free(places);
@@ -320,7 +321,12 @@ static void initial_participants(spr_programme *g, spr_population *pop)
         if (w[0] >= thr[female(pop, i)]) continue;
         ptrdiff_t r =
             find_place(g, preferred_type(g, pop->id[i]), spr_state_func(pop->state[i]), pop->district[i], 0, PLACE_OPEN);
-        if (r >= 0) join_group(g, pop, i, (size_t)r, 0, PLACE_OPEN);
+        if (r < 0) continue;
+        join_group(g, pop, i, (size_t)r, 0, PLACE_OPEN);
+        /* long-standing members (the counter saturates at 255): past the early drop-out of new joiners, so
+         * that the status quo starts near its steady state instead of losing a quarter of its participants
+         * in the first months */
+        pop->sp_months[i] = UINT8_MAX;
     }
 }
 
@@ -392,7 +398,12 @@ void spr_programme_destroy(spr_programme *g)
 }
 
 const spr_resources *spr_programme_resources(const spr_programme *g) { return &g->res; }
-int spr_programme_active(const spr_programme *g) { return g->p->lw_fte > 0; }
+int spr_programme_active(const spr_programme *g) { return spr_programme_fte(g->p) > 0; }
+
+double spr_programme_fte(const spr_params *p)
+{
+    return p->lw_fte_per_100000 > 0 ? p->lw_fte_per_100000 * (double)p->population / 100000.0 : p->lw_fte;
+}
 
 /* ---- the parallel resident step -------------------------------------------- */
 
@@ -431,6 +442,19 @@ static int referral_source(const spr_programme *g, int age, int base_state, cons
     return -1;
 }
 
+/* The re-referral rule (referral.rereferral_wait_months).  A resident in no
+ * group, queue or case keeps in sp_months (months in the current group,
+ * unused out of one) the months left before a link worker may see it again:
+ * set when its case closes unplaced or declined, counted down in the
+ * resident step, cleared on joining or leaving a group.  No byte is added
+ * per resident. */
+static int referral_barred(const spr_population *pop, size_t i) { return pop->sp_months[i] > 0; }
+
+static void bar_referral(const spr_params *p, spr_population *pop, size_t i)
+{
+    pop->sp_months[i] = (uint8_t)p->referral_rereferral_wait_months; /* at most 240 (the table's bound) */
+}
+
 void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t i, int alive, int age, int base_state,
                             uint32_t month, spr_programme_tally *t)
 {
@@ -463,6 +487,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
             else t->occupancy_delta[r]--;
             sp &= (uint8_t) ~(SPR_SP_PARTICIPATING | SPR_SP_VIA_LW | SPR_SP_VOLUNTEER | SPR_SP_PRESCRIBED);
             pop->resource[i] = SPR_NO_RESOURCE;
+            pop->sp_months[i] = 0; /* out of a group it holds the wait before a new referral: none after leaving */
         } else {
             if (pop->sp_months[i] < 255) pop->sp_months[i]++;
             if (p->loop1_enabled && (sp & SPR_SP_VIA_LW) && !(sp & SPR_SP_VOLUNTEER) &&
@@ -484,7 +509,9 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
     if (!(sp & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING))) {
         uint32_t wr[4], wd[4];
         int referred = 0;
-        if (spr_programme_active(g) && age >= p->referral_min_age && referable(age, base_state)) {
+        if (referral_barred(pop, i)) {
+            pop->sp_months[i]--; /* one month of the wait after an unplaced or declined case has passed */
+        } else if (spr_programme_active(g) && age >= p->referral_min_age && referable(age, base_state)) {
             spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 1, wr);
             int src = referral_source(g, age, base_state, wr);
             if (src >= 0) {
@@ -588,6 +615,7 @@ static void close_case(spr_programme *g, spr_population *pop, size_t i)
     g->outcomes[SPR_OUT_ACTIVE]--;
     g->outcomes[outcome]++;
     pop->sp[i] = (uint8_t)(sp & ~(SPR_SP_CASE | SPR_SP_PLACED | SPR_SP_DECLINED));
+    if (outcome == SPR_OUT_UNPLACED || outcome == SPR_OUT_DECLINED) bar_referral(g->p, pop, i);
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -939,7 +967,7 @@ static void record_the_month(spr_programme *g, spr_programme_month *out)
     } else {
         out->wait_mean_days = out->wait_p90_days = NAN;
     }
-    out->cost_link_workers_yen = p->lw_fte * p->lw_salary_yen_per_year * (1.0 + p->lw_overhead_share) / 12.0;
+    out->cost_link_workers_yen = spr_programme_fte(p) * p->lw_salary_yen_per_year * (1.0 + p->lw_overhead_share) / 12.0;
     for (size_t r = 0; r < g->res.n; r++)
         out->cost_resources_yen +=
             (g->res.occupancy[r] + g->res.prescribed[r]) * p->res_cost_yen_per_participant_month[g->res.type[r]];

@@ -39,6 +39,7 @@ typedef struct {
     unsigned char *set_here;    /* per table entry: set by the current file */
     const char *file;           /* name shown in messages */
     const char *option;         /* a command-line option giving one value (--replicates): messages name it */
+    char **dist_file;           /* per table entry: the file that gave its distribution (owned) */
     char where[1200];           /* the place of the last message (see at()) */
     const spr_param_def *table;
     size_t n;
@@ -140,6 +141,19 @@ static void key_hint(const loader *L, const char *name, char *hint, size_t size)
     hint_of(name, best, bestd, hint, size);
 }
 
+/* Is s one of the comma-separated names in list ("a, b, c")? */
+static int is_choice(const char *s, const char *list)
+{
+    size_t n = strlen(s);
+    for (const char *c = list; *c;) {
+        size_t len = strcspn(c, ",");
+        if (len == n && strncmp(c, s, n) == 0) return 1;
+        c += len;
+        while (*c == ',' || *c == ' ') c++;
+    }
+    return 0;
+}
+
 void spr_did_you_mean(const char *name, const char *allowed, char *hint, size_t size)
 {
     char best[128] = "";
@@ -215,6 +229,15 @@ static int set_scalar(loader *L, const spr_param_def *d, int k, const yaml_node_
     switch (d->type) {
     case SPR_PT_STRING:
         if (strlen(s) >= SPR_TEXT_MAX) return bad_value(L, d, node, "the text is too long");
+        if (d->choices && !is_choice(s, d->choices)) {
+            char hint[160];
+            spr_did_you_mean(s, d->choices, hint, sizeof hint);
+            return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: '%.100s' is not allowed%s; allowed: %s (%s)",
+                                 key_at(L, node->start_mark, d->key), s, hint, d->choices, d->description);
+        }
+        /* the whole field cleared first: a shorter value must not keep the tail of a longer one (the parameters
+         * are compared and written byte for byte) */
+        memset(base, 0, d->offset == offsetof(spr_params, name) ? SPR_NAME_MAX : SPR_TEXT_MAX);
         snprintf(base, d->offset == offsetof(spr_params, name) ? SPR_NAME_MAX : SPR_TEXT_MAX, "%s", s);
         if (d->offset == offsetof(spr_params, name) && strlen(s) >= SPR_NAME_MAX)
             return bad_value(L, d, node, "the name is too long (at most 63 characters)");
@@ -249,29 +272,22 @@ static int set_scalar(loader *L, const spr_param_def *d, int k, const yaml_node_
     return SPR_OK;
 }
 
-/* The column of parameter param in p's calibration draws, or -1. */
-static int in_calib_draws(const spr_params *p, int param)
+/* The table of p's calibration draws that has parameter param as a key, or -1. */
+static int in_calib_draws(const spr_params *p, int param) { return spr_params_draw_table_of(p, param, NULL); }
+
+/* The file of that table. */
+static const char *calib_file(const spr_params *p, int param)
 {
-    for (int k = 0; k < p->calib_draws.n_keys; k++)
-        if (p->calib_draws.param[k] == param) return k;
-    return -1;
+    int t = in_calib_draws(p, param);
+    return t >= 0 ? p->calib_draws.table[t].file : "";
 }
 
-/* The parameter's entry in the list of uncertain parameters, or NULL. */
-static spr_uncertain *uncertain_of(spr_params *p, int param)
+/* Does parameter param have a distribution (of any element)? */
+static int has_distribution(const spr_params *p, int param)
 {
     for (int k = 0; k < p->n_uncertain; k++)
-        if (p->uncertain[k].param == param) return &p->uncertain[k];
-    return NULL;
-}
-
-static void forget_uncertain(spr_params *p, int param)
-{
-    for (int k = 0; k < p->n_uncertain; k++)
-        if (p->uncertain[k].param == param) {
-            p->uncertain[k] = p->uncertain[--p->n_uncertain];
-            return;
-        }
+        if (p->uncertain[k].param == param) return 1;
+    return 0;
 }
 
 static int dist_error(loader *L, const spr_param_def *d, const yaml_node_t *node, const char *what)
@@ -280,90 +296,253 @@ static int dist_error(loader *L, const spr_param_def *d, const yaml_node_t *node
                          "%s: %s; a distribution is {distribution: normal, mean: M, sd: S}, "
                          "{distribution: lognormal, median: M, lower: L, upper: U} (95%% interval), "
                          "{distribution: gamma, mean: M, sd: S}, {distribution: beta, mean: M, sd: S} or "
-                         "{distribution: uniform, min: A, max: B}",
+                         "{distribution: uniform, min: A, max: B}; an array parameter adds 'scale: element' (each "
+                         "field a list of one value per element, or one value for all; a zero spread fixes an "
+                         "element) or 'scale: whole' (one multiplier of every element, optionally with 'values: [...]')",
                          key_at(L, node->start_mark, d->key), what);
 }
 
-/* A parameter given as a distribution: {distribution: NAME, field: value, ...}. */
-static int set_distribution(loader *L, yaml_document_t *doc, const spr_param_def *d, const yaml_node_t *map)
+static const char *const DIST_NAMES[] = {"normal", "lognormal", "gamma", "beta", "uniform"};
+static const char *const DIST_FIELDS[][3] = {{"mean", "sd", NULL}, {"median", "lower", "upper"}, {"mean", "sd", NULL},
+                                             {"mean", "sd", NULL}, {"min", "max", NULL}};
+
+/* Is spec a distribution of zero spread (sd 0, lower = median = upper, min = max)? */
+static int zero_spread(int kind, const double spec[3])
 {
-    static const char *names[] = {"normal", "lognormal", "gamma", "beta", "uniform"};
-    static const char *fields[][3] = {{"mean", "sd", NULL}, {"median", "lower", "upper"}, {"mean", "sd", NULL},
-                                      {"mean", "sd", NULL}, {"min", "max", NULL}};
-    int kind = -1, have[3] = {0, 0, 0};
-    double spec[3] = {0, 0, 0};
-    char what[200];
+    switch (kind) {
+    case SPR_DIST_LOGNORMAL: return spec[1] == spec[0] && spec[2] == spec[0] && spec[0] > 0;
+    case SPR_DIST_UNIFORM: return spec[0] == spec[1];
+    default: return spec[1] == 0;
+    }
+}
+
+/* GSL's parameters of a distribution as written (kind, spec) into u, and its
+ * central value; NULL, or what is wrong with it. */
+static const char *distribution_of(int kind, const double spec[3], spr_uncertain *u, double *point)
+{
+    u->kind = (spr_dist_kind)kind;
+    memcpy(u->spec, spec, sizeof u->spec);
+    switch (kind) {
+    case SPR_DIST_NORMAL:
+        if (!(spec[1] > 0)) return "sd must be positive";
+        u->a = spec[0], u->b = spec[1], *point = spec[0];
+        return NULL;
+    case SPR_DIST_LOGNORMAL:
+        if (!(spec[1] > 0 && spec[1] < spec[0] && spec[0] < spec[2])) return "needs 0 < lower < median < upper";
+        u->a = log(spec[0]), u->b = (log(spec[2]) - log(spec[1])) / (2 * 1.959963984540054), *point = spec[0];
+        return NULL;
+    case SPR_DIST_GAMMA:
+        if (!(spec[0] > 0 && spec[1] > 0)) return "mean and sd must be positive";
+        u->a = spec[0] * spec[0] / (spec[1] * spec[1]), u->b = spec[1] * spec[1] / spec[0], *point = spec[0];
+        return NULL;
+    case SPR_DIST_BETA: {
+        double m = spec[0], v = spec[1] * spec[1];
+        if (!(m > 0 && m < 1 && v > 0 && v < m * (1 - m))) return "needs 0 < mean < 1 and sd^2 < mean (1 - mean)";
+        double common = m * (1 - m) / v - 1;
+        u->a = m * common, u->b = (1 - m) * common, *point = m;
+        return NULL;
+    }
+    default:
+        if (!(spec[0] < spec[1])) return "needs min < max";
+        u->a = spec[0], u->b = spec[1], *point = 0.5 * (spec[0] + spec[1]);
+        return NULL;
+    }
+}
+
+/* Element e of a distribution's field: the e-th item of a list of one value
+ * per element, or the single value every element shares. */
+static int field_value(loader *L, yaml_document_t *doc, const spr_param_def *d, const yaml_node_t *node, int f_kind,
+                       int f, int e, double *out)
+{
+    char what[240];
+    const char *name = DIST_FIELDS[f_kind][f];
+    if (node->type == YAML_SEQUENCE_NODE) {
+        int n = (int)(node->data.sequence.items.top - node->data.sequence.items.start);
+        if (n != d->count) {
+            snprintf(what, sizeof what, "'%s' has %d values, the parameter has %d elements", name, n, d->count);
+            return dist_error(L, d, node, what);
+        }
+        node = yaml_document_get_node(doc, node->data.sequence.items.start[e]);
+    }
+    if (node->type != YAML_SCALAR_NODE || !parse_number((const char *)node->data.scalar.value, out)) {
+        snprintf(what, sizeof what, "'%s'%s is not a number", name, d->count > 1 ? " (or one of its values)" : "");
+        return dist_error(L, d, node, what);
+    }
+    return SPR_OK;
+}
+
+/* The written form of a distribution: its kind, scale and field nodes. */
+typedef struct {
+    int kind;
+    int element_wise;              /* an array's scale: element (1) or whole (0) */
+    const yaml_node_t *field[3];
+    const yaml_node_t *values;     /* scale: whole's optional central values */
+} dist_form;
+
+static int read_dist_form(loader *L, yaml_document_t *doc, const spr_param_def *d, const yaml_node_t *map, dist_form *df)
+{
+    char what[240];
+    int scale = -1;
+    memset(df, 0, sizeof *df);
+    df->kind = -1;
     for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
         yaml_node_t *k = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
-        if (k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE) return dist_error(L, d, map, "expected name: value pairs");
-        if (strcmp((const char *)k->data.scalar.value, "distribution") == 0)
+        if (k->type != YAML_SCALAR_NODE) return dist_error(L, d, map, "expected name: value pairs");
+        if (strcmp((const char *)k->data.scalar.value, "distribution") == 0 && v->type == YAML_SCALAR_NODE)
             for (int i = 0; i < 5; i++)
-                if (strcmp((const char *)v->data.scalar.value, names[i]) == 0) kind = i;
+                if (strcmp((const char *)v->data.scalar.value, DIST_NAMES[i]) == 0) df->kind = i;
     }
-    if (kind < 0) return dist_error(L, d, map, "missing or unknown 'distribution'");
+    if (df->kind < 0) return dist_error(L, d, map, "missing or unknown 'distribution'");
     for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
         yaml_node_t *k = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
         const char *name = (const char *)k->data.scalar.value;
         if (strcmp(name, "distribution") == 0) continue;
+        if (strcmp(name, "scale") == 0 || strcmp(name, "values") == 0) {
+            if (d->count == 1) {
+                snprintf(what, sizeof what, "'%s' applies to array parameters only", name);
+                return dist_error(L, d, k, what);
+            }
+            if (name[0] == 'v') {
+                df->values = v;
+                continue;
+            }
+            const char *sv = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
+            scale = strcmp(sv, "element") == 0 ? 1 : strcmp(sv, "whole") == 0 ? 0 : -2;
+            if (scale == -2) return dist_error(L, d, v, "'scale' is 'element' or 'whole'");
+            continue;
+        }
         int f = -1;
-        for (int i = 0; i < 3 && fields[kind][i]; i++)
-            if (strcmp(name, fields[kind][i]) == 0) f = i;
+        for (int i = 0; i < 3 && DIST_FIELDS[df->kind][i]; i++)
+            if (strcmp(name, DIST_FIELDS[df->kind][i]) == 0) f = i;
         if (f < 0) {
-            snprintf(what, sizeof what, "'%.60s' is not a field of a %s distribution", name, names[kind]);
+            snprintf(what, sizeof what, "'%.60s' is not a field of a %s distribution", name, DIST_NAMES[df->kind]);
             return dist_error(L, d, k, what);
         }
-        if (!parse_number((const char *)v->data.scalar.value, &spec[f])) {
-            snprintf(what, sizeof what, "'%.60s' is not a number", (const char *)v->data.scalar.value);
+        if (v->type == YAML_SEQUENCE_NODE && !(d->count > 1 && scale != 0)) {
+            snprintf(what, sizeof what, "'%s' takes one value %s", name,
+                     d->count == 1 ? "(a list is for the elements of an array parameter)"
+                                   : "with scale: whole (the distribution of the array's multiplier)");
             return dist_error(L, d, v, what);
         }
-        have[f] = 1;
+        df->field[f] = v;
     }
-    for (int i = 0; i < 3 && fields[kind][i]; i++)
-        if (!have[i]) {
-            snprintf(what, sizeof what, "the %s distribution needs '%s'", names[kind], fields[kind][i]);
+    for (int i = 0; i < 3 && DIST_FIELDS[df->kind][i]; i++)
+        if (df->field[i] == NULL) {
+            snprintf(what, sizeof what, "the %s distribution needs '%s'", DIST_NAMES[df->kind], DIST_FIELDS[df->kind][i]);
             return dist_error(L, d, map, what);
         }
-    if (in_calib_draws(L->p, (int)(d - L->table)) >= 0)
-        return dist_error(L, d, map, "the parameter is one of the keys of calibration_draws, which give its values jointly "
-                                     "with the other calibrated parameters; remove one of the two");
-    spr_uncertain u = {(int)(d - L->table), (spr_dist_kind)kind, {spec[0], spec[1], spec[2]}, 0, 0};
-    double point;
-    switch (kind) {
-    case SPR_DIST_NORMAL:
-        if (!(spec[1] > 0)) return dist_error(L, d, map, "sd must be positive");
-        u.a = spec[0], u.b = spec[1], point = spec[0];
-        break;
-    case SPR_DIST_LOGNORMAL:
-        if (!(spec[1] > 0 && spec[1] < spec[0] && spec[0] < spec[2]))
-            return dist_error(L, d, map, "needs 0 < lower < median < upper");
-        u.a = log(spec[0]), u.b = (log(spec[2]) - log(spec[1])) / (2 * 1.959963984540054), point = spec[0];
-        break;
-    case SPR_DIST_GAMMA:
-        if (!(spec[0] > 0 && spec[1] > 0)) return dist_error(L, d, map, "mean and sd must be positive");
-        u.a = spec[0] * spec[0] / (spec[1] * spec[1]), u.b = spec[1] * spec[1] / spec[0], point = spec[0];
-        break;
-    case SPR_DIST_BETA: {
-        double m = spec[0], v = spec[1] * spec[1];
-        if (!(m > 0 && m < 1 && v > 0 && v < m * (1 - m))) return dist_error(L, d, map, "needs 0 < mean < 1 and sd^2 < mean (1 - mean)");
-        double common = m * (1 - m) / v - 1;
-        u.a = m * common, u.b = (1 - m) * common, point = m;
-        break;
+    if (d->count > 1 && scale < 0)
+        return dist_error(L, d, map, "an array parameter's distribution needs 'scale: element' (each element drawn on "
+                                     "its own) or 'scale: whole' (one draw multiplies every element)");
+    df->element_wise = scale == 1;
+    for (int i = 0; i < 3 && !df->element_wise && d->count > 1; i++) /* a list given before 'scale: whole' */
+        if (df->field[i] != NULL && df->field[i]->type == YAML_SEQUENCE_NODE)
+            return dist_error(L, d, df->field[i], "with scale: whole each field takes one value (the multiplier's)");
+    if (df->element_wise && df->values != NULL)
+        return dist_error(L, d, df->values, "'values' goes with scale: whole; with scale: element the distributions' "
+                                            "centres are the values");
+    return SPR_OK;
+}
+
+/* Element e's (or a scalar's) distribution: into *u (drawn) or, with a zero
+ * spread of an array's element, *fixed and its value. */
+static int element_distribution(loader *L, yaml_document_t *doc, const spr_param_def *d, const yaml_node_t *map,
+                                const dist_form *df, int e, spr_uncertain *u, double *point, int *fixed)
+{
+    double spec[3] = {0, 0, 0};
+    char what[300];
+    for (int f = 0; f < 3 && DIST_FIELDS[df->kind][f]; f++) {
+        int rc = field_value(L, doc, d, df->field[f], df->kind, f, e, &spec[f]);
+        if (rc != SPR_OK) return rc;
     }
-    default:
-        if (!(spec[0] < spec[1])) return dist_error(L, d, map, "needs min < max");
-        u.a = spec[0], u.b = spec[1], point = 0.5 * (spec[0] + spec[1]);
-        break;
+    char elem[48] = "";
+    if (d->count > 1) snprintf(elem, sizeof elem, "element %d: ", e);
+    *fixed = df->element_wise && zero_spread(df->kind, spec);
+    u->element = e;
+    if (*fixed) {
+        *point = spec[0];
+    } else {
+        const char *bad = distribution_of(df->kind, spec, u, point);
+        if (bad != NULL) {
+            snprintf(what, sizeof what, "%s%s", elem, bad);
+            return dist_error(L, d, map, what);
+        }
     }
-    if (point < d->min || point > d->max) {
-        snprintf(what, sizeof what, "its central value %g is outside the allowed %g to %g", point, d->min, d->max);
+    if (d->count > 1 && !df->element_wise) { /* a multiplier: the array's own values are the base case */
+        u->element = SPR_WHOLE_ARRAY;
+        if (df->kind == SPR_DIST_BETA || (df->kind == SPR_DIST_UNIFORM && !(spec[0] <= 1 && 1 <= spec[1])))
+            return dist_error(L, d, map, "with scale: whole the distribution is a multiplier of the array's values, "
+                                         "which must admit 1 (the base case): not a beta, nor a uniform without 1");
+        return SPR_OK;
+    }
+    if (*point < d->min || *point > d->max) {
+        snprintf(what, sizeof what, "%sits central value %g is outside the allowed %g to %g", elem, *point, d->min, d->max);
         return dist_error(L, d, map, what);
     }
-    spr_uncertain *old = uncertain_of(L->p, u.param);
-    if (old != NULL) *old = u;
-    else if (L->p->n_uncertain < SPR_MAX_UNCERTAIN) L->p->uncertain[L->p->n_uncertain++] = u;
-    else return dist_error(L, d, map, "too many uncertain parameters (64 at most)");
-    spr_param_set(L->p, d, point); /* the base case uses the central value */
     return SPR_OK;
+}
+
+/* Remembers which file gave parameter param its distribution (for a
+ * calibration table read later that lists it). */
+static int note_distribution_file(loader *L, int param)
+{
+    char *copy = strdup(L->option != NULL ? L->option : L->file);
+    if (copy == NULL) return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory");
+    free(L->dist_file[param]);
+    L->dist_file[param] = copy;
+    return SPR_OK;
+}
+
+/* A parameter given as a distribution: {distribution: NAME, field: value, ...}
+ * (arrays: with scale: element or scale: whole, see dist_error). */
+static int set_distribution(loader *L, yaml_document_t *doc, const spr_param_def *d, const yaml_node_t *map)
+{
+    dist_form df;
+    int rc = read_dist_form(L, doc, d, map, &df);
+    if (rc != SPR_OK) return rc;
+    const int param = (int)(d - L->table);
+    if (in_calib_draws(L->p, param) >= 0) {
+        char what[SPR_TEXT_MAX + 200];
+        snprintf(what, sizeof what, "the parameter is one of the keys of the calibration_draws read from %s, which give "
+                                    "its values jointly with the other calibrated parameters; remove one of the two",
+                 calib_file(L->p, param));
+        return dist_error(L, d, map, what);
+    }
+    if (df.values != NULL) {
+        if (df.values->type != YAML_SEQUENCE_NODE ||
+            (int)(df.values->data.sequence.items.top - df.values->data.sequence.items.start) != d->count)
+            return bad_value(L, d, df.values, "'values' must list every element");
+        for (int e = 0; e < d->count && rc == SPR_OK; e++)
+            rc = set_scalar(L, d, e, yaml_document_get_node(doc, df.values->data.sequence.items.start[e]));
+        if (rc != SPR_OK) return rc;
+    }
+    const int n = df.element_wise ? d->count : 1;
+    spr_uncertain *u = calloc((size_t)n, sizeof *u);
+    double *point = calloc((size_t)n, sizeof *point);
+    int *fixed = calloc((size_t)n, sizeof *fixed);
+    if (u == NULL || point == NULL || fixed == NULL) rc = spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading %s", d->key);
+    for (int e = 0; e < n && rc == SPR_OK; e++) {
+        u[e].param = param;
+        rc = element_distribution(L, doc, d, map, &df, e, &u[e], &point[e], &fixed[e]);
+    }
+    if (rc == SPR_OK) rc = note_distribution_file(L, param);
+    if (rc == SPR_OK) {
+        spr_params_forget_uncertain(L->p, param); /* the new form replaces every element's */
+        for (int e = 0; e < n && rc == SPR_OK; e++) {
+            if (!fixed[e] && spr_params_add_uncertain(L->p, &u[e]) != SPR_OK) {
+                char what[120];
+                snprintf(what, sizeof what, "too many distributions (%d elements at most)", SPR_MAX_UNCERTAIN);
+                rc = dist_error(L, d, map, what);
+            }
+            /* the base case uses the central values (a whole array keeps its own) */
+            if (d->count == 1) spr_param_set(L->p, d, point[e]);
+            else if (df.element_wise) ((double *)((char *)L->p + d->offset))[e] = point[e];
+        }
+    }
+    free(u);
+    free(point);
+    free(fixed);
+    return rc;
 }
 
 static int set_param(loader *L, yaml_document_t *doc, const spr_param_def *d, const yaml_node_t *key,
@@ -374,16 +553,16 @@ static int set_param(loader *L, yaml_document_t *doc, const spr_param_def *d, co
         return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: key '%s' is given twice in this file", at(L, key->start_mark),
                              d->key);
     int rc;
-    if (d->count == 1 && d->type == SPR_PT_DOUBLE && value->type == YAML_MAPPING_NODE) {
+    if (d->type == SPR_PT_DOUBLE && value->type == YAML_MAPPING_NODE) {
         rc = set_distribution(L, doc, d, value);
     } else if (d->count == 1 && in_calib_draws(L->p, (int)idx) >= 0) {
         /* every draw would replace the value by its row: say so rather than ignore it */
         return spr_error_set(L->err, SPR_ERR_SCENARIO,
                              "%s: key '%s' is one of the keys of the calibration_draws read from %s, which give its "
                              "values; remove it from one of the two",
-                             at(L, key->start_mark), d->key, L->p->calib_draws.file);
+                             at(L, key->start_mark), d->key, calib_file(L->p, (int)idx));
     } else if (d->count == 1) {
-        forget_uncertain(L->p, (int)idx); /* a plain value fixes a parameter that had a distribution */
+        spr_params_forget_uncertain(L->p, (int)idx); /* a plain value fixes a parameter that had a distribution */
         rc = set_scalar(L, d, 0, value);
     } else {
         if (value->type != YAML_SEQUENCE_NODE) return bad_value(L, d, value, "expected a list");
@@ -393,6 +572,7 @@ static int set_param(loader *L, yaml_document_t *doc, const spr_param_def *d, co
             snprintf(what, sizeof what, "the list has %d values", n);
             return bad_value(L, d, value, what);
         }
+        spr_params_forget_uncertain(L->p, (int)idx); /* plain values fix an array that had a distribution */
         rc = SPR_OK;
         for (int k = 0; k < n && rc == SPR_OK; k++)
             rc = set_scalar(L, d, k, yaml_document_get_node(doc, value->data.sequence.items.start[k]));
@@ -544,14 +724,16 @@ static int draws_error(loader *L, const yaml_node_t *node, const char *what)
 {
     return spr_error_set(L->err, SPR_ERR_SCENARIO,
                          "%s: calibration_draws: %s; the section is {source: TEXT, keys: [KEY, ...], values: [[V, ...], "
-                         "...]}, one row per joint draw with one value per key (sprsim calibrate writes it)",
+                         "...]}, one row per joint draw with one value per key (sprsim calibrate writes it), or a list "
+                         "of such tables over disjoint keys",
                          at(L, node->start_mark), what);
 }
 
-/* keys: [KEY, ...], numeric scalar parameters, each once, none with a distribution. */
-static int parse_draws_keys(loader *L, yaml_document_t *doc, const yaml_node_t *list, spr_calib_draws *cd)
+/* keys: [KEY, ...], numeric scalar parameters, each once, none with a
+ * distribution nor in another table. */
+static int parse_draws_keys(loader *L, yaml_document_t *doc, const yaml_node_t *list, spr_draw_table *tb)
 {
-    char what[600];
+    char what[1600];
     if (list->type != YAML_SEQUENCE_NODE) return draws_error(L, list, "'keys' must be a list of parameter keys");
     int n = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
     if (n < 1 || n > SPR_DRAWS_MAX_KEYS) {
@@ -574,43 +756,54 @@ static int parse_draws_keys(loader *L, yaml_document_t *doc, const yaml_node_t *
         }
         int param = (int)(d - L->table);
         for (int j = 0; j < k; j++)
-            if (cd->param[j] == param) {
+            if (tb->param[j] == param) {
                 snprintf(what, sizeof what, "'%.100s' is listed twice", name);
                 return draws_error(L, e, what);
             }
-        if (uncertain_of(L->p, param) != NULL) {
+        if (has_distribution(L->p, param)) {
             snprintf(what, sizeof what,
-                     "'%.100s' also has a distribution; a calibrated parameter takes its values from the rows only", name);
+                     "'%.100s' also has a distribution (given in %.600s); a calibrated parameter takes its values from "
+                     "the rows only",
+                     name, L->dist_file[param] ? L->dist_file[param] : "an earlier file");
             return draws_error(L, e, what);
         }
-        cd->param[k] = param;
+        if (in_calib_draws(L->p, param) >= 0) {
+            snprintf(what, sizeof what,
+                     "'%.100s' is also a key of the calibration_draws read from %.600s; each parameter may come from one "
+                     "table only",
+                     name, calib_file(L->p, param));
+            return draws_error(L, e, what);
+        }
+        tb->param[k] = param;
     }
-    cd->n_keys = n;
+    tb->n_keys = n;
     return SPR_OK;
 }
 
-/* values: [[V, ...], ...], each row of n_keys values within the parameters' bounds. */
-static int parse_draws_values(loader *L, yaml_document_t *doc, const yaml_node_t *list, spr_calib_draws *cd)
+/* values: [[V, ...], ...], each row of n_keys values within the parameters'
+ * bounds, into values (room for `room`). */
+static int parse_draws_values(loader *L, yaml_document_t *doc, const yaml_node_t *list, spr_draw_table *tb,
+                              double *values, int room)
 {
     char what[600];
     if (list->type != YAML_SEQUENCE_NODE) return draws_error(L, list, "'values' must be a list of rows");
     int rows = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
-    if (rows < 1 || (size_t)rows * (size_t)cd->n_keys > SPR_DRAWS_MAX_VALUES) {
-        snprintf(what, sizeof what, "'values' has %d rows of %d keys (at least 1 row, at most %d values in all)", rows,
-                 cd->n_keys, SPR_DRAWS_MAX_VALUES);
+    if (rows < 1 || (size_t)rows * (size_t)tb->n_keys > (size_t)room) {
+        snprintf(what, sizeof what, "'values' has %d rows of %d keys (at least 1 row, at most %d values in all tables)",
+                 rows, tb->n_keys, SPR_DRAWS_MAX_VALUES);
         return draws_error(L, list, what);
     }
     for (int r = 0; r < rows; r++) {
         yaml_node_t *row = yaml_document_get_node(doc, list->data.sequence.items.start[r]);
         int n = row->type == YAML_SEQUENCE_NODE ? (int)(row->data.sequence.items.top - row->data.sequence.items.start) : -1;
-        if (n != cd->n_keys) {
+        if (n != tb->n_keys) {
             snprintf(what, sizeof what, "row %d must be a list of %d values, one per key, in the order of 'keys'", r + 1,
-                     cd->n_keys);
+                     tb->n_keys);
             return draws_error(L, row, what);
         }
         for (int k = 0; k < n; k++) {
             yaml_node_t *e = yaml_document_get_node(doc, row->data.sequence.items.start[k]);
-            const spr_param_def *d = &L->table[cd->param[k]];
+            const spr_param_def *d = &L->table[tb->param[k]];
             double v = NAN;
             if (e->type != YAML_SCALAR_NODE || !parse_number((const char *)e->data.scalar.value, &v) || v < d->min ||
                 v > d->max) {
@@ -618,19 +811,20 @@ static int parse_draws_values(loader *L, yaml_document_t *doc, const yaml_node_t
                          d->max, d->unit[0] ? " " : "", d->unit);
                 return draws_error(L, e, what);
             }
-            cd->values[(size_t)r * (size_t)n + (size_t)k] = v;
+            values[(size_t)r * (size_t)n + (size_t)k] = v;
         }
     }
-    cd->n_rows = rows;
+    tb->n_rows = rows;
     return SPR_OK;
 }
 
-/* calibration_draws: {source, keys, values}; replaces a table read before.
- * Each key's central value (the base case, and analyses at the central
- * values) becomes the mean of its column. */
-static int parse_calib_draws(loader *L, yaml_document_t *doc, const yaml_node_t *map)
+/* One table {source, keys, values}, added to the tables read before (over
+ * other keys).  Each key's central value (the base case, and analyses at the
+ * central values) becomes the mean of its column. */
+static int parse_draw_table(loader *L, yaml_document_t *doc, const yaml_node_t *map)
 {
     char what[600];
+    spr_calib_draws *cd = &L->p->calib_draws;
     if (map->type != YAML_MAPPING_NODE) return draws_error(L, map, "expected a map with keys " DRAWS_FIELDS);
     const yaml_node_t *source = NULL, *keys = NULL, *values = NULL;
     for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
@@ -650,53 +844,93 @@ static int parse_calib_draws(loader *L, yaml_document_t *doc, const yaml_node_t 
         return draws_error(L, map, keys == NULL ? "missing 'keys'" : values == NULL ? "missing 'values'" : "missing 'source'");
     if (source->type != YAML_SCALAR_NODE || strlen((const char *)source->data.scalar.value) >= SPR_TEXT_MAX)
         return draws_error(L, source, "'source' must be a text of at most 511 characters");
-    spr_calib_draws *cd = malloc(sizeof *cd);
-    if (cd == NULL) return spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory reading calibration_draws");
-    memset(cd, 0, sizeof *cd);
-    int rc = parse_draws_keys(L, doc, keys, cd);
-    if (rc == SPR_OK) rc = parse_draws_values(L, doc, values, cd);
-    if (rc == SPR_OK) {
-        snprintf(cd->source, sizeof cd->source, "%s", (const char *)source->data.scalar.value);
-        snprintf(cd->file, sizeof cd->file, "%s", L->file);
-        L->p->calib_draws = *cd;
-        for (int k = 0; k < cd->n_keys; k++) {
-            double sum = 0;
-            for (int r = 0; r < cd->n_rows; r++) sum += cd->values[(size_t)r * (size_t)cd->n_keys + (size_t)k];
-            spr_param_set(L->p, &L->table[cd->param[k]], sum / cd->n_rows);
-            L->set[cd->param[k]] = L->set_here[cd->param[k]] = 1;
-        }
+    if (cd->n_tables == SPR_DRAW_TABLES_MAX) {
+        snprintf(what, sizeof what, "a run takes at most %d tables", SPR_DRAW_TABLES_MAX);
+        return draws_error(L, map, what);
     }
-    free(cd);
+    spr_draw_table tb;
+    memset(&tb, 0, sizeof tb);
+    tb.offset = cd->n_values;
+    int rc = parse_draws_keys(L, doc, keys, &tb);
+    if (rc == SPR_OK)
+        rc = parse_draws_values(L, doc, values, &tb, cd->values + cd->n_values, SPR_DRAWS_MAX_VALUES - cd->n_values);
+    if (rc != SPR_OK) return rc;
+    snprintf(tb.source, sizeof tb.source, "%s", (const char *)source->data.scalar.value);
+    snprintf(tb.file, sizeof tb.file, "%s", L->file);
+    const int t = cd->n_tables++;
+    cd->table[t] = tb;
+    cd->n_values += tb.n_rows * tb.n_keys;
+    cd->n_keys += tb.n_keys;
+    for (int k = 0; k < tb.n_keys; k++) {
+        double sum = 0;
+        for (int r = 0; r < tb.n_rows; r++) sum += spr_draw_table_value(cd, t, r, k);
+        spr_param_set(L->p, &L->table[tb.param[k]], sum / tb.n_rows);
+        L->set[tb.param[k]] = L->set_here[tb.param[k]] = 1;
+    }
+    return SPR_OK;
+}
+
+/* calibration_draws: one table, or a list of tables. */
+static int parse_calib_draws(loader *L, yaml_document_t *doc, const yaml_node_t *node)
+{
+    if (node->type != YAML_SEQUENCE_NODE) return parse_draw_table(L, doc, node);
+    int rc = SPR_OK;
+    for (yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top && rc == SPR_OK; it++)
+        rc = parse_draw_table(L, doc, yaml_document_get_node(doc, *it));
     return rc;
 }
 
 static int validate_params(spr_params *p, spr_error *sub);
 
+/* The distributions against the rules across parameters: parameter draw 0
+ * must pass them, so that a distribution that can never keep a rule (the
+ * reference element of mortality.hr_function drawn, a share that must sum
+ * to 1 drawn element by element) is bad input found by `check`, not a
+ * failure in the middle of a run. */
+static int check_distributions(const spr_scenario *sc, spr_error *err)
+{
+    if (sc->params.n_uncertain == 0) return SPR_OK;
+    spr_params *q = malloc(sizeof *q);
+    if (q == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory checking the distributions");
+    *q = sc->params;
+    int rc = spr_params_draw(q, 0, NULL, err);
+    spr_error sub;
+    if (rc == SPR_OK && validate_params(q, &sub) != SPR_OK)
+        rc = spr_error_set(err, SPR_ERR_SCENARIO,
+                           "%s: the parameter distributions break a rule of the scenario (in parameter draw 0): %s; "
+                           "with scale: element, fix an element that must keep its value by a zero spread (sd 0, "
+                           "lower = median = upper, min = max)",
+                           sc->path, sub.msg);
+    free(q);
+    return rc;
+}
+
 /* After the whole scenario is read: no calibrated key is swept (the rows
- * would override the sweep's values), and every row, set into the
- * scenario, passes the checks across parameters. */
+ * would override the sweep's values), and every row of every table, set
+ * into the scenario, passes the checks across parameters. */
 static int check_calib_draws(const spr_scenario *sc, spr_error *err)
 {
     const spr_calib_draws *cd = &sc->params.calib_draws;
-    if (cd->n_rows == 0) return SPR_OK;
+    if (cd->n_tables == 0) return SPR_OK;
     size_t nt;
     const spr_param_def *t = spr_param_table(&nt);
     for (int i = 0; i < sc->sweep.n_params; i++)
         if (in_calib_draws(&sc->params, sc->sweep.param[i]) >= 0)
             return spr_error_set(err, SPR_ERR_SCENARIO,
                                  "%s: the sweep varies '%s', one of the keys of the calibration_draws read from %s",
-                                 sc->path, t[sc->sweep.param[i]].key, cd->file);
+                                 sc->path, t[sc->sweep.param[i]].key, calib_file(&sc->params, sc->sweep.param[i]));
     spr_params *q = malloc(sizeof *q);
     if (q == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory checking calibration_draws");
     int rc = SPR_OK;
-    for (int r = 0; r < cd->n_rows && rc == SPR_OK; r++) {
-        *q = sc->params;
-        spr_params_set_draw_row(q, r);
-        spr_error sub;
-        if (validate_params(q, &sub) != SPR_OK)
-            rc = spr_error_set(err, SPR_ERR_SCENARIO, "%s: calibration_draws row %d breaks a rule of the scenario %s: %s",
-                               cd->file, r + 1, sc->path, sub.msg);
-    }
+    for (int tb = 0; tb < cd->n_tables && rc == SPR_OK; tb++)
+        for (int r = 0; r < cd->table[tb].n_rows && rc == SPR_OK; r++) {
+            *q = sc->params;
+            spr_params_set_draw_row(q, tb, r);
+            spr_error sub;
+            if (validate_params(q, &sub) != SPR_OK)
+                rc = spr_error_set(err, SPR_ERR_SCENARIO, "%s: calibration_draws row %d breaks a rule of the scenario %s: %s",
+                                   cd->table[tb].file, r + 1, sc->path, sub.msg);
+        }
     free(q);
     return rc;
 }
@@ -1078,8 +1312,9 @@ int spr_scenario_load(const char *path, const spr_override *overrides, int n_ove
     L.table = spr_param_table(&L.n);
     L.set = calloc(L.n, 1);
     L.set_here = calloc(L.n, 1);
+    L.dist_file = calloc(L.n, sizeof *L.dist_file);
     int rc = SPR_OK;
-    if (L.set == NULL || L.set_here == NULL) {
+    if (L.set == NULL || L.set_here == NULL || L.dist_file == NULL) {
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -1104,12 +1339,15 @@ int spr_scenario_load(const char *path, const spr_override *overrides, int n_ove
         if (rc != SPR_OK) spr_error_set(err, rc, "%s: %s", path, sub.msg);
     }
     if (rc == SPR_OK) rc = check_calib_draws(sc, err);
+    if (rc == SPR_OK) rc = check_distributions(sc, err);
     if (rc == SPR_OK) rc = spr_params_to_yaml(&sc->params, &sc->resolved_yaml, err);
     if (rc == SPR_OK) sc->hash = spr_hash_fnv1a64(sc->resolved_yaml);
 out:
     free(L.loaded);
     free(L.set);
     free(L.set_here);
+    for (size_t i = 0; L.dist_file != NULL && i < L.n; i++) free(L.dist_file[i]);
+    free(L.dist_file);
     if (rc != SPR_OK) spr_scenario_free(sc);
     return rc;
 }
@@ -1165,9 +1403,7 @@ int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int
             rest /= sw->n_values[i];
             pt->sweep_at[i] = sw->values[i][j];
             spr_param_set(&pt->params, &t[sw->param[i]], sw->values[i][j]);
-            for (int u = 0; u < pt->params.n_uncertain; u++) /* a swept value is fixed */
-                if (pt->params.uncertain[u].param == sw->param[i])
-                    pt->params.uncertain[u] = pt->params.uncertain[--pt->params.n_uncertain];
+            spr_params_forget_uncertain(&pt->params, sw->param[i]); /* a swept value is fixed */
         }
         point_coordinates(pt, at, sizeof at);
         snprintf(desc, sizeof desc, "%.300s [%s]", sc->params.description, at);

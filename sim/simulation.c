@@ -57,7 +57,7 @@ int spr_results_create(int replicates, int months, int districts, int n_uncertai
     res->wait_histogram = calloc((size_t)replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
     /* one more column, so that the allocation is never of zero bytes */
     res->draws = calloc((size_t)replicates * ((size_t)n_uncertain + 1), sizeof *res->draws);
-    res->calib_row = calloc((size_t)replicates, sizeof *res->calib_row);
+    res->calib_row = calloc((size_t)replicates * SPR_DRAW_TABLES_MAX, sizeof *res->calib_row);
     if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->expected_deaths || !res->district_population ||
         !res->programme || !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws ||
         !res->calib_row) {
@@ -198,7 +198,7 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     uint32_t ws[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
     if (need_social) spr_rng_block(key, id, month, SPR_STREAM_MONTH_SOCIAL, 0, ws);
     if (ws[S_MIGRATION] < T->out_migration[band]) {
-        pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
+        pop->flags[i] = (uint8_t)((pop->flags[i] & ~SPR_FLAG_ALIVE) | SPR_FLAG_DEPARTED);
         t->out_migrants[female][band]++;
         spr_programme_resident(g, pop, i, 0, age, base, month, t->prog);
         return;
@@ -351,10 +351,110 @@ static void record_programme(const spr_programme *g, spr_results *res, int r, in
     spr_programme_supply(g, res->group_participants + rm * cells, res->group_places + rm * cells, res->districts);
 }
 
-static int run_replicate(const spr_params *p, const spr_model *M, spr_results *res, int r, tally *tl, int nthreads,
-                         spr_progress_fn progress, void *ctx, spr_error *err)
+/* ---- the cohort of a target-trial emulation ---------------------------- */
+
+int spr_cohort_create(int baseline_month, int follow_months, int min_age, spr_cohort **out, spr_error *err)
 {
-    spr_rng_key key = {(uint64_t)p->seed, (uint32_t)r};
+    if (baseline_month < 0 || follow_months < 1 || follow_months > INT16_MAX || min_age < 0)
+        return spr_error_set(err, SPR_ERR_USAGE, "cohort: baseline month %d, follow-up %d months, minimum age %d",
+                             baseline_month, follow_months, min_age);
+    spr_cohort *c = calloc(1, sizeof *c);
+    if (c == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the cohort");
+    c->baseline_month = baseline_month;
+    c->follow_months = follow_months;
+    c->min_age = min_age;
+    *out = c;
+    return SPR_OK;
+}
+
+void spr_cohort_destroy(spr_cohort *c)
+{
+    if (c == NULL) return;
+    free(c->id);
+    free(c->replicate);
+    free(c->female);
+    free(c->age_years);
+    free(c->state);
+    free(c->exposed);
+    free(c->certified);
+    free(c->demented);
+    free(c->died);
+    free(c->departed);
+    free(c);
+}
+
+static int cohort_grow(spr_cohort *c, size_t need, spr_error *err)
+{
+    if (need <= c->cap) return SPR_OK;
+    size_t cap = need + need / 2 + 1024;
+#define GROW(f)                                                                                                         \
+    do {                                                                                                                \
+        void *q = realloc(c->f, cap * sizeof *c->f);                                                                    \
+        if (q == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for a cohort of %zu residents", need);  \
+        c->f = q;                                                                                                       \
+    } while (0)
+    GROW(id); GROW(replicate); GROW(female); GROW(age_years); GROW(state); GROW(exposed);
+    GROW(certified); GROW(demented); GROW(died); GROW(departed);
+#undef GROW
+    c->cap = cap;
+    return SPR_OK;
+}
+
+/* Enrols every resident alive at the start of the baseline month and at
+ * least min_age, with the state and whether they take part then. */
+static int cohort_enrol(spr_cohort *c, const spr_population *pop, int replicate, spr_error *err)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < pop->n; i++) k += (pop->flags[i] & SPR_FLAG_ALIVE) && pop->age_months[i] / 12 >= c->min_age;
+    int rc = cohort_grow(c, c->n + k, err);
+    if (rc != SPR_OK) return rc;
+    for (size_t i = 0; i < pop->n; i++) {
+        int age = pop->age_months[i] / 12;
+        if (!(pop->flags[i] & SPR_FLAG_ALIVE) || age < c->min_age) continue;
+        size_t j = c->n++;
+        c->id[j] = pop->id[i];
+        c->replicate[j] = replicate;
+        c->female[j] = (uint8_t)(pop->flags[i] & SPR_FLAG_FEMALE);
+        c->age_years[j] = (uint8_t)(age > 255 ? 255 : age);
+        c->state[j] = pop->state[i];
+        c->exposed[j] = (pop->sp[i] & SPR_SP_PARTICIPATING) != 0;
+        c->certified[j] = c->demented[j] = c->died[j] = c->departed[j] = -1;
+    }
+    return SPR_OK;
+}
+
+/* Records the events of follow-up month k (the month just stepped) of the
+ * members enrolled from `start`: both lists are in increasing id order
+ * (compaction keeps the order), so one merge walk finds them. */
+static void cohort_follow(spr_cohort *c, size_t start, const spr_population *pop, int k)
+{
+    if (k >= c->follow_months) return;
+    size_t i = 0;
+    for (size_t j = start; j < c->n; j++) {
+        if (c->died[j] >= 0 || c->departed[j] >= 0) continue;
+        while (i < pop->n && pop->id[i] < c->id[j]) i++;
+        if (i == pop->n) break;
+        if (pop->id[i] != c->id[j]) continue; /* cannot happen: members leave the arrays only after dying or moving */
+        uint8_t fl = pop->flags[i];
+        if (!(fl & SPR_FLAG_ALIVE)) {
+            if (fl & SPR_FLAG_DEPARTED) c->departed[j] = (int16_t)k;
+            else c->died[j] = (int16_t)k;
+            continue;
+        }
+        int st = pop->state[i];
+        if (c->certified[j] < 0 && spr_state_func(st) >= SPR_FUNC_SUPPORT) c->certified[j] = (int16_t)k;
+        if (c->demented[j] < 0 && spr_state_dementia(st)) c->demented[j] = (int16_t)k;
+    }
+}
+
+/* Replicate `replicate` (the key of its random streams) into slot r of res,
+ * following `cohort` when it is not NULL. */
+static int run_replicate(const spr_params *p, const spr_model *M, spr_results *res, int r, int replicate,
+                         spr_cohort *cohort, tally *tl, int nthreads, spr_progress_fn progress, void *ctx,
+                         spr_error *err)
+{
+    spr_rng_key key = {(uint64_t)p->seed, (uint32_t)replicate};
+    size_t cohort_start = cohort ? cohort->n : 0;
     spr_population *pop = spr_population_create((size_t)p->population + 16);
     spr_stream *stream = spr_stream_create();
     spr_programme *g = NULL;
@@ -371,6 +471,7 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
     int32_t *hist = res->wait_histogram + (size_t)r * SPR_WAIT_DAYS;
     for (int m = 0; m < res->months; m++) {
         size_t n = pop->n;
+        if (cohort && m == cohort->baseline_month && (rc = cohort_enrol(cohort, pop, replicate, err)) != SPR_OK) goto out;
         for (int k = 0; k < nthreads; k++) {
             tally_clear(&tl[k], spr_programme_resources(g)->n);
             /* the parallel step writes a place freed in any group: the arrays must cover them all */
@@ -391,6 +492,7 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
                 rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory recording births");
                 goto out;
             }
+        if (cohort && m >= cohort->baseline_month) cohort_follow(cohort, cohort_start, pop, m - cohort->baseline_month);
         record_month(M, res, r, m, tl, nthreads);
         spr_programme_month pm;
         rc = spr_programme_step(g, pop, (uint32_t)m, tl[0].prog, nthreads, &pm, hist, err);
@@ -430,27 +532,36 @@ static void free_tallies(tally *tl, int nthreads)
     free(tl);
 }
 
+/* One tally per thread; NULL without memory. */
+static tally *alloc_tallies(int nthreads)
+{
+    tally *tl = calloc((size_t)nthreads, sizeof *tl);
+    /* the programme's tallies in one array, which the serial programme step reads in thread order */
+    spr_programme_tally *ptl = calloc((size_t)nthreads, sizeof *ptl);
+    if (tl == NULL || ptl == NULL) {
+        free(tl);
+        free(ptl);
+        return NULL;
+    }
+    for (int k = 0; k < nthreads; k++) tl[k].prog = &ptl[k];
+    return tl;
+}
+
 int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **out, spr_progress_fn progress,
                        void *ctx, spr_error *err)
 {
     spr_results *res = NULL;
-    int rc = spr_results_create(p->replicates, 12 * p->years, p->districts, p->n_uncertain + p->calib_draws.n_keys, &res, err);
+    int rc = spr_results_create(p->replicates, 12 * p->years, p->districts, spr_params_draw_columns(p), &res, err);
     if (rc != SPR_OK) return rc;
     int nthreads = omp_get_max_threads();
-    tally *tl = calloc((size_t)nthreads, sizeof *tl);
-    /* the programme's tallies in one array, which the serial programme step reads in thread order */
-    spr_programme_tally *ptl = calloc((size_t)nthreads, sizeof *ptl);
-    if (tl != NULL && ptl != NULL)
-        for (int k = 0; k < nthreads; k++) tl[k].prog = &ptl[k];
-    else
-        free(ptl);
-    if (tl == NULL || ptl == NULL) {
+    tally *tl = alloc_tallies(nthreads);
+    if (tl == NULL) {
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
         goto fail;
     }
     if (!spr_params_uncertain(p)) {
         for (int r = 0; r < res->replicates && rc == SPR_OK; r++)
-            rc = run_replicate(p, M, res, r, tl, nthreads, progress, ctx, err);
+            rc = run_replicate(p, M, res, r, r, NULL, tl, nthreads, progress, ctx, err);
     } else {
         /* probabilistic sensitivity analysis: parameters and model per draw */
         spr_params *pd = malloc(sizeof *pd);
@@ -462,23 +573,21 @@ int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **ou
                 *pd = *p;
                 spr_model_destroy(Md);
                 Md = NULL;
-                rc = spr_params_draw(pd, draw, err);
+                /* the values the draw's replicates run with: the distributions' draws, then the calibrated row */
+                rc = spr_params_draw(pd, draw, res->draws + (size_t)r * (size_t)res->n_uncertain, err);
                 if (rc != SPR_OK) break;
                 spr_error sub;
                 rc = spr_params_validate(pd, &sub);
                 if (rc != SPR_OK) spr_error_set(err, rc, "parameter draw %u: %s", draw, sub.msg);
                 else rc = spr_model_create(pd, &Md, err);
+            } else {
+                memcpy(res->draws + (size_t)r * (size_t)res->n_uncertain,
+                       res->draws + (size_t)(r - 1) * (size_t)res->n_uncertain, (size_t)res->n_uncertain * sizeof *res->draws);
             }
             if (rc != SPR_OK) break;
-            size_t n;
-            const spr_param_def *table = spr_param_table(&n);
-            /* the values this replicate ran with: the distributions' draws, then the calibrated parameters' row */
-            double *values = res->draws + (size_t)r * (size_t)res->n_uncertain;
-            for (int k = 0; k < p->n_uncertain; k++) values[k] = spr_param_get(pd, &table[p->uncertain[k].param]);
-            for (int k = 0; k < p->calib_draws.n_keys; k++)
-                values[p->n_uncertain + k] = spr_param_get(pd, &table[p->calib_draws.param[k]]);
-            res->calib_row[r] = spr_params_draw_row(p, draw);
-            rc = run_replicate(pd, Md, res, r, tl, nthreads, progress, ctx, err);
+            for (int t = 0; t < p->calib_draws.n_tables; t++)
+                res->calib_row[(size_t)t * (size_t)res->replicates + (size_t)r] = spr_params_draw_row(p, t, draw);
+            rc = run_replicate(pd, Md, res, r, r, NULL, tl, nthreads, progress, ctx, err);
         }
         spr_model_destroy(Md);
         free(pd);
@@ -488,6 +597,20 @@ int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **ou
     *out = res;
     return SPR_OK;
 fail:
+    free_tallies(tl, nthreads);
+    spr_results_destroy(res);
+    return rc;
+}
+
+int spr_simulation_follow(const spr_params *p, const spr_model *M, int replicate, spr_cohort *cohort, spr_error *err)
+{
+    spr_results *res = NULL;
+    int rc = spr_results_create(1, cohort->baseline_month + cohort->follow_months, p->districts, 0, &res, err);
+    if (rc != SPR_OK) return rc;
+    int nthreads = omp_get_max_threads();
+    tally *tl = alloc_tallies(nthreads);
+    if (tl == NULL) rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    else rc = run_replicate(p, M, res, 0, replicate, cohort, tl, nthreads, NULL, NULL, err);
     free_tallies(tl, nthreads);
     spr_results_destroy(res);
     return rc;

@@ -4,13 +4,14 @@
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sprsim/model.h"
 #include "sprsim/scenario.h"
 #include "sprsim/simulation.h"
 
 /* spr_scenario_load with plain "key=value" overrides (each a --set). */
-static int load_with_sets(const char *path, const char *const *sets, int n_sets, spr_scenario *sc, spr_error *err)
+static inline int load_with_sets(const char *path, const char *const *sets, int n_sets, spr_scenario *sc, spr_error *err)
 {
     spr_override *ov = calloc((size_t)(n_sets > 0 ? n_sets : 1), sizeof *ov);
     if (ov == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
@@ -22,7 +23,7 @@ static int load_with_sets(const char *path, const char *const *sets, int n_sets,
 
 /* Runs the scenario at path with overrides on threads threads (0: as set);
  * prints the error and returns NULL on failure.  *out_p gets the parameters. */
-static spr_results *run_scenario(const char *path, const char *const *sets, int n_sets, int threads, spr_params *out_p)
+static inline spr_results *run_scenario(const char *path, const char *const *sets, int n_sets, int threads, spr_params *out_p)
 {
     spr_scenario sc;
     spr_error err;
@@ -40,5 +41,26 @@ static spr_results *run_scenario(const char *path, const char *const *sets, int 
     if (out_p) *out_p = sc.params;
     spr_scenario_free(&sc);
     return res;
+}
+
+/* A row of a Markdown table in docs/, "| `id` | a | b |": copies it into
+ * buf, splits it into trimmed cells (at most max) and returns their number,
+ * or -1 when the first cell is not an `id` (copied into id). */
+static inline int markdown_row(const char *line, char *buf, size_t size, char **cell, int max, char *id, size_t id_size)
+{
+    snprintf(buf, size, "%s", line);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    int n = 0;
+    /* split on '|' (the text after the last '|' is empty: no cell) */
+    for (char *tok = strtok(buf, "|"); tok && n < max; tok = strtok(NULL, "|")) {
+        while (*tok == ' ') tok++;
+        for (char *t = tok + strlen(tok) - 1; t >= tok && *t == ' '; t--) *t = '\0';
+        cell[n++] = tok;
+    }
+    if (n == 0 || cell[0][0] != '`') return -1;
+    size_t len = strcspn(cell[0] + 1, "`");
+    if (cell[0][1 + len] != '`' || len >= id_size) return -1;
+    snprintf(id, id_size, "%.*s", (int)len, cell[0] + 1);
+    return n;
 }
 #endif

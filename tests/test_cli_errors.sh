@@ -38,12 +38,22 @@ expect not_integer.yaml "'2.5' is not an integer"
 expect sweep_empty_range.yaml "sweep_empty_range.yaml:3:21: sweep: empty range for 'link_workers.fte': from 10 is above to 2"
 expect sweep_negative_staff.yaml "sweep: 'link_workers.fte' value -2 is outside 0 to 10000"
 expect sweep_zero_step.yaml "sweep: step must be positive"
+expect bad_structure.yaml "bad_structure.yaml:3:14: key 'effects.structure': 'mediatd' is not allowed (did you mean 'mediated'?); allowed: mediated, death_only, none"
 expect sweep_three_params.yaml "sweep: at most two parameters"
 expect sweep_unknown_param.yaml "sweep: 'link_workers.ftee' is not a numeric scalar parameter"
 expect sweep_empty_list.yaml "sweep: empty list of values for 'link_workers.fte'"
 # checked after expansion (before: the run passed and report read past the first point's arrays)
 expect sweep_years.yaml "must be the same in every scenario of a run (sweep point 'years_sweep~0' (simulation.years=2)"
 # every point validated (before: the point with 5 replicates in draws of 2 ran)
+# distributions of array parameters (issue 10): each names file:line:column, the key and what is allowed
+expect dist_array_length.yaml "dist_array_length.yaml:2:56: key 'utility.function': 'mean' has 4 values, the parameter has 5 elements; a distribution is"
+expect dist_array_no_scale.yaml "dist_array_no_scale.yaml:2:13: key 'utility.function': an array parameter's distribution needs 'scale: element'"
+expect dist_lognormal_sd.yaml "dist_lognormal_sd.yaml:3:71: key 'costs.ltc.yen_per_month': 'sd' is not a field of a lognormal distribution"
+expect dist_whole_beta.yaml "key 'costs.ltc.yen_per_month': with scale: whole the distribution is a multiplier of the array's values, which must admit 1"
+expect dist_whole_list.yaml "dist_whole_list.yaml:1:74: key 'costs.ltc.yen_per_month': 'median' takes one value with scale: whole"
+expect dist_scalar_scale.yaml "key 'mortality.hr_isolation': 'scale' applies to array parameters only"
+expect dist_element_bad.yaml "key 'utility.function': element 2: needs 0 < mean < 1 and sd^2 < mean (1 - mean)"
+expect dist_breaks_rule.yaml "the parameter distributions break a rule of the scenario (in parameter draw 0): mortality.hr_function: the first entry (independent) is the reference and must be 1"
 expect sweep_cross_field.yaml "sweep point 'draws_sweep~1' (simulation.replicates=5): simulation.replicates (5) must be a multiple of simulation.replicates_per_draw (2)"
 # staffing targets
 staff() { # expected fragment, then arguments

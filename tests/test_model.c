@@ -19,6 +19,7 @@
  *    the published figures the table was fitted to. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "check.h"
 #include "sprsim/model.h"
@@ -77,12 +78,24 @@ static void check_hazard_closed_form(void)
 
 static double monthly(double rate_per_year) { return 1 - exp(-rate_per_year / 12); }
 
+/* The effect structures, written out from docs/ODD.md (not from the code):
+ * mediated acts on the mediators and on death by its direct part;
+ * death_only on death alone, by the total; none on nothing. */
+static int on_mediators(const spr_params *p, int ben) { return ben && strcmp(p->eff_structure, "mediated") == 0; }
+static double on_death(const spr_params *p, int ben)
+{
+    if (!ben) return 1;
+    if (strcmp(p->eff_structure, "mediated") == 0) return p->eff_hr_death_direct;
+    if (strcmp(p->eff_structure, "death_only") == 0) return p->eff_hr_death_total;
+    return 1;
+}
+
 /* Rates out of functional state f per year, by destination. */
 static void functional_rates(const spr_params *p, int age, int f, int dem, int iso, int ben, double rate[SPR_FUNC_STATES])
 {
     for (int j = 0; j < SPR_FUNC_STATES; j++) rate[j] = 0;
     double cert = gompertz(&p->certification_onset, age) * (dem ? p->certification_hr_dementia : 1) *
-                  (iso ? p->certification_hr_isolation : 1) * (ben && p->eff_enabled ? p->eff_hr_certification : 1);
+                  (iso ? p->certification_hr_isolation : 1) * (on_mediators(p, ben) ? p->eff_hr_certification : 1);
     if (f == SPR_FUNC_INDEPENDENT) rate[SPR_FUNC_LIMITED] = gompertz(&p->limitation_onset, age);
     if (f == SPR_FUNC_LIMITED) {
         rate[SPR_FUNC_INDEPENDENT] = p->limitation_recovery_rate;
@@ -124,7 +137,7 @@ static void check_functional_rows(const spr_params *p, const spr_model *M)
 static double death_hr(const spr_params *p, int f, int dem, int iso, int ben)
 {
     return p->hr_death_func[f] * (dem ? p->hr_death_dementia : 1) * (iso ? p->hr_death_isolation : 1) *
-           (ben && p->eff_enabled ? p->eff_hr_death : 1);
+           on_death(p, ben);
 }
 
 static void check_other_probabilities(const spr_params *p, const spr_model *M)
@@ -145,7 +158,7 @@ static void check_other_probabilities(const spr_params *p, const spr_model *M)
         for (int i = 0; i < 2; i++)
             for (int b = 0; b < 2; b++) {
                 double h = gompertz(&p->dementia_onset, a) * (i ? p->dementia_hr_isolation : 1) *
-                           (b && p->eff_enabled ? p->eff_hr_dementia : 1);
+                           (on_mediators(p, b) ? p->eff_hr_dementia : 1);
                 if (fabs(P->dementia_onset[a][i][b] - monthly(h)) > 1e-15) wrong_onset++;
             }
         /* isolation onset by sex: men carry isolation.hr_male on the whole hazard */
@@ -156,7 +169,7 @@ static void check_other_probabilities(const spr_params *p, const spr_model *M)
                         double h = gompertz(&p->isolation_onset, a) * (s == SPR_MALE ? p->isolation_hr_male : 1) *
                                    (al ? p->isolation_hr_living_alone : 1) *
                                    (dec ? p->isolation_hr_functional_decline : 1) *
-                                   (b && p->eff_enabled ? p->eff_hr_isolation_onset : 1);
+                                   (on_mediators(p, b) ? p->eff_hr_isolation_onset : 1);
                         if (fabs(P->isolation_onset[s][a][al][dec][b] - monthly(h)) > 1e-15) wrong_onset++;
                     }
         if (fabs(P->alone_onset[SPR_FEMALE][a] - monthly(gompertz(&p->living_alone_onset, a) * p->living_alone_hr_female)) >
@@ -170,7 +183,7 @@ static void check_other_probabilities(const spr_params *p, const spr_model *M)
     }
     CHECK(wrong_onset == 0, "%d onset or birth probabilities differ from their hazards", wrong_onset);
     CHECK(fabs(P->isolation_recovery[0] - monthly(p->isolation_recovery_rate)) < 1e-15 &&
-              fabs(P->isolation_recovery[1] - monthly(p->isolation_recovery_rate * p->eff_isolation_recovery)) < 1e-15,
+              fabs(P->isolation_recovery[1] - monthly(p->isolation_recovery_rate * (on_mediators(p, 1) ? p->eff_isolation_recovery : 1))) < 1e-15,
           "isolation recovery");
     CHECK(P->isolation_on_bereavement == p->isolation_on_bereavement, "isolation on bereavement %g vs %g",
           P->isolation_on_bereavement, p->isolation_on_bereavement);
@@ -309,6 +322,20 @@ int main(int argc, char **argv)
     check_hazard_closed_form();
     check_functional_rows(&sc.params, M);
     check_other_probabilities(&sc.params, M);
+    /* the other effect structures move the effect of taking part to other pathways */
+    const char *structures[] = {"death_only", "none"};
+    for (int k = 0; k < 2; k++) {
+        spr_params q = sc.params;
+        snprintf(q.eff_structure, sizeof q.eff_structure, "%s", structures[k]);
+        spr_model *Mq;
+        if (spr_model_create(&q, &Mq, &err) != SPR_OK) {
+            CHECK(0, "%s: %s", structures[k], err.msg);
+            continue;
+        }
+        check_functional_rows(&q, Mq);
+        check_other_probabilities(&q, Mq);
+        spr_model_destroy(Mq);
+    }
     check_thresholds(M);
     check_metabolic_share(&sc.params, M);
     check_dementia_share(base);

@@ -69,10 +69,22 @@ static void check_documented(void)
     }
 }
 
+/* Every parameter draws from its own stream: no two keys share a stream id. */
+static void check_stream_ids(void)
+{
+    size_t n;
+    const spr_param_def *t = spr_param_table(&n);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            CHECK(spr_param_stream_id(&t[i]) != spr_param_stream_id(&t[j]), "%s and %s share the stream id %u", t[i].key,
+                  t[j].key, spr_param_stream_id(&t[i]));
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return 2;
     check_documented();
+    check_stream_ids();
 
     char path[1024];
     spr_error err;

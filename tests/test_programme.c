@@ -5,8 +5,10 @@
  * them after each month (simulation.check_invariants) and the run stops at
  * the first violation; the test also checks the accounting in the output.
  * Then two regressions of issue 8: more than 65,535 groups (defect 4) and
- * unmet demand counted once per resident and month (defect 10). */
+ * unmet demand counted once per resident and month (defect 10), and the
+ * re-referral rule of issue 10. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -55,8 +57,9 @@ static void unmet_once_a_month(const char *path)
 {
     const char *sets[] = {"simulation.population=20000", "simulation.years=2", "simulation.replicates=1",
                           "simulation.check_invariants=true", "resources.groups_per_10000=[0,0,0,0,0]",
-                          "population_approach.budget_yen_per_year=0", "link_workers.fte=0.5"};
-    spr_results *res = run_scenario(path, sets, 7, 2, NULL);
+                          "population_approach.budget_yen_per_year=0", "link_workers.fte_per_100000=0",
+                          "link_workers.fte=0.5"};
+    spr_results *res = run_scenario(path, sets, 8, 2, NULL);
     CHECK(res != NULL, "the run without groups failed (message above)");
     if (res == NULL) return;
     int exact = 1;
@@ -79,6 +82,156 @@ static void unmet_once_a_month(const char *path)
     spr_results_destroy(res);
 }
 
+/* What the re-referral driver saw. */
+typedef struct {
+    long closed;      /* cases that closed without a place taken (unplaced or declined) */
+    long again;       /* referrals of residents with such a case before */
+    int min_gap;      /* fewest months from such a close to the next referral */
+    long at_min_wait; /* re-referrals in the first month the rule allows (gap = wait + 1) */
+    int64_t unplaced, declined; /* the programme's own count of such closes */
+} rereferral_seen;
+
+/* Issue 10: a resident whose case closes unplaced or declined in month m is
+ * not referred again before month m + referral.rereferral_wait_months + 1.
+ * The programme alone runs on a frozen population (no ageing, deaths or
+ * state changes: the programme's own rule is what is tested), with every
+ * source referring 100 times as often (so the referable are referred again
+ * as soon as they may be), link workers enough that no one waits, and no
+ * one joining a group on their own and no budget for new groups: every
+ * case that closes without the client in a group closed unplaced or
+ * declined, none after dropping out (cases last exactly 12 weeks, so none
+ * starts and closes in one month). */
+static int rereferrals(const char *path, int wait, const char *setting, rereferral_seen *seen)
+{
+    char wait_set[64];
+    snprintf(wait_set, sizeof wait_set, "referral.rereferral_wait_months=%d", wait);
+    const char *sets[] = {"simulation.population=5000", "link_workers.fte_per_100000=0", "link_workers.fte=40",
+                          "referral.multiplier=[100,100,100,100]", "population_approach.join_rate=0",
+                          "population_approach.initial_share=0", "population_approach.budget_yen_per_year=0",
+                          wait_set, setting};
+    spr_scenario sc;
+    spr_error err;
+    spr_model *M = NULL;
+    spr_population *pop = NULL;
+    spr_programme *g = NULL;
+    spr_programme_tally t;
+    memset(&t, 0, sizeof t);
+    int32_t *closed_at = NULL;
+    uint8_t *had_case = NULL;
+    int hist[SPR_WAIT_DAYS] = {0};
+    *seen = (rereferral_seen){0, 0, 1000, 0, 0, 0};
+    int rc = load_with_sets(path, sets, 9, &sc, &err);
+    if (rc != SPR_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return rc;
+    }
+    const spr_params *p = &sc.params;
+    spr_rng_key key = {(uint64_t)p->seed, 0};
+    rc = spr_model_create(p, &M, &err);
+    if (rc == SPR_OK) {
+        pop = spr_population_create((size_t)p->population + 16);
+        rc = pop ? spr_population_synthesise(pop, p, M, key, &err) : SPR_ERR_NOMEM;
+    }
+    if (rc == SPR_OK) rc = spr_programme_create(p, M, pop, key, &g, &err);
+    if (rc == SPR_OK) {
+        closed_at = malloc(pop->n * sizeof *closed_at);
+        had_case = malloc(pop->n);
+        if (closed_at == NULL || had_case == NULL) rc = SPR_ERR_NOMEM;
+    }
+    for (size_t i = 0; rc == SPR_OK && i < pop->n; i++) closed_at[i] = -1;
+    for (uint32_t m = 0; rc == SPR_OK && m < 48; m++) {
+        spr_programme_tally_clear(&t, spr_programme_resources(g)->n);
+        for (size_t i = 0; i < pop->n; i++) {
+            const uint8_t before = pop->sp[i];
+            int age = pop->age_months[i] / 12;
+            spr_programme_resident(g, pop, i, 1, age > SPR_MAX_AGE_YEARS ? SPR_MAX_AGE_YEARS : age,
+                                   spr_state_base(pop->state[i]), m, &t);
+            const int referred = !(before & (SPR_SP_WAITING | SPR_SP_CASE)) && (pop->sp[i] & SPR_SP_WAITING);
+            if (referred && closed_at[i] >= 0) {
+                const int gap = (int)m - closed_at[i];
+                seen->again++;
+                if (gap < seen->min_gap) seen->min_gap = gap;
+                seen->at_min_wait += gap == wait + 1;
+            }
+            had_case[i] = (pop->sp[i] & SPR_SP_CASE) != 0;
+        }
+        spr_programme_month pm;
+        rc = spr_programme_step(g, pop, m, &t, 1, &pm, hist, &err);
+        if (rc == SPR_OK) rc = spr_programme_check(g, pop, &err);
+        seen->unplaced = pm.outcomes[SPR_OUT_UNPLACED];
+        seen->declined = pm.outcomes[SPR_OUT_DECLINED];
+        for (size_t i = 0; rc == SPR_OK && i < pop->n; i++)
+            if (had_case[i] && !(pop->sp[i] & (SPR_SP_CASE | SPR_SP_PARTICIPATING))) {
+                closed_at[i] = (int32_t)m;
+                seen->closed++;
+            }
+    }
+    if (rc != SPR_OK) fprintf(stderr, "re-referral run (%s): %s\n", setting, rc == SPR_ERR_NOMEM ? "out of memory" : err.msg);
+    free(closed_at);
+    free(had_case);
+    spr_programme_tally_free(&t);
+    spr_programme_destroy(g);
+    spr_population_destroy(pop);
+    spr_model_destroy(M);
+    spr_scenario_free(&sc);
+    return rc;
+}
+
+/* The rule holds for unplaced cases (no groups at all) and declined ones
+ * (every client declines), and binds: with a wait of 0 (the behaviour
+ * before issue 10) residents are referred again the month after their case
+ * closed; with a wait of 6 none is before 7 months, and some are at 7 (the
+ * rule bars no longer than it says).  Before the rule existed the wait-6
+ * runs re-referred residents after 1 month, as the wait-0 runs do. */
+static void rereferral_rule(const char *path)
+{
+    const char *settings[] = {"resources.groups_per_10000=[0,0,0,0,0]", "link_workers.engage_probability=0"};
+    const char *what[] = {"unplaced", "declined"};
+    for (int k = 0; k < 2; k++) {
+        rereferral_seen w6, w0;
+        int ok = rereferrals(path, 6, settings[k], &w6) == SPR_OK && rereferrals(path, 0, settings[k], &w0) == SPR_OK;
+        CHECK(ok, "%s: the re-referral runs failed (message above)", what[k]);
+        if (!ok) continue;
+        printf("%s, wait 6: %ld closed, %ld referred again, the soonest after %d months (%ld after 7); "
+               "wait 0: %ld closed, %ld again, the soonest after %d\n",
+               what[k], w6.closed, w6.again, w6.min_gap, w6.at_min_wait, w0.closed, w0.again, w0.min_gap);
+        CHECK(w6.closed > 100 && w6.again > 100, "%s: too few cases to test the rule", what[k]);
+        /* the driver's count of closes without a place is the programme's: all unplaced without groups;
+         * declines where every client declines (and unplaced where no group fits) */
+        CHECK(w6.unplaced + w6.declined == w6.closed && (k == 0 ? w6.declined == 0 : w6.declined > 0),
+              "%s: %ld closes seen, the programme counts %lld unplaced and %lld declined", what[k], w6.closed,
+              (long long)w6.unplaced, (long long)w6.declined);
+        CHECK(w6.min_gap >= 7, "%s: referred again %d months after the case closed, within the 6-month wait", what[k],
+              w6.min_gap);
+        CHECK(w6.at_min_wait > 0, "%s: no one referred again as soon as the wait allows", what[k]);
+        CHECK(w0.min_gap == 1 && w0.at_min_wait > 0, "%s: with no wait the soonest re-referral is after %d months",
+              what[k], w0.min_gap);
+    }
+}
+
+/* Issue 10: high_risk states its staffing as the NHS norm per 100,000
+ * residents, which scales with simulation.population; giving link_workers.fte
+ * as well is refused with a message naming both keys. */
+static void staffing_norm(const char *path)
+{
+    const char *at_40000[] = {"simulation.population=40000"};
+    spr_scenario sc;
+    spr_error err;
+    int rc = load_with_sets(path, at_40000, 1, &sc, &err);
+    CHECK(rc == SPR_OK, "%s", err.msg);
+    if (rc == SPR_OK) {
+        /* 2.5 per 100,000 is one link worker for 40,000 residents (2.5 x 40,000 / 100,000 is exact) */
+        CHECK(spr_programme_fte(&sc.params) == 1.0, "%g link workers for 40,000 residents",
+              spr_programme_fte(&sc.params));
+        spr_scenario_free(&sc);
+    }
+    const char *both[] = {"link_workers.fte=3"};
+    rc = load_with_sets(path, both, 1, &sc, &err);
+    CHECK(rc == SPR_ERR_SCENARIO && strstr(err.msg, "link_workers.fte (3)") && strstr(err.msg, "fte_per_100000 (2.5)"),
+          "fte and fte_per_100000 together: %s", rc == SPR_OK ? "accepted" : err.msg);
+    if (rc == SPR_OK) spr_scenario_free(&sc);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return 2;
@@ -86,10 +239,15 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/scenarios/dual_cycle.yaml", argv[1]);
     many_groups(path);
     unmet_once_a_month(path);
+    snprintf(path, sizeof path, "%s/scenarios/high_risk.yaml", argv[1]);
+    rereferral_rule(path);
+    staffing_norm(path);
+    snprintf(path, sizeof path, "%s/scenarios/dual_cycle.yaml", argv[1]);
     /* a small municipality with few link workers, so that the queue is long and groups fill up */
     const char *sets[] = {"simulation.population=20000", "simulation.years=25", "simulation.replicates=2",
-                          "simulation.check_invariants=true", "link_workers.fte=0.5", "simulation.districts=4"};
-    spr_results *res = run_scenario(path, sets, 6, 2, NULL);
+                          "simulation.check_invariants=true", "link_workers.fte_per_100000=0", "link_workers.fte=0.5",
+                          "simulation.districts=4"};
+    spr_results *res = run_scenario(path, sets, 7, 2, NULL);
     CHECK(res != NULL, "the run stopped at a violated invariant (message above)");
     if (res == NULL) TEST_MAIN_END();
     int accounted = 1, bounded = 1, queued = 0, full = 0;

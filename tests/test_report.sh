@@ -30,7 +30,7 @@ a, b = f["scenarios/baseline/psa/draws"][:], f["scenarios/dual_cycle/psa/draws"]
 names = f["scenarios/baseline/psa"].attrs["parameters"].split(",")
 ok = a.shape == (8, len(names)) and np.array_equal(a, b)          # common random numbers: same draws in both scenarios
 ok &= np.array_equal(a[0::2], a[1::2])                           # two replicates per draw share their parameters
-ok &= len(np.unique(a[0::2, names.index("effects.hr_death")])) == 4  # draws differ
+ok &= len(np.unique(a[0::2, names.index("effects.hr_death_direct")])) == 4  # draws differ
 print("psa draws ok" if ok else "psa draws wrong")
 sys.exit(0 if ok else 1)
 PYEOF
@@ -69,13 +69,13 @@ else
 fi
 # one-way sensitivity: a policy parameter (varied in the policy only) and a shared one
 "$SPRSIM" tornado "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" --set simulation.population=8000 \
-  --set simulation.years=3 --replicates 2 --vary link_workers.fte=2,8 --vary effects.hr_death=0.65,0.95 \
+  --set simulation.years=3 --replicates 2 --set link_workers.fte_per_100000=0 --vary link_workers.fte=2,8 --vary effects.hr_death_direct=0.65,0.95 \
   -o "$WORK/tornado" > "$WORK/tornado.txt"; ok $? "tornado"
-[ "$(grep -c '^  \(link_workers.fte\|effects.hr_death\) ' "$WORK/tornado.txt")" -eq 2 ]; ok $? "a bar per parameter"
+[ "$(grep -c '^  \(link_workers.fte\|effects.hr_death_direct\) ' "$WORK/tornado.txt")" -eq 2 ]; ok $? "a bar per parameter"
 [ "$(tail -n +2 "$WORK/tornado.csv" | wc -l)" -eq 2 ] && grep -q '<rect' "$WORK/tornado.html"; ok $? "tornado CSV and chart"
-"$SPRSIM" tornado "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" --vary effects.hr_death=0.5 \
+"$SPRSIM" tornado "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" --vary effects.hr_death_direct=0.5 \
   > /dev/null 2>&1; [ $? -eq 2 ]; ok $? "a malformed --vary is refused with status 2"
-"$SPRSIM" tornado "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" --vary effects.hr_death=0.6,0.9x \
+"$SPRSIM" tornado "$SRC/scenarios/baseline.yaml" "$SRC/scenarios/high_risk.yaml" --vary effects.hr_death_direct=0.6,0.9x \
   > /dev/null 2>"$WORK/vary.err"; [ $? -eq 2 ] && grep -q "expected KEY=LOW,HIGH" "$WORK/vary.err"; ok $? "trailing text after --vary's high value is refused"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -190,7 +190,8 @@ int main(int argc, char **argv)
     spr_scenario e;
     rc = spr_scenario_load(dual, NULL, 0, &e, &err);
     CHECK(rc == SPR_OK, "dual cycle: %s", err.msg);
-    CHECK(e.params.lw_fte == 8 && e.params.referral_multiplier[1] == 2, "high_risk's keys kept (fte %g)", e.params.lw_fte);
+    CHECK(e.params.lw_fte_per_100000 == 2.5 && e.params.referral_multiplier[1] == 2,
+          "high_risk's keys kept (fte per 100,000 %g)", e.params.lw_fte_per_100000);
     CHECK(e.params.pa_budget_yen_per_year == 1e7 && e.params.pa_outreach_events_per_year == 24, "population's keys kept");
     CHECK(e.params.loop1_enabled && e.params.loop2_enabled && strcmp(e.params.name, "dual_cycle") == 0, "own keys win");
     spr_scenario_free(&e);

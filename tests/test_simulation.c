@@ -135,7 +135,7 @@ static void check_deaths(const char *older)
         snprintf(tables[s] + len, sizeof tables[s] - (size_t)len, "]");
     }
     const char *sets[] = {tables[SPR_MALE], tables[SPR_FEMALE], "mortality.hr_function=[1,1,1,1,1]",
-                          "mortality.hr_dementia=1", "mortality.hr_isolation=1", "effects.hr_death=1"};
+                          "mortality.hr_dementia=1", "mortality.hr_isolation=1", "effects.hr_death_direct=1"};
     spr_results *res = run_scenario(older, sets, 6, 2, NULL);
     CHECK(res != NULL, "run with a life table constant within bands");
     if (res == NULL) return;

@@ -109,24 +109,11 @@ enum { N_FIGURES = sizeof FIGURES / sizeof FIGURES[0] };
 
 static void check_row(char *line)
 {
-    char copy[1024];
-    snprintf(copy, sizeof copy, "%s", line);
-    copy[strcspn(copy, "\r\n")] = '\0';
-    /* cells: split on '|' (the text after the last '|' is empty: no cell) */
-    char *cell[8];
-    int n = 0;
-    for (char *tok = strtok(copy, "|"); tok && n < 8; tok = strtok(NULL, "|")) {
-        while (*tok == ' ') tok++;
-        for (char *t = tok + strlen(tok) - 1; t >= tok && (*t == ' ' || *t == '\n'); t--) *t = '\0';
-        cell[n++] = tok;
-    }
-    CHECK(n == 7, "a validation row needs 7 cells: %s", line);
+    char copy[2048], id[64], *cell[8];
+    int n = markdown_row(line, copy, sizeof copy, cell, 8, id, sizeof id);
+    CHECK(n >= 0, "the first cell is not an `id`: %s", line);
+    CHECK(n < 0 || n == 7, "a validation row needs 7 cells: %s", line);
     if (n != 7) return;
-    char id[64];
-    if (sscanf(cell[0], "`%63[^`]`", id) != 1) {
-        CHECK(0, "the first cell is not an `id`: %s", line);
-        return;
-    }
     figure *f = NULL;
     for (int i = 0; i < N_FIGURES; i++)
         if (strcmp(FIGURES[i].id, id) == 0) f = &FIGURES[i];

@@ -47,7 +47,7 @@ int main(int argc, char **argv)
     if (argc < 2) return 2;
     char path[1024];
     snprintf(path, sizeof path, "%s/scenarios/baseline.yaml", argv[1]);
-    const char *sets[] = {"simulation.years=1", "simulation.replicates=5", "effects.enabled=false"};
+    const char *sets[] = {"simulation.years=1", "simulation.replicates=5", "effects.structure=none"};
     spr_params p;
     spr_results *res = run_scenario(path, sets, 3, 0, &p);
     CHECK(res != NULL, "run the baseline");

@@ -189,7 +189,7 @@ int main(int argc, char **argv)
     if (argc < 2) return 2;
     char path[1024];
     snprintf(path, sizeof path, "%s/scenarios/baseline.yaml", argv[1]);
-    spr_override sets[] = {{"simulation.years=10", NULL}, {"simulation.replicates=8", NULL}, {"effects.enabled=false", NULL}};
+    spr_override sets[] = {{"simulation.years=10", NULL}, {"simulation.replicates=8", NULL}, {"effects.structure=none", NULL}};
     spr_scenario sc;
     spr_error err;
     if (spr_scenario_load(path, sets, 3, &sc, &err) != SPR_OK) {

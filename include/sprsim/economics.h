@@ -26,4 +26,11 @@ double spr_econ_nmb(double d_cost, double d_effect, double wtp);
  * point of the cost-effectiveness acceptability curve. */
 double spr_econ_prob_cost_effective(const double *d_cost, const double *d_effect, size_t n, double wtp);
 
+/* The same over parameter draws of per_draw consecutive (nested) replicates
+ * each: the share of the draws whose mean net monetary benefit over their
+ * replicates is positive, so that chance is averaged out within a draw and
+ * the probability reflects parameter uncertainty (docs/methods.md). */
+double spr_econ_prob_cost_effective_draws(const double *d_cost, const double *d_effect, size_t draws, size_t per_draw,
+                                          double wtp);
+
 #endif

@@ -16,7 +16,8 @@ enum {
     SPR_ERR_SCENARIO = -3, /* the scenario is invalid (user input) */
     SPR_ERR_HDF5 = -4,     /* the HDF5 library reported an error */
     SPR_ERR_INTERNAL = -5, /* an invariant of the model was violated */
-    SPR_ERR_USAGE = -6     /* a bad argument to an API or command */
+    SPR_ERR_USAGE = -6,    /* a bad argument to an API or command */
+    SPR_ERR_NUMERIC = -7   /* a numerical method failed (a regression without events, no convergence) */
 };
 
 #define SPR_ERROR_MSG_MAX 2048

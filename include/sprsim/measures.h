@@ -73,6 +73,7 @@ typedef enum {
     SPR_MEASURE_POPULATION_END = SPR_MEASURE_REPORTED,
     SPR_MEASURE_DEMENTIA_65, SPR_MEASURE_ISOLATED, SPR_MEASURE_DEATHS, SPR_MEASURE_WAIT_P90,
     SPR_MEASURE_SETTLED, SPR_MEASURE_VOLUNTEERS, SPR_MEASURE_FIRST_CONTACTS, SPR_MEASURE_SEEN_WITHIN,
+    SPR_MEASURE_NEW_CLIENTS_PER_FTE,
     /* from expected deaths (the sum of monthly probabilities of death): no death-draw variance */
     SPR_MEASURE_EXPECTED_DEATHS,
     SPR_MEASURE_LE0_MALE_EXPECTED, SPR_MEASURE_LE0_FEMALE_EXPECTED,
@@ -111,7 +112,8 @@ const spr_measure *spr_measure_find(const char *name);
 spr_selection spr_measure_selection(const spr_measure *m, spr_period period);
 
 /* The value of m in replicate r (NaN where it does not apply).  Only qalys
- * reads the parameters (its utility weights); p may be NULL for the others. */
+ * (its utility weights) and new_clients_per_fte (the staffing) read the
+ * parameters; p may be NULL for the others (new_clients_per_fte is then NaN). */
 double spr_measure_value(const spr_measure *m, const spr_params *p, const spr_results *res, int r,
                          const spr_selection *sel);
 /* The same over m's own selection. */

@@ -50,14 +50,22 @@ typedef struct {
     double saturation;
 } spr_hazard;
 
-/* Parameter uncertainty (probabilistic sensitivity analysis): a scalar
+/* Parameter uncertainty (probabilistic sensitivity analysis): a numeric
  * parameter given as a distribution in the scenario is drawn anew for each
- * parameter draw (replicates / replicates_per_draw of them). */
+ * parameter draw (replicates / replicates_per_draw of them).  An array
+ * parameter is drawn element by element (one entry per drawn element, each
+ * with its own distribution and stream) or as a whole (one entry, element
+ * SPR_WHOLE_ARRAY: one draw multiplies every element's central value, for
+ * elements that are perfectly correlated, such as a cost level).  The
+ * entries are kept in table order (parameter, then element), which is the
+ * order of the columns of a run's drawn values (spr_results' draws). */
 typedef enum { SPR_DIST_NORMAL, SPR_DIST_LOGNORMAL, SPR_DIST_GAMMA, SPR_DIST_BETA, SPR_DIST_UNIFORM } spr_dist_kind;
-#define SPR_MAX_UNCERTAIN 64
+#define SPR_MAX_UNCERTAIN 128
+#define SPR_WHOLE_ARRAY (-1)
 
 typedef struct {
     int param;            /* index in the parameter table */
+    int element;          /* the drawn element (0 for a scalar), or SPR_WHOLE_ARRAY: the draw is a multiplier of every element */
     spr_dist_kind kind;
     double spec[3];       /* as written: normal/gamma/beta mean, sd; lognormal median, lower, upper; uniform min, max */
     double a, b;          /* GSL's parameters: normal mean, sd; lognormal zeta, sigma; gamma shape, scale; beta a, b; uniform lo, hi */
@@ -65,19 +73,38 @@ typedef struct {
 
 /* Joint draws of calibrated parameters (the 'calibration_draws' section of a
  * scenario or overlay, written by `sprsim calibrate` with an uncertainty
- * stage): a table of n_rows vectors over n_keys parameters.  Each parameter
- * draw of a run takes one whole row, so the correlations between the
- * calibrated parameters are kept.  A fixed-size table, so that spr_params
- * stays a plain value that copies with '='. */
-#define SPR_DRAWS_MAX_KEYS 16
-#define SPR_DRAWS_MAX_VALUES 4096 /* n_rows * n_keys */
+ * stage): tables of n_rows vectors over n_keys parameters, one table per
+ * section read (one per calibration file, say), over disjoint keys.  Each
+ * parameter draw of a run takes one whole row of every table (chosen
+ * independently for each table), so the correlations between the
+ * parameters calibrated together are kept.  Fixed sizes, so that
+ * spr_params stays a plain value that copies with '=': the tables share
+ * one pool of values. */
+#define SPR_DRAW_TABLES_MAX 4
+#define SPR_DRAWS_MAX_KEYS 16   /* per table */
+#define SPR_DRAWS_MAX_VALUES 4096 /* n_rows * n_keys, over all tables */
 typedef struct {
-    int n_keys, n_rows;                 /* n_rows 0: no table */
+    int n_keys, n_rows;
     int param[SPR_DRAWS_MAX_KEYS];      /* indices in the parameter table */
-    double values[SPR_DRAWS_MAX_VALUES]; /* row-major, [row][key] */
+    int offset;                         /* of the table's first value in spr_calib_draws.values */
     char source[SPR_TEXT_MAX];          /* the table's own 'source' (which calibration made it) */
     char file[SPR_TEXT_MAX];            /* the file the table was read from */
+} spr_draw_table;
+
+typedef struct {
+    int n_tables;                       /* 0: no table */
+    int n_keys;                         /* over all tables: the drawn values' calibrated columns */
+    int n_values;                       /* used of values */
+    spr_draw_table table[SPR_DRAW_TABLES_MAX];
+    double values[SPR_DRAWS_MAX_VALUES]; /* each table's rows, row-major [row][key], from its offset */
 } spr_calib_draws;
+
+/* Value of key k in row r of table t. */
+static inline double spr_draw_table_value(const spr_calib_draws *cd, int t, int r, int k)
+{
+    const spr_draw_table *tb = &cd->table[t];
+    return cd->values[(size_t)tb->offset + (size_t)r * (size_t)tb->n_keys + (size_t)k];
+}
 
 typedef struct {
     /* simulation control */
@@ -153,6 +180,7 @@ typedef struct {
 
     /* link workers (the high-risk approach) */
     double lw_fte;                     /* total full-time equivalents; 0: no link-worker service */
+    double lw_fte_per_100000;          /* or a staffing norm per 100,000 residents (then lw_fte is 0) */
     int lw_per_district;               /* one queue per district instead of one for the municipality */
     char lw_employer[SPR_TEXT_MAX];
     int lw_max_caseload;               /* active clients per full-time link worker */
@@ -167,6 +195,9 @@ typedef struct {
     int lw_open_places;                /* clients may take open places and new groups' places, not only kept ones */
 
     /* referral sources: check-up, clinic, public-health nurse, self */
+    /* after a case closed unplaced or declined, no new referral for this long (an int next to
+     * lw_open_places: no padding, which a memcmp of two parameter sets would see) */
+    int referral_rereferral_wait_months;
     double referral_min_age;
     double referral_multiplier[SPR_REFERRAL_SOURCES];
     double checkup_uptake;             /* share of 40-74 examined each year */
@@ -210,12 +241,13 @@ typedef struct {
     double pa_budget_yen_per_year;      /* opens groups where demand exceeds supply */
 
     /* effects of taking part (hazard ratios while engaged, decaying after) */
-    int eff_enabled;
+    char eff_structure[SPR_TEXT_MAX];   /* which pathways act: see spr_effect_structure */
     double eff_hr_isolation_onset;
     double eff_isolation_recovery;      /* multiplier of the recovery rate */
     double eff_hr_certification;
     double eff_hr_dementia;
-    double eff_hr_death;
+    double eff_hr_death_direct;         /* mediated structure: the residual direct effect on death */
+    double eff_hr_death_total;          /* death-only structure: the whole effect, on death alone */
     double eff_medical_multiplier;
     double eff_decay_months;            /* mean time the effect lasts after leaving */
 
@@ -252,7 +284,21 @@ typedef struct {
     const char *uncertainty; /* distribution proposed for sensitivity analysis, e.g. "LN(1.34; 1.16-1.55)";
                                 "fixed"; "" where none applies */
     const char *source;      /* citation key and detail (sources listed in docs/parameters.md); "" if none */
+    const char *choices;     /* a string parameter's allowed values, "a, b, c"; NULL: any text */
 } spr_param_def;
+
+/* The effect structure of taking part (effects.structure): which pathways
+ * carry the health effect, so that structural uncertainty can be reported
+ * side by side.
+ *  - MEDIATED: taking part acts on the mediators (isolation, certification,
+ *    dementia, medical use) and on death only through a residual direct
+ *    effect; the mechanism-level values are set so that the emulated total
+ *    associations (sprsim emulate) match the published ones.
+ *  - DEATH_ONLY: the whole published association acts on death alone.
+ *  - NONE: taking part changes nothing in health. */
+typedef enum { SPR_EFFECTS_MEDIATED = 0, SPR_EFFECTS_DEATH_ONLY = 1, SPR_EFFECTS_NONE = 2 } spr_effect_structure;
+#define SPR_EFFECT_STRUCTURES "mediated, death_only, none"
+spr_effect_structure spr_params_effect_structure(const spr_params *p);
 
 /* The table of all parameters, and its length. */
 const spr_param_def *spr_param_table(size_t *n);
@@ -274,26 +320,66 @@ int spr_params_to_yaml(const spr_params *p, char **out, spr_error *err);
 static inline int spr_age_band(int age_years) { return age_years >= 100 ? SPR_AGE_BANDS - 1 : age_years / 5; }
 
 /* Draws the uncertain parameters of draw number `draw` into p (a copy of the
- * scenario's parameters), from streams keyed by (seed, draw, parameter), so
- * that every scenario of a run draws the same value for the same parameter.
- * Values are clipped to the parameter's bounds.  SPR_ERR_NOMEM (p unchanged)
- * when the random stream cannot be allocated. */
-int spr_params_draw(spr_params *p, uint32_t draw, spr_error *err);
+ * scenario's parameters): each entry of p->uncertain from a stream keyed by
+ * (seed, draw, parameter, element), so that every scenario of a run draws
+ * the same value for the same element and adding a distribution does not
+ * move the others; then the calibration draws' row.  Values are clipped to
+ * the parameter's bounds.  When row is not NULL it receives the draw's
+ * spr_params_draw_columns(p) values (the order of spr_params_draw_column).
+ * SPR_ERR_NOMEM (p unchanged) when the random stream cannot be allocated. */
+int spr_params_draw(spr_params *p, uint32_t draw, double *row, spr_error *err);
+
+/* The id of parameter d's random stream in a parameter draw (a hash of its
+ * key, not its place in the table: adding a parameter moves no other draw). */
+uint32_t spr_param_stream_id(const spr_param_def *d);
 
 /* Does p vary by parameter draw (distributions or calibration draws)? */
 int spr_params_uncertain(const spr_params *p);
 
-/* The row of p's calibration draws that parameter draw `draw` takes: a
- * Philox uniform keyed by (seed, draw, SPR_STREAM_CALIB_ROW), the same in
- * every scenario of a run; -1 without a table. */
-/* Where parameter d sits in a replicate's row of drawn values (spr_results'
- * draws: the parameters with distributions, then the calibration draws'
- * keys), or -1 when runs of p do not draw it. */
-int spr_params_draw_index(const spr_params *p, const spr_param_def *d);
-int spr_params_draw_row(const spr_params *p, uint32_t draw);
+/* The number of values a parameter draw records: one per entry of
+ * p->uncertain (an element's value, or a whole array's multiplier), then
+ * one per key of the calibration draws. */
+int spr_params_draw_columns(const spr_params *p);
 
-/* Sets the values of row `row` of p's calibration draws into p. */
-void spr_params_set_draw_row(spr_params *p, int row);
+/* The name of column k of the drawn values: the key, "key[e]" for element e
+ * of an array, "key[*]" for the multiplier of a whole array. */
+void spr_params_draw_column_name(const spr_params *p, int k, char *out, size_t size);
+
+/* Where element e of parameter d (0 for a scalar) sits in a replicate's row
+ * of drawn values, or -1 when runs of p do not draw it by itself (see
+ * spr_params_drawn_value for arrays drawn as a whole). */
+int spr_params_draw_column(const spr_params *p, const spr_param_def *d, int element);
+static inline int spr_params_draw_index(const spr_params *p, const spr_param_def *d) { return spr_params_draw_column(p, d, 0); }
+
+/* The value element e of parameter d had in a replicate whose drawn values
+ * are row (n values; NULL: none drawn): the drawn element, its central
+ * value times the drawn multiplier of its array (clipped as in the draw),
+ * or p's value when runs of p do not draw it. */
+double spr_params_drawn_value(const spr_params *p, const double *row, int n, const spr_param_def *d, int element);
+
+/* Sets the value v of entry u into p: an element's value, or a whole
+ * array's multiplier applied to p's values; clipped to the bounds. */
+void spr_params_apply_uncertain(spr_params *p, const spr_uncertain *u, double v);
+
+/* Adds u to p's distributions in table order, replacing an entry of the
+ * same element; SPR_ERR_SCENARIO when SPR_MAX_UNCERTAIN are already given. */
+int spr_params_add_uncertain(spr_params *p, const spr_uncertain *u);
+
+/* Removes every distribution of parameter `param` (its elements too). */
+void spr_params_forget_uncertain(spr_params *p, int param);
+
+/* The row of table t of p's calibration draws that parameter draw `draw`
+ * takes: a Philox uniform keyed by (seed, draw, table t,
+ * SPR_STREAM_CALIB_ROW), the same in every scenario of a run and
+ * independent across tables; -1 without such a table. */
+int spr_params_draw_row(const spr_params *p, int t, uint32_t draw);
+
+/* Sets the values of row `row` of table t of p's calibration draws into p. */
+void spr_params_set_draw_row(spr_params *p, int t, int row);
+
+/* The table of p's calibration draws that has parameter param as a key,
+ * and its column there (*column may be NULL); -1 when none has it. */
+int spr_params_draw_table_of(const spr_params *p, int param, int *column);
 
 /* Drops every parameter uncertainty (distributions and calibration draws),
  * keeping the central values: for analyses at the central values. */

@@ -15,7 +15,7 @@
 #include "sprsim/params.h"
 #include "sprsim/rng.h"
 
-enum { SPR_FLAG_FEMALE = 1u, SPR_FLAG_ALIVE = 2u };
+enum { SPR_FLAG_FEMALE = 1u, SPR_FLAG_ALIVE = 2u, SPR_FLAG_DEPARTED = 4u /* moved away (not dead) */ };
 
 /* Programme status bits of a resident (spr_population.sp). */
 enum {
@@ -39,7 +39,8 @@ typedef struct {
     uint8_t *state;       /* state code, 0..SPR_STATE_CODES-1 */
     uint8_t *flags;
     uint8_t *sp;          /* programme status (SPR_SP_*) */
-    uint8_t *sp_months;   /* months in the current group (saturates at 255) */
+    uint8_t *sp_months;   /* months in the current group (saturates at 255); out of any group, queue and case:
+                           * months left before a new referral (programme.c, referral.rereferral_wait_months) */
     uint32_t *resource;   /* group taken part in, or SPR_NO_RESOURCE (32 bits: more than 65,535 groups happen) */
 } spr_population;
 

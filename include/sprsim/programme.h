@@ -135,6 +135,10 @@ void spr_programme_destroy(spr_programme *g);
 
 const spr_resources *spr_programme_resources(const spr_programme *g);
 int spr_programme_active(const spr_programme *g); /* any link workers */
+/* The link workers' full-time equivalents: link_workers.fte, or the norm
+ * link_workers.fte_per_100000 scaled to simulation.population (validation
+ * refuses both at once). */
+double spr_programme_fte(const spr_params *p);
 
 /* Parallel part, for resident i after it survived the month's death and
  * migration draws (alive == 0: it died or left; report its programme exit). */

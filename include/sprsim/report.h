@@ -36,7 +36,17 @@ typedef struct {
 void spr_report_ce(const spr_params *p, const spr_results *res, const spr_results *ref, int r, double rate,
                    spr_ce_draw *out);
 
-/* Scenario i against scenario 0, replicate by replicate: *n paired
+/* The scenario that scenario i is compared with: the first scenario of the
+ * run with the same effects.structure, so that a run of the same policies
+ * under each structural alternative (scenarios/structures/) compares like
+ * with like; the first scenario when none before i has its structure. */
+int spr_report_reference_of(const spr_scenario *sc, int i);
+
+/* Is scenario i a reference: the first, or the first with its effect
+ * structure?  The report shows no cost-effectiveness for it. */
+int spr_report_is_reference(const spr_scenario *sc, int i);
+
+/* Scenario i against its reference (spr_report_reference_of), replicate by replicate: *n paired
  * replicates and their draws (allocated; the caller frees *out). */
 int spr_report_ce_draws(const spr_scenario *sc, spr_results *const *res, int i, const spr_report_options *o,
                         spr_ce_draw **out, int *n, spr_error *err);
@@ -55,11 +65,23 @@ int spr_report_parameter_draws(const spr_scenario *sc, const spr_results *res);
  * joint draws from FILE)"), for the text, the CSV and the page alike. */
 void spr_report_coverage(const spr_scenario *sc, spr_results *const *res, int n, char *out, size_t size);
 
+/* Why a report shows no P(cost-effective) nor acceptability curve. */
+#define SPR_REPORT_NO_PARAMETER_DRAWS "no parameter uncertainty drawn: run with --overlay scenarios/uncertainty.yaml"
+
+/* The parameter draws behind P(cost-effective) of scenario i against the
+ * reference, of *per_draw paired replicates each: 0 when either run drew no
+ * parameters (its replicates differ by chance alone, and a share of them
+ * would measure chance, not the decision's uncertainty) or the two nest
+ * their replicates differently. */
+int spr_report_ce_parameter_draws(const spr_scenario *sc, spr_results *const *res, int i, int *per_draw);
+
 /* The cost-effectiveness of scenario i against the reference. */
 typedef struct {
     spr_interval d_cost, d_qaly, nmb, roi; /* roi: medical and LTC cost avoided per yen of programme */
-    double icer, p_ce, param_share_nmb;    /* P(cost-effective) at the options' wtp */
+    double icer, p_ce, param_share_nmb;    /* P(cost-effective) at the options' wtp over the parameter
+                                              draws (spr_econ_prob_cost_effective_draws); NaN without draws */
     int n;                                 /* paired replicates */
+    int n_draws, per_draw;                 /* parameter draws behind p_ce (0: none) and their replicates */
 } spr_ce_summary;
 
 int spr_report_ce_summary(const spr_scenario *sc, spr_results *const *res, int i, const spr_report_options *o,

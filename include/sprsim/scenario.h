@@ -23,7 +23,13 @@
  * a key may not also have a distribution nor be set by a later file or
  * --set (the rows would override it), nor be swept; every row must pass the
  * checks across parameters.  A key's central value is its column's mean.
- * A later table replaces an earlier one. */
+ * Several tables (one per calibration file: a section in each overlay, or
+ * a list of tables in one section) combine: each parameter draw takes one
+ * row of every table, chosen independently; a key may be in one table only.
+ *
+ * A parameter given as a distribution ({distribution: NAME, ...}, arrays
+ * with scale: element or scale: whole) is drawn per parameter draw
+ * (spr_params_draw; forms in docs/methods.md, "Uncertainty"). */
 #ifndef SPRSIM_SCENARIO_H
 #define SPRSIM_SCENARIO_H
 

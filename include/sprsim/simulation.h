@@ -72,7 +72,8 @@ typedef struct {
      * with distributions, then those of the calibration draws (p->calib_draws.param) */
     int n_uncertain;
     double *draws;
-    /* the row of the calibration draws each replicate ran with, [r] (meaningful with a table only) */
+    /* the row of each table of calibration draws each replicate ran with, [table][r] (room for
+     * SPR_DRAW_TABLES_MAX tables; meaningful for the run's tables only) */
     int32_t *calib_row;
     size_t peak_residents; /* largest array length reached (memory) */
 } spr_results;
@@ -101,6 +102,33 @@ int spr_simulation_run(const spr_params *p, const spr_model *m, spr_results **ou
  * SPR_MAX_DISTRICTS), SPR_ERR_NOMEM.  Free with spr_results_destroy. */
 int spr_results_create(int replicates, int months, int districts, int n_uncertain, spr_results **out, spr_error *err);
 void spr_results_destroy(spr_results *res);
+
+/* A cohort followed from a baseline month, for a target-trial emulation
+ * (sprsim emulate): every resident alive at the start of baseline_month and
+ * at least min_age years old, with the covariates at baseline and, for each
+ * outcome, the follow-up month (0 = the baseline month) in which it first
+ * happened, or -1 if it did not within follow_months.  Certification and
+ * dementia are recorded at the end of the month in which they begin; a
+ * member who dies or moves away is followed no further. */
+typedef struct {
+    int baseline_month, follow_months, min_age;
+    size_t n, cap;
+    uint32_t *id;          /* resident id (unique within a replicate) */
+    int32_t *replicate;
+    uint8_t *female;
+    uint8_t *age_years;    /* at baseline */
+    uint8_t *state;        /* state code at baseline (spr_state_index, plus the benefit of taking part) */
+    uint8_t *exposed;      /* taking part in a community group at baseline */
+    int16_t *certified, *demented, *died, *departed;
+} spr_cohort;
+
+int spr_cohort_create(int baseline_month, int follow_months, int min_age, spr_cohort **out, spr_error *err);
+void spr_cohort_destroy(spr_cohort *c);
+
+/* Runs replicate `replicate` of p (the same random streams as replicate
+ * `replicate` of spr_simulation_run) for baseline_month + follow_months
+ * months, appending its cohort to c. */
+int spr_simulation_follow(const spr_params *p, const spr_model *M, int replicate, spr_cohort *c, spr_error *err);
 
 /* Sum of an indicator over sexes and bands [b_lo, b_hi) for one month. */
 int64_t spr_results_total(const spr_results *res, int r, int m, spr_indicator ind, int b_lo, int b_hi);
