@@ -74,14 +74,19 @@ static int pattern_of(const spr_cohort *c, size_t j)
     return flags * AGE_GROUPS + age_group(c->age_years[j]);
 }
 
-/* Fills row k of X for the cell's pattern and follow-up year. */
-static void design_row(gsl_matrix *X, size_t k, int pattern, int year, int n_years)
+/* Fills row k of X for the cell's pattern and follow-up year; the column
+ * skip (-1: none) is left out and the later ones move left. */
+static void design_row(gsl_matrix *X, size_t k, int pattern, int year, int n_years, int skip)
 {
-    int flags = pattern / AGE_GROUPS, ag = pattern % AGE_GROUPS;
-    gsl_matrix_set(X, k, 0, 1.0);
-    for (int f = 0; f < N_FLAGS; f++) gsl_matrix_set(X, k, COL_FLAGS + f, (flags >> f) & 1);
-    for (int a = 1; a < AGE_GROUPS; a++) gsl_matrix_set(X, k, COL_AGE + a - 1, ag == a);
-    for (int t = 1; t < n_years; t++) gsl_matrix_set(X, k, COL_YEARS + t - 1, year == t);
+    int flags = pattern / AGE_GROUPS, ag = pattern % AGE_GROUPS, cols = COL_YEARS + n_years - 1;
+    for (int col = 0, to = 0; col < cols; col++) {
+        if (col == skip) continue;
+        double x = col == 0              ? 1.0
+                   : col < COL_AGE       ? (flags >> (col - COL_FLAGS)) & 1
+                   : col < COL_YEARS     ? ag == col - COL_AGE + 1
+                                         : year == col - COL_YEARS + 1;
+        gsl_matrix_set(X, k, (size_t)to++, x);
+    }
 }
 
 /* The deviance of the fit (twice the log-likelihood ratio against the saturated model). */
@@ -295,26 +300,23 @@ int spr_emulate_study(const spr_cohort *c, const spr_em_study *s, spr_em_estimat
     int cols = COL_YEARS + n_years - 1;
     int drop_dementia = s->exclude_dementia;
     int rc = SPR_OK;
-    gsl_matrix *Xfull = gsl_matrix_calloc(rows ? rows : 1, (size_t)cols);
     gsl_matrix *X = gsl_matrix_alloc(rows ? rows : 1, (size_t)(cols - drop_dementia));
     gsl_vector *beta = gsl_vector_alloc((size_t)(cols - drop_dementia));
     gsl_matrix *cov = gsl_matrix_alloc((size_t)(cols - drop_dementia), (size_t)(cols - drop_dementia));
     double *yy = malloc((rows ? rows : 1) * sizeof *yy), *nn = malloc((rows ? rows : 1) * sizeof *nn);
-    if (!Xfull || !X || !beta || !cov || !yy || !nn) {
+    if (!X || !beta || !cov || !yy || !nn) {
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the study %s", s->id);
         goto out;
     }
     size_t r = 0;
     for (size_t k = 0; k < n_cells; k++) {
         if (!(n[k] > 0)) continue;
-        design_row(Xfull, r, (int)(k / (size_t)n_years), (int)(k % (size_t)n_years), n_years);
+        design_row(X, r, (int)(k / (size_t)n_years), (int)(k % (size_t)n_years), n_years,
+                   drop_dementia ? COL_FLAGS + C_DEMENTIA : -1);
         yy[r] = y[k];
         nn[r] = n[k];
         r++;
     }
-    for (size_t i = 0; i < rows; i++)
-        for (int col = 0, to = 0; col < cols; col++)
-            if (!(drop_dementia && col == COL_FLAGS + C_DEMENTIA)) gsl_matrix_set(X, i, (size_t)to++, gsl_matrix_get(Xfull, i, (size_t)col));
     rc = glm_fit(hazard, X, yy, nn, beta, cov, &out->iterations, err);
     if (rc != SPR_OK) {
         char why[SPR_ERROR_MSG_MAX];
@@ -334,7 +336,6 @@ out:
     gsl_matrix_free(cov);
     gsl_vector_free(beta);
     gsl_matrix_free(X);
-    gsl_matrix_free(Xfull);
     free(n);
     free(y);
     return rc;
