@@ -110,3 +110,10 @@ void spr_chart_line_points(spr_text *t, const spr_chart_axes *a, const double *x
             spr_text_add(t, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%g: %.4g</title></circle>\n",
                          spr_chart_x(a, x[i]), spr_chart_y(a, y[i]), colour, x[i], y[i]);
 }
+
+void spr_chart_legend_entry(spr_text *t, int k, const char *colour, const char *name)
+{
+    spr_text_add(t, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text></g>\n",
+                 SPR_CHART_ML + 8 + (k % 3) * 180, SPR_CHART_MT + 4 + (k / 3) * 14, colour, SPR_CHART_ML + 24 + (k % 3) * 180,
+                 SPR_CHART_MT + 9 + (k / 3) * 14, name);
+}

@@ -163,6 +163,14 @@ static void add_cost(const spr_measure *m, const spr_params *p, const spr_result
     acc->num += real_sum(res, r, sel, series[m->arg]);
 }
 
+/* Medical (arg 0) or LTC (1) spending over the person-years of the selection. */
+static void add_cost_per_person_year(const spr_measure *m, const spr_params *p, const spr_results *res, int r,
+                                     const spr_selection *sel, spr_measure_sum *acc)
+{
+    add_cost(m, p, res, r, sel, acc);
+    acc->den += count_sum(res, r, sel, SPR_IND_POPULATION) / 12.0;
+}
+
 /* The programme's monthly records: one function per quantity summed. */
 typedef void (*month_adder)(const spr_measure *m, const spr_programme_month *pm, spr_measure_sum *acc);
 
@@ -208,15 +216,6 @@ static void month_first_contacts(const spr_measure *m, const spr_programme_month
     acc->num += pm->first_contacts;
 }
 
-/* First contacts within m->arg weeks over referrals made: referrals still
- * waiting, or who died waiting, count as not seen in time (a share of first
- * contacts alone would look better the longer the queue grows). */
-static void month_seen_within(const spr_measure *m, const spr_programme_month *pm, spr_measure_sum *acc)
-{
-    for (int w = 0; w < m->arg && w < SPR_WAIT_WEEKS; w++) acc->num += pm->wait_weeks[w];
-    for (int s = 0; s < SPR_REFERRAL_SOURCES; s++) acc->den += pm->referrals[s];
-}
-
 #define PROGRAMME_ADDER(fn, month_fn)                                                                                  \
     static void fn(const spr_measure *m, const spr_params *p, const spr_results *res, int r, const spr_selection *sel, \
                    spr_measure_sum *acc)                                                                               \
@@ -229,7 +228,6 @@ PROGRAMME_ADDER(add_referrals, month_referrals)
 PROGRAMME_ADDER(add_wait, month_wait)
 PROGRAMME_ADDER(add_utilisation, month_utilisation)
 PROGRAMME_ADDER(add_first_contacts, month_first_contacts)
-PROGRAMME_ADDER(add_seen_within, month_seen_within)
 
 /* New clients (first contacts) per full-time link worker per year: the
  * period's first contacts over FTE-years (NHS-LW's caseload of 200-250 a
@@ -247,7 +245,6 @@ static double finish_percent(const spr_measure_sum *a) { return 100.0 * a->num /
 static double finish_percent_defined(const spr_measure_sum *a) { return a->den > 0 ? 100.0 * a->num / a->den : NAN; }
 static double finish_mean(const spr_measure_sum *a) { return a->den > 0 ? a->num / a->den : NAN; }
 static double finish_person_years(const spr_measure_sum *a) { return a->num / 12.0; }
-static double finish_share(const spr_measure_sum *a) { return a->den > 0 ? fmin(1.0, a->num / a->den) : NAN; }
 
 /* ---- measures computed directly ----------------------------------------------- */
 
@@ -352,13 +349,67 @@ static double volunteers(const spr_measure *m, const spr_params *p, const spr_re
     return programme_month(res, r, last_month(res, sel))->volunteers;
 }
 
+/* ---- waits seen in time: Kaplan-Meier ------------------------------------------- */
+
+double spr_seen_within_km(const int64_t *events, const int64_t *censored, int weeks)
+{
+    int64_t at_risk = 0;
+    for (int k = 0; k < SPR_WAIT_WEEKS; k++) at_risk += events[k] + censored[k];
+    if (at_risk == 0) return NAN;
+    const double total = (double)at_risk;
+    /* Efron's redistribute-to-the-right form of the product 1 - prod_{k<W} (1 - d_k / n_k): every
+     * wait starts with mass 1 / total; a wait censored in week k (after that week's events) passes
+     * its mass on equally to the waits still at risk.  The weight below is in units of 1 / total,
+     * so without censoring it stays exactly 1 and the estimate is the plain ratio
+     * events within W / all events, computed the same way (integer sums, one division). */
+    double weighted = 0, weight = 1;
+    for (int k = 0; k < weeks && k < SPR_WAIT_WEEKS; k++) {
+        weighted += weight * (double)events[k];
+        at_risk -= events[k] + censored[k];
+        if (censored[k] > 0 && at_risk > 0) weight *= (double)(at_risk + censored[k]) / (double)at_risk;
+    }
+    return weighted / total;
+}
+
+/* Adds replicate r's first contacts (events) and censored waits by week over the selection's months. */
+static void add_wait_weeks(const spr_results *res, int r, const spr_selection *sel, int64_t *events, int64_t *censored)
+{
+    int m0, m1;
+    spr_selection_months(res, sel, &m0, &m1);
+    for (int k = m0; k < m1; k++) {
+        const spr_programme_month *pm = programme_month(res, r, k);
+        for (int w = 0; w < SPR_WAIT_WEEKS; w++) events[w] += pm->wait_weeks[w], censored[w] += pm->censored_weeks[w];
+    }
+}
+
+/* Referrals first seen within m->arg weeks: the Kaplan-Meier estimate over the period's waits, so
+ * that referrals who left unseen or were still waiting at the end count with the time they waited
+ * (dropping them would make an understaffed queue look fast). */
+static double seen_within(const spr_measure *m, const spr_params *p, const spr_results *res, int r, const spr_selection *sel)
+{
+    (void)p;
+    int64_t events[SPR_WAIT_WEEKS] = {0}, censored[SPR_WAIT_WEEKS] = {0};
+    add_wait_weeks(res, r, sel, events, censored);
+    return spr_seen_within_km(events, censored, m->arg);
+}
+
+/* The same with every replicate's waits pooled. */
+static double seen_within_pooled(const spr_measure *m, const spr_params *p, const spr_results *res, const spr_selection *sel)
+{
+    (void)p;
+    int64_t events[SPR_WAIT_WEEKS] = {0}, censored[SPR_WAIT_WEEKS] = {0};
+    for (int r = 0; r < res->replicates; r++) add_wait_weeks(res, r, sel, events, censored);
+    return spr_seen_within_km(events, censored, m->arg);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 #define ALL SPR_SEX_BOTH, 0, SPR_AGE_BANDS
 #define OLD SPR_SEX_BOTH, SPR_BAND_65, SPR_AGE_BANDS
 #define FROM(sex, band) sex, band, SPR_AGE_BANDS
-#define ADDITIVE(fn, fin) fn, fin, NULL
-#define DIRECT(fn) NULL, NULL, fn
+#define ADDITIVE(fn, fin) fn, fin, NULL, NULL
+#define DIRECT(fn) NULL, NULL, fn, NULL
+#define POOLABLE(fn, pooled) NULL, NULL, fn, pooled
 
 static const spr_measure MEASURES[SPR_MEASURE_COUNT] = {
     {"population", "persons", "residents at the start of the year", ALL, 0, DIRECT(population_start)},
@@ -415,8 +466,9 @@ static const spr_measure MEASURES[SPR_MEASURE_COUNT] = {
     {"settled", "%", "closed cases that ended settled in a group", ALL, 0, DIRECT(settled)},
     {"volunteers", "persons", "volunteers at the end of the period", ALL, 0, DIRECT(volunteers)},
     {"first_contacts", "persons", "first contacts with a link worker", ALL, 0, ADDITIVE(add_first_contacts, finish_sum)},
-    {"seen_within_4_weeks", "share", "referrals first seen within 4 weeks (arg: the weeks), of referrals made", ALL, 4,
-     ADDITIVE(add_seen_within, finish_share)},
+    {"seen_within_4_weeks", "share",
+     "referrals first seen within 4 weeks (arg: the weeks): Kaplan-Meier, waits of referrals not seen censored", ALL, 4,
+     POOLABLE(seen_within, seen_within_pooled)},
     {"new_clients_per_fte", "persons/FTE/year", "new clients (first contacts) per full-time link worker per year", ALL, 0,
      ADDITIVE(add_new_clients_per_fte, finish_mean)},
     {"expected_deaths", "persons", "expected deaths (sum of monthly probabilities of death)", ALL, 2,
@@ -452,6 +504,9 @@ static const spr_measure MEASURES[SPR_MEASURE_COUNT] = {
      ADDITIVE(add_share_of_certified, finish_percent)},
     {"participants_women", "%", "women among the participants in community groups", ALL, IND(SPR_IND_PARTICIPANTS),
      ADDITIVE(add_women_share, finish_percent)},
+    {"medical_cost_per_person", "yen/person/year",
+     "medical expenditure per person-year (a municipality's insurance data: cost over members)", ALL, 0,
+     ADDITIVE(add_cost_per_person_year, finish_mean)},
 };
 
 const spr_measure *spr_measure_get(spr_measure_id id) { return &MEASURES[id]; }
@@ -495,6 +550,7 @@ double spr_measure_finish(const spr_measure *m, const spr_measure_sum *acc) { re
 
 double spr_measure_pooled(const spr_measure *m, const spr_params *p, const spr_results *res, const spr_selection *sel)
 {
+    if (m->pooled) return m->pooled(m, p, res, sel);
     if (m->add == NULL) return NAN;
     spr_measure_sum acc = {0, 0};
     for (int r = 0; r < res->replicates; r++) m->add(m, p, res, r, sel, &acc);

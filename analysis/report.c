@@ -171,3 +171,109 @@ void spr_report_coverage(const spr_scenario *sc, spr_results *const *res, int n,
     snprintf(out, size, "Intervals cover parameters and chance: %d parameter draws of %d replicates each%s.",
              spr_report_parameter_draws(&sc[i], res[i]), sc[i].params.replicates_per_draw, calib);
 }
+
+/* ---- by district and by team ------------------------------------------------ */
+
+static const spr_report_column_info DISTRICT_COLUMNS[SPR_DISTRICT_COLUMNS] = {
+    {"district_residents", "persons", "residents", 1, 0},
+    {"district_residents_65plus", "persons", "residents 65+", 1, 0},
+    {"district_share_65plus", "%", "share 65+ (%)", 1, 1},
+    {"district_taking_part_65plus", "%", "taking part 65+ (%)", 1, 1},
+    {"district_isolated_65plus", "%", "isolated 65+ (%)", 1, 1},
+    {"district_certified_65plus", "%", "certified 65+ (%)", 1, 1},
+    {"district_referrals", "persons", "referrals a year", 1, 1},
+    {"district_first_contacts", "persons", "first contacts a year", 1, 1},
+    {"district_cost_resources", "yen", "groups' public cost (yen million a year)", 1e-6, 2},
+};
+
+static const spr_report_column_info TEAM_COLUMNS[SPR_TEAM_COLUMNS] = {
+    {"team_fte", "full-time equivalents", "link workers (FTE)", 1, 2},
+    {"team_cost_link_workers", "yen", "link-worker cost (yen million a year)", 1e-6, 2},
+    {"team_referrals", "persons", "referrals a year", 1, 1},
+    {"team_waiting", "persons", "waiting at the year's end", 1, 1},
+};
+
+const spr_report_column_info *spr_report_district_column(spr_district_column c) { return &DISTRICT_COLUMNS[c]; }
+const spr_report_column_info *spr_report_team_column(spr_team_column c) { return &TEAM_COLUMNS[c]; }
+
+const spr_report_column_info *spr_report_unit_column(spr_report_unit kind, int c)
+{
+    return kind == SPR_REPORT_TEAM ? &TEAM_COLUMNS[c] : &DISTRICT_COLUMNS[c];
+}
+
+int spr_report_unit_columns(spr_report_unit kind) { return kind == SPR_REPORT_TEAM ? SPR_TEAM_COLUMNS : SPR_DISTRICT_COLUMNS; }
+
+static double percent(double num, double den) { return den > 0 ? 100 * num / den : NAN; }
+
+double spr_report_district_value(const spr_results *res, int r, int d, int year, spr_district_column c)
+{
+    spr_selection sel = {spr_period_year(year), SPR_SEX_BOTH, 0, SPR_AGE_BANDS};
+    int m0, m1;
+    spr_selection_months(res, &sel, &m0, &m1);
+    /* person-months and flows over the year's months; a year's mean count is person-months / months */
+    double all = 0, old = 0, part = 0, iso = 0, cert = 0, refs = 0, firsts = 0, cost = 0;
+    for (int m = m0; m < m1; m++) {
+        size_t i = spr_results_district_index(res, r, m, d);
+        const spr_district_record *dr = &res->district[i];
+        all += res->district_population[i];
+        old += dr->population_65;
+        part += dr->taking_part_65;
+        iso += dr->isolated_65;
+        cert += dr->certified_65;
+        refs += dr->referrals;
+        firsts += dr->first_contacts;
+        cost += dr->cost_resources_yen;
+    }
+    double months = m1 > m0 ? m1 - m0 : NAN;
+    switch (c) {
+    case SPR_DISTRICT_RESIDENTS: return all / months;
+    case SPR_DISTRICT_RESIDENTS_65: return old / months;
+    case SPR_DISTRICT_SHARE_65: return percent(old, all);
+    case SPR_DISTRICT_TAKING_PART_65: return percent(part, old);
+    case SPR_DISTRICT_ISOLATED_65: return percent(iso, old);
+    case SPR_DISTRICT_CERTIFIED_65: return percent(cert, old);
+    case SPR_DISTRICT_REFERRALS: return refs;
+    case SPR_DISTRICT_FIRST_CONTACTS: return firsts;
+    case SPR_DISTRICT_COST_RESOURCES: return cost;
+    case SPR_DISTRICT_COLUMNS: break;
+    }
+    return NAN;
+}
+
+double spr_report_team_value(const spr_results *res, int r, int t, int year, spr_team_column c)
+{
+    spr_selection sel = {spr_period_year(year), SPR_SEX_BOTH, 0, SPR_AGE_BANDS};
+    int m0, m1;
+    spr_selection_months(res, &sel, &m0, &m1);
+    if (m1 <= m0) return NAN;
+    double fte = 0, cost = 0, refs = 0;
+    for (int m = m0; m < m1; m++) {
+        const spr_team_month *tm = &res->team[spr_results_team_index(res, r, m, t)];
+        fte += tm->fte;
+        cost += tm->cost_link_workers_yen;
+        refs += tm->referrals;
+    }
+    switch (c) {
+    case SPR_TEAM_FTE: return fte / (m1 - m0);
+    case SPR_TEAM_COST_LINK_WORKERS: return cost;
+    case SPR_TEAM_REFERRALS: return refs;
+    case SPR_TEAM_WAITING: return res->team[spr_results_team_index(res, r, m1 - 1, t)].waiting;
+    case SPR_TEAM_COLUMNS: break;
+    }
+    return NAN;
+}
+
+int spr_report_unit_interval(const spr_results *res, spr_report_unit kind, int u, int year, int c, spr_interval *out,
+                             spr_error *err)
+{
+    double *v = malloc(sizeof *v * (size_t)(res->replicates > 0 ? res->replicates : 1));
+    if (v == NULL)
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for %d replicates of %s %d", res->replicates,
+                             kind == SPR_REPORT_TEAM ? "team" : "district", u);
+    for (int r = 0; r < res->replicates; r++)
+        v[r] = kind == SPR_REPORT_TEAM ? spr_report_team_value(res, r, u, year, c)
+                                       : spr_report_district_value(res, r, u, year, c);
+    *out = spr_interval_of(v, res->replicates, v);
+    free(v);
+    return SPR_OK;
+}

@@ -2,12 +2,14 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sprsim/economics.h"
 #include "sprsim/text.h"
 
-/* The first rows of a line: scenario, replicate, draw, year. */
-#define ROW_START "%s,%d,%d,%d,"
+/* The first columns of a line: scenario, replicate, draw, year, and district
+ * and team (empty: the municipality's rows). */
+#define ROW_START "%s,%d,%d,%d,,,"
 #define ROW_ARGS(p, r, k, y) (p)->name, (r), (r) / (k), (p)->start_year + (y)
 
 /* Every yearly measure of replicate r in year y. */
@@ -45,17 +47,56 @@ static void add_isolation_by_band(spr_text *t, const spr_params *p, const spr_re
  * replicate's row. */
 static void add_coverage(spr_text *t, const spr_scenario *sc, const spr_results *res, int k)
 {
-    spr_text_add(t, "%s,,,,parameter_draws,draws,%d\n", sc->params.name, spr_report_parameter_draws(sc, res));
+    spr_text_add(t, "%s,,,,,,parameter_draws,draws,%d\n", sc->params.name, spr_report_parameter_draws(sc, res));
     /* the first table's measures keep their names; table j > 0's carry _j */
     const spr_calib_draws *cd = &sc->params.calib_draws;
     for (int j = 0; j < cd->n_tables; j++) {
         char suffix[16] = "";
         if (j > 0) snprintf(suffix, sizeof suffix, "_%d", j);
-        spr_text_add(t, "%s,,,,calibration_draws%s,rows,%d\n", sc->params.name, suffix, cd->table[j].n_rows);
+        spr_text_add(t, "%s,,,,,,calibration_draws%s,rows,%d\n", sc->params.name, suffix, cd->table[j].n_rows);
         for (int r = 0; r < res->replicates; r++)
-            spr_text_add(t, "%s,%d,%d,,calibration_row%s,index,%d\n", sc->params.name, r, r / k, suffix,
+            spr_text_add(t, "%s,%d,%d,,,,calibration_row%s,index,%d\n", sc->params.name, r, r / k, suffix,
                          (int)res->calib_row[(size_t)j * (size_t)res->replicates + (size_t)r]);
     }
+}
+
+/* A name as a CSV cell: quoted, with "" for a quote, when it holds a comma,
+ * a quote or a line break (the municipality's files allow quoted names). */
+static const char *csv_cell(const char *name, char *out, size_t sz)
+{
+    if (strpbrk(name, ",\"\r\n") == NULL) return name;
+    size_t j = 0;
+    out[j++] = '"';
+    for (const char *c = name; *c && j + 3 < sz; c++) {
+        if (*c == '"') out[j++] = '"';
+        out[j++] = *c;
+    }
+    out[j++] = '"';
+    out[j] = '\0';
+    return out;
+}
+
+/* Every district's and team's columns of replicate r in year y. */
+static void add_districts(spr_text *t, const spr_params *p, const spr_results *res, int r, int k, int y)
+{
+    char dn[2 * SPR_LABEL_MAX + 3], tn[2 * SPR_LABEL_MAX + 3];
+    for (int d = 0; d < res->districts; d++)
+        for (int c = 0; c < SPR_DISTRICT_COLUMNS; c++) {
+            const spr_report_column_info *info = spr_report_district_column(c);
+            double v = spr_report_district_value(res, r, d, y, c);
+            if (isnan(v)) continue;
+            spr_text_add(t, "%s,%d,%d,%d,%s,%s,%s,%s,%.10g\n", ROW_ARGS(p, r, k, y),
+                         csv_cell(res->district_name[d], dn, sizeof dn),
+                         csv_cell(res->team_name[res->district_team[d]], tn, sizeof tn), info->name, info->unit, v);
+        }
+    for (int tm = 0; tm < res->teams; tm++)
+        for (int c = 0; c < SPR_TEAM_COLUMNS; c++) {
+            const spr_report_column_info *info = spr_report_team_column(c);
+            double v = spr_report_team_value(res, r, tm, y, c);
+            if (isnan(v)) continue;
+            spr_text_add(t, "%s,%d,%d,%d,,%s,%s,%s,%.10g\n", ROW_ARGS(p, r, k, y), csv_cell(res->team_name[tm], tn, sizeof tn),
+                         info->name, info->unit, v);
+        }
 }
 
 int spr_report_csv_write(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
@@ -64,13 +105,15 @@ int spr_report_csv_write(const char *path, const spr_scenario *sc, spr_results *
     static const spr_measure_id discounted[4] = {SPR_MEASURE_MEDICAL, SPR_MEASURE_LTC, SPR_MEASURE_PROGRAMME,
                                                  SPR_MEASURE_QALY};
     spr_text t = {0};
-    spr_text_add(&t, "scenario,replicate,draw,year,measure,unit,value\n");
+    spr_text_add(&t, "scenario,replicate,draw,year,district,team,measure,unit,value\n");
     for (int i = 0; i < n; i++) {
         const spr_params *p = &sc[i].params;
         int k = p->replicates_per_draw > 0 ? p->replicates_per_draw : 1, years = res[i]->months / 12;
         add_coverage(&t, &sc[i], res[i], k);
         for (int r = 0; r < res[i]->replicates; r++)
             for (int y = 0; y < years; y++) add_measures(&t, p, res[i], r, k, y);
+        for (int r = 0; spr_results_by_district(res[i]) && r < res[i]->replicates; r++)
+            for (int y = 0; y < years; y++) add_districts(&t, p, res[i], r, k, y);
         for (int r = 0; r < res[i]->replicates; r++) {
             double cum[4] = {0, 0, 0, 0};
             for (int y = 0; y < years; y++) {

@@ -19,10 +19,7 @@ static void legend(spr_text *t, const spr_scenario *sc, int n)
     char e[200];
     int every = (n + SPR_CHART_COLOURS - 1) / SPR_CHART_COLOURS, k = 0;
     for (int i = 0; i < n; i += every, k++)
-        spr_text_add(t, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text></g>\n",
-                     SPR_CHART_ML + 8 + (k % 3) * 180, SPR_CHART_MT + 4 + (k / 3) * 14, spr_chart_colour(i),
-                     SPR_CHART_ML + 24 + (k % 3) * 180, SPR_CHART_MT + 9 + (k / 3) * 14,
-                     spr_text_html_escape(sc[i].params.name, e, sizeof e));
+        spr_chart_legend_entry(t, k, spr_chart_colour(i), spr_text_html_escape(sc[i].params.name, e, sizeof e));
 }
 
 /* A time series per scenario: mean line and 95% band over replicates. */
@@ -289,6 +286,114 @@ static int add_ce_table(spr_text *t, const spr_scenario *sc, spr_results *const 
     return SPR_OK;
 }
 
+/* One line per district of a column over the projection years (the mean
+ * over replicates; the tables give the intervals). */
+static int chart_districts(spr_text *t, const char *id, const char *title, const spr_scenario *sc, const spr_results *res,
+                           spr_district_column c, spr_error *err)
+{
+    int years = res->months / 12, D = res->districts;
+    double *x = calloc((size_t)(years * (D + 1)) + 1, sizeof *x);
+    if (x == NULL) return nomem(err, title);
+    double *y = x + years;
+    spr_chart_axes a = {sc->params.start_year, sc->params.start_year + years - 1, INFINITY, -INFINITY};
+    for (int k = 0; k < years; k++) x[k] = sc->params.start_year + k;
+    for (int d = 0; d < D; d++)
+        for (int k = 0; k < years; k++) {
+            spr_interval iv;
+            int rc = spr_report_unit_interval(res, SPR_REPORT_DISTRICT, d, k, c, &iv, err);
+            if (rc != SPR_OK) {
+                free(x);
+                return rc;
+            }
+            y[d * years + k] = iv.mean;
+            if (!isnan(iv.mean)) a.y0 = fmin(a.y0, iv.mean), a.y1 = fmax(a.y1, iv.mean);
+        }
+    if (!isfinite(a.y0)) a.y0 = 0, a.y1 = 1;
+    spr_chart_open(t, id, title, "year", spr_report_district_column(c)->label, &a);
+    char e[200], name[260];
+    for (int d = 0; d < D; d++) {
+        /* past the palette's colours, dashed lines tell the districts apart */
+        int dashed = d / SPR_CHART_COLOURS % 2;
+        if (dashed) spr_text_add(t, "<g stroke-dasharray=\"6 3\">\n");
+        spr_chart_line_points(t, &a, x, y + d * years, years, spr_chart_colour(d));
+        if (dashed) spr_text_add(t, "</g>\n");
+        snprintf(name, sizeof name, "%s%s", spr_text_html_escape(res->district_name[d], e, sizeof e), dashed ? " (dashed)" : "");
+        spr_chart_legend_entry(t, d, spr_chart_colour(d), name);
+    }
+    spr_chart_close(t);
+    free(x);
+    return SPR_OK;
+}
+
+/* A table's heading after its first columns, and district (team) u's cells: its interval in every column. */
+static void add_unit_heading(spr_text *t, spr_report_unit kind)
+{
+    for (int c = 0; c < spr_report_unit_columns(kind); c++) spr_text_add(t, "<th>%s</th>", spr_report_unit_column(kind, c)->label);
+    spr_text_add(t, "</tr>\n");
+}
+
+static int add_unit_cells(spr_text *t, const spr_results *res, spr_report_unit kind, int u, int year, spr_error *err)
+{
+    for (int c = 0; c < spr_report_unit_columns(kind); c++) {
+        char cell[96];
+        int rc = spr_report_text_unit_cell(cell, sizeof cell, res, kind, u, year, c, err);
+        if (rc != SPR_OK) return rc;
+        spr_text_add(t, "<td>%s</td>", cell);
+    }
+    spr_text_add(t, "</tr>\n");
+    return SPR_OK;
+}
+
+/* Scenario sc's tables by district and by team in the last year, and its charts by district. */
+static int add_districts_of(spr_text *t, const spr_scenario *sc, const spr_results *res, spr_error *err)
+{
+    int last = res->months / 12 - 1, rc = SPR_OK;
+    char e[200], e2[200];
+    spr_text_add(t, "<h3>%s, %d</h3>\n<table class=\"districts\"><tr><th>district</th><th>team</th>",
+                 spr_text_html_escape(sc->params.name, e, sizeof e), sc->params.start_year + last);
+    add_unit_heading(t, SPR_REPORT_DISTRICT);
+    for (int d = 0; d < res->districts && rc == SPR_OK; d++) {
+        spr_text_add(t, "<tr><td>%s</td><td>%s</td>", spr_text_html_escape(res->district_name[d], e, sizeof e),
+                     spr_text_html_escape(res->team_name[res->district_team[d]], e2, sizeof e2));
+        rc = add_unit_cells(t, res, SPR_REPORT_DISTRICT, d, last, err);
+    }
+    spr_text_add(t, "</table>\n<table class=\"teams\"><tr><th>team</th>");
+    add_unit_heading(t, SPR_REPORT_TEAM);
+    for (int k = 0; k < res->teams && rc == SPR_OK; k++) {
+        spr_text_add(t, "<tr><td>%s</td>", spr_text_html_escape(res->team_name[k], e, sizeof e));
+        rc = add_unit_cells(t, res, SPR_REPORT_TEAM, k, last, err);
+    }
+    spr_text_add(t, "</table>\n<div class=\"charts\">\n");
+    char id[300], title[300];
+    snprintf(id, sizeof id, "district-taking-part-%s", sc->params.name);
+    snprintf(title, sizeof title, "%s: in a community group, residents 65+, by district", sc->params.name);
+    if (rc == SPR_OK) rc = chart_districts(t, id, title, sc, res, SPR_DISTRICT_TAKING_PART_65, err);
+    snprintf(id, sizeof id, "district-isolated-%s", sc->params.name);
+    snprintf(title, sizeof title, "%s: isolated, residents 65+, by district", sc->params.name);
+    if (rc == SPR_OK) rc = chart_districts(t, id, title, sc, res, SPR_DISTRICT_ISOLATED_65, err);
+    spr_text_add(t, "</div>\n");
+    return rc;
+}
+
+/* The section by district, for the scenarios whose districts differ (spr_results_by_district). */
+static int add_districts(spr_text *t, const spr_scenario *sc, spr_results *const *res, int n, spr_error *err)
+{
+    int any = 0;
+    for (int i = 0; i < n; i++) any |= spr_results_by_district(res[i]);
+    if (!any) return SPR_OK;
+    spr_text_add(t, "<h2>By district</h2>\n<p class=\"note\">Each district's residents in the last year of the projection: "
+                    "counts and shares from the residents at the start of each of its 12 months (shares of 65+ are of the "
+                    "residents 65+), referrals, first contacts and the public cost of the places in the district's groups summed "
+                    "over the year (opening a new group included); mean over replicates with the 95%% confidence interval of the mean. The teams' link workers are "
+                    "averaged over the year's months and their cost summed. Charts: the mean of each year.</p>\n");
+    for (int i = 0; i < n; i++) {
+        if (!spr_results_by_district(res[i])) continue;
+        int rc = add_districts_of(t, &sc[i], res[i], err);
+        if (rc != SPR_OK) return rc;
+    }
+    return SPR_OK;
+}
+
 static int add_projections(spr_text *t, const spr_scenario *sc, spr_results *const *res, int n, spr_error *err)
 {
     static const struct {
@@ -339,6 +444,7 @@ static int add_body(spr_text *t, const spr_scenario *sc, spr_results *const *res
 {
     int rc = add_expectancies(t, sc, res, n, err);
     if (rc == SPR_OK && n > 1) rc = add_ce_table(t, sc, res, n, o, err);
+    if (rc == SPR_OK) rc = add_districts(t, sc, res, n, err);
     spr_text_add(t, "<h2>Projections</h2>\n<div class=\"charts\">\n");
     if (rc == SPR_OK) rc = add_projections(t, sc, res, n, err);
     if (rc == SPR_OK && n > 1) rc = chart_ce_plane(t, sc, res, n, o, err);

@@ -24,6 +24,67 @@ void spr_report_text_icer(char *out, size_t sz, const spr_ce_summary *s)
     }
 }
 
+int spr_report_text_unit_cell(char *out, size_t sz, const spr_results *res, spr_report_unit kind, int u, int year, int c,
+                              spr_error *err)
+{
+    spr_interval iv;
+    int rc = spr_report_unit_interval(res, kind, u, year, c, &iv, err);
+    if (rc != SPR_OK) return rc;
+    const spr_report_column_info *info = spr_report_unit_column(kind, c);
+    iv.mean *= info->scale, iv.lo *= info->scale, iv.hi *= info->scale;
+    spr_report_text_interval(out, sz, iv, info->digits);
+    return SPR_OK;
+}
+
+/* A table's heading or cell, padded to the wider of the heading and a typical interval (the last unpadded). */
+static void print_cell(FILE *out, const char *label, const char *cell, int last)
+{
+    int w = last ? 0 : (int)strlen(label) > 24 ? (int)strlen(label) : 24;
+    fprintf(out, " %-*s", w, cell);
+}
+
+/* The heading of a unit's table, after its first columns. */
+static void print_heading(FILE *out, spr_report_unit kind)
+{
+    for (int c = 0; c < spr_report_unit_columns(kind); c++)
+        print_cell(out, spr_report_unit_column(kind, c)->label, spr_report_unit_column(kind, c)->label,
+                   c == spr_report_unit_columns(kind) - 1);
+    fprintf(out, "\n");
+}
+
+/* The rest of district (team) u's row. */
+static int print_unit_row(FILE *out, const spr_results *res, spr_report_unit kind, int u, int y, spr_error *err)
+{
+    char cell[96];
+    for (int c = 0; c < spr_report_unit_columns(kind); c++) {
+        int rc = spr_report_text_unit_cell(cell, sizeof cell, res, kind, u, y, c, err);
+        if (rc != SPR_OK) return rc;
+        print_cell(out, spr_report_unit_column(kind, c)->label, cell, c == spr_report_unit_columns(kind) - 1);
+    }
+    fprintf(out, "\n");
+    return SPR_OK;
+}
+
+/* The tables by district and by team of scenario sc in projection year y. */
+static int print_districts(FILE *out, const spr_scenario *sc, const spr_results *res, int y, spr_error *err)
+{
+    int rc = SPR_OK;
+    fprintf(out, "\nBy district in %d, %s (%d districts, %d team%s)\n  %-14s %-12s", sc->params.start_year + y,
+            sc->params.name, res->districts, res->teams, res->teams == 1 ? "" : "s", "district", "team");
+    print_heading(out, SPR_REPORT_DISTRICT);
+    for (int d = 0; d < res->districts && rc == SPR_OK; d++) {
+        fprintf(out, "  %-14s %-12s", res->district_name[d], res->team_name[res->district_team[d]]);
+        rc = print_unit_row(out, res, SPR_REPORT_DISTRICT, d, y, err);
+    }
+    fprintf(out, "  %-14s", "team");
+    print_heading(out, SPR_REPORT_TEAM);
+    for (int t = 0; t < res->teams && rc == SPR_OK; t++) {
+        fprintf(out, "  %-14s", res->team_name[t]);
+        rc = print_unit_row(out, res, SPR_REPORT_TEAM, t, y, err);
+    }
+    return rc;
+}
+
 /* One row of four measures in projection year y for every scenario. */
 static int print_rows(FILE *out, const spr_scenario *sc, spr_results *const *res, int n, int y, const spr_measure_id ids[4],
                       spr_error *err)
@@ -126,6 +187,8 @@ int spr_report_text_print(FILE *out, const spr_scenario *sc, spr_results *const 
     fprintf(out, "  %-22s %-24s %-24s %-24s %-24s\n", "scenario", "HLE men", "HLE women", "isolated 65+ (%)",
             "care need 65+ (%)");
     if ((rc = print_rows(out, sc, res, n, last, outcomes, err)) != SPR_OK) return rc;
+    for (int i = 0; i < n; i++)
+        if (spr_results_by_district(res[i]) && (rc = print_districts(out, &sc[i], res[i], last, err)) != SPR_OK) return rc;
     print_sweeps(out, sc, res, n);
     if (n < 2) return SPR_OK;
     fprintf(out, "\nCost-effectiveness against '%s' over %d years (paired by replicate)\n", p0->name, last + 1);

@@ -1,12 +1,14 @@
 #include "sprsim/staffing.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sprsim/economics.h"
 #include "sprsim/measures.h"
 #include "sprsim/model.h"
+#include "sprsim/programme.h"
 #include "sprsim/simulation.h"
 
 int spr_staffing_check_target(const spr_staff_target *t, spr_error *err)
@@ -24,41 +26,114 @@ int spr_staffing_check_target(const spr_staff_target *t, spr_error *err)
         return spr_error_set(err, SPR_ERR_SCENARIO, "--max-utilisation must be between 0 and 1, got %g", t->max_utilisation);
     if (t->max_utilisation > 0 && t->max_utilisation < 0.05)
         return spr_error_set(err, SPR_ERR_SCENARIO, "--max-utilisation %g cannot be met: link workers would be idle", t->max_utilisation);
-    if (t->max_fte < 1 || t->max_fte > 10000)
-        return spr_error_set(err, SPR_ERR_SCENARIO, "--max-fte must be from 1 to 10000, got %d", t->max_fte);
+    if (!(t->max_fte >= 1 && t->max_fte <= 10000))
+        return spr_error_set(err, SPR_ERR_SCENARIO, "--max-fte must be from 1 to 10000, got %g", t->max_fte);
     if (t->confirm_replicates < 2)
         return spr_error_set(err, SPR_ERR_SCENARIO, "the confirmation needs at least 2 replicates, got %d", t->confirm_replicates);
     return SPR_OK;
+}
+
+spr_interval spr_staff_share_interval(const double *v, int n, double *scratch)
+{
+    spr_interval iv = spr_interval_of(v, n, scratch);
+    double m = iv.mean, half = iv.hi - iv.mean; /* half = t SE */
+    if (iv.n < 2 || !(m > 0 && m < 1) || !(half > 0)) {
+        iv.lo = iv.hi = m; /* 0 or 1 only when every replicate is: nothing varies */
+        return iv;
+    }
+    double l = log(m / (1 - m)), d = half / (m * (1 - m));
+    iv.lo = 1 / (1 + exp(-(l - d)));
+    iv.hi = 1 / (1 + exp(-(l + d)));
+    return iv;
 }
 
 typedef struct {
     const spr_params *p;
     const spr_staff_target *t;
     spr_staff_result *out;
-    void (*progress)(void *, int, int);
+    void (*progress)(void *, double, int);
     void *ctx;
+    int teams;
+    double step_fte; /* one post */
+    int max_posts;   /* the most posts a team is given: floor(max_fte / step) */
 } search;
 
-/* Per replicate: the share seen in time over the target years, and whether
- * the replicate meets the target; the caseload in use and the first
- * contacts pooled over replicates. */
-static void replicate_target(const spr_staff_target *t, const spr_params *q, const spr_results *res, int r,
-                             const spr_selection *target_years, double *share, int *meets, spr_measure_sum *use,
-                             double *served)
+/* A team's staff in posts from its FTE (a whole number of steps, so rounding only removes float noise). */
+static int posts_of(const search *s, double fte) { return (int)lround(fte / s->step_fte); }
+
+/* The target years of a run: warm-up years left out (none if the run is shorter). */
+static int first_target_year(const spr_staff_target *t, int years) { return t->warmup_years < years ? t->warmup_years : 0; }
+
+/* Replicate r's (r < 0: every replicate's) first contacts and censored waits of team k by week over
+ * months [m0, m1), and the team's caseload in use and places. */
+static void team_waits(const spr_results *res, int r, int k, int m0, int m1, int64_t *events, int64_t *censored,
+                       double *active, double *places)
 {
-    spr_measure seen = *spr_measure_get(SPR_MEASURE_SEEN_WITHIN);
-    seen.arg = (int)t->within_weeks;
-    *share = spr_measure_value(&seen, q, res, r, target_years);
-    const spr_measure *util = spr_measure_get(SPR_MEASURE_UTILISATION);
-    spr_measure_sum u = {0, 0}, fc = {0, 0};
-    util->add(util, q, res, r, target_years, &u);
-    use->num += u.num;
-    use->den += u.den;
-    const spr_measure *first = spr_measure_get(SPR_MEASURE_FIRST_CONTACTS);
-    first->add(first, q, res, r, target_years, &fc);
-    *served += fc.num;
-    double util_r = u.den > 0 ? u.num / u.den : 1;
-    *meets = !isnan(*share) && *share >= t->share && (t->max_utilisation <= 0 || util_r <= t->max_utilisation);
+    int r0 = r < 0 ? 0 : r, r1 = r < 0 ? res->replicates : r + 1;
+    for (int rr = r0; rr < r1; rr++)
+        for (int m = m0; m < m1; m++) {
+            const spr_team_month *tm = &res->team[spr_results_team_index(res, rr, m, k)];
+            for (int w = 0; w < SPR_WAIT_WEEKS; w++) events[w] += tm->wait_weeks[w], censored[w] += tm->censored_weeks[w];
+            *active += tm->active;
+            *places += tm->places;
+        }
+}
+
+/* Team k's measures in a run: per replicate, its share seen in time over the target years and
+ * whether it meets the target; its referrals and link-worker cost a year; its share each year. */
+static void team_of_run(const spr_staff_target *t, const spr_results *res, int k, spr_staff_team_level *tl, double *v,
+                        double *scratch)
+{
+    int years = res->months / 12, w0 = first_target_year(t, years), m0 = 12 * w0, m1 = 12 * years;
+    double use = 0, places = 0, referrals = 0, cost = 0;
+    int met = 0;
+    for (int r = 0; r < res->replicates; r++) {
+        int64_t ev[SPR_WAIT_WEEKS] = {0}, ce[SPR_WAIT_WEEKS] = {0};
+        double u = 0, pl = 0;
+        team_waits(res, r, k, m0, m1, ev, ce, &u, &pl);
+        v[r] = spr_seen_within_km(ev, ce, (int)t->within_weeks);
+        use += u, places += pl;
+        double util_r = pl > 0 ? u / pl : 1;
+        met += !isnan(v[r]) && v[r] >= t->share && (t->max_utilisation <= 0 || util_r <= t->max_utilisation);
+        /* referrals over the target years; the cost over the whole projection, as the programme's */
+        for (int m = 0; m < res->months; m++) {
+            const spr_team_month *tm = &res->team[spr_results_team_index(res, r, m, k)];
+            if (m >= m0) referrals += tm->referrals;
+            cost += tm->cost_link_workers_yen;
+        }
+    }
+    spr_interval share = spr_staff_share_interval(v, res->replicates, scratch);
+    tl->share = share.mean, tl->share_lo = share.lo, tl->share_hi = share.hi;
+    tl->utilisation = places > 0 ? use / places : NAN;
+    tl->p_meets = (double)met / res->replicates;
+    tl->meets = !isnan(tl->share) && tl->share >= t->share && (t->max_utilisation <= 0 || tl->utilisation <= t->max_utilisation);
+    tl->referrals_per_year = referrals / res->replicates / (years - w0);
+    tl->link_worker_cost_per_year = cost / res->replicates / years;
+    for (int y = 0; y < years; y++) {
+        int64_t ev[SPR_WAIT_WEEKS] = {0}, ce[SPR_WAIT_WEEKS] = {0};
+        double u = 0, pl = 0;
+        team_waits(res, -1, k, 12 * y, 12 * y + 12, ev, ce, &u, &pl);
+        tl->share_by_year[y] = spr_seen_within_km(ev, ce, (int)t->within_weeks);
+    }
+}
+
+/* Per replicate: whether every team meets its target (from the teams' per-replicate shares in v,
+ * [team][replicate], and their caseloads). */
+static double share_of_replicates_all_met(const spr_staff_target *t, const spr_results *res, const double *v)
+{
+    int years = res->months / 12, w0 = first_target_year(t, years), met = 0;
+    for (int r = 0; r < res->replicates; r++) {
+        int all = 1;
+        for (int k = 0; k < res->teams && all; k++) {
+            int64_t ev[SPR_WAIT_WEEKS] = {0}, ce[SPR_WAIT_WEEKS] = {0};
+            double u = 0, pl = 0;
+            team_waits(res, r, k, 12 * w0, 12 * years, ev, ce, &u, &pl);
+            double s = v[(size_t)k * (size_t)res->replicates + (size_t)r], util_r = pl > 0 ? u / pl : 1;
+            all = !isnan(s) && s >= t->share && (t->max_utilisation <= 0 || util_r <= t->max_utilisation);
+        }
+        met += all;
+    }
+    return (double)met / res->replicates;
 }
 
 /* Mean discounted cost (medical, LTC, programme) and QALYs, and the
@@ -82,22 +157,14 @@ static void level_economics(const spr_staff_target *t, const spr_params *q, cons
     lv->programme_cost_per_year = prog;
 }
 
-/* The share seen in time each year, pooled over replicates (weighted by referrals). */
+/* The municipality's share seen in time each year, every replicate's waits pooled. */
 static void level_share_by_year(const spr_staff_target *t, const spr_params *q, const spr_results *res, spr_staff_level *lv)
 {
     spr_measure seen = *spr_measure_get(SPR_MEASURE_SEEN_WITHIN);
     seen.arg = (int)t->within_weeks;
     for (int y = 0; y < res->months / 12; y++) {
-        double in = 0, all = 0;
-        for (int r = 0; r < res->replicates; r++) {
-            spr_selection sel = spr_measure_selection(&seen, spr_period_year(y));
-            double sh = spr_measure_value(&seen, q, res, r, &sel);
-            if (isnan(sh)) continue;
-            double n = spr_measure_at(SPR_MEASURE_REFERRALS, q, res, r, spr_period_year(y));
-            in += sh * n;
-            all += n;
-        }
-        lv->share_by_year[y] = all > 0 ? in / all : NAN;
+        spr_selection sel = spr_measure_selection(&seen, spr_period_year(y));
+        lv->share_by_year[y] = spr_measure_pooled(&seen, q, res, &sel);
     }
 }
 
@@ -108,52 +175,113 @@ static double projection_mean(const spr_params *q, const spr_results *res, spr_m
     return spr_interval_of(scratch, res->replicates, scratch).mean;
 }
 
-/* The measures of a level from its run. */
+static void level_free(spr_staff_level *lv)
+{
+    free(lv->share_by_year); /* one block: the teams' series and the districts' referrals too */
+    free(lv->team);
+    lv->share_by_year = NULL, lv->team = NULL, lv->district_referrals_per_year = NULL;
+}
+
+/* The level's arrays: its and its teams' shares by year and its districts' referrals in one block. */
+static int level_alloc(spr_staff_level *lv, int years, int teams, int districts, spr_error *err)
+{
+    lv->share_by_year = calloc((size_t)years * (size_t)(teams + 1) + (size_t)districts, sizeof *lv->share_by_year);
+    lv->team = calloc((size_t)teams, sizeof *lv->team);
+    if (!lv->share_by_year || !lv->team) {
+        level_free(lv);
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for a staffing level of %d teams", teams);
+    }
+    lv->teams = teams;
+    for (int k = 0; k < teams; k++) lv->team[k].share_by_year = lv->share_by_year + (size_t)years * (size_t)(k + 1);
+    lv->district_referrals_per_year = lv->share_by_year + (size_t)years * (size_t)(teams + 1);
+    return SPR_OK;
+}
+
+/* Each district's referrals a year over the target years, mean over replicates. */
+static void level_districts(const spr_staff_target *t, const spr_results *res, spr_staff_level *lv)
+{
+    int years = res->months / 12, w0 = first_target_year(t, years);
+    for (int d = 0; d < res->districts; d++) {
+        double n = 0;
+        for (int r = 0; r < res->replicates; r++)
+            for (int m = 12 * w0; m < res->months; m++) n += res->district[spr_results_district_index(res, r, m, d)].referrals;
+        lv->district_referrals_per_year[d] = n / res->replicates / (years - w0);
+    }
+}
+
+/* The measures of a level from its run (the teams' staff are already in lv->team[k].fte). */
 static int level_of_run(const spr_staff_target *t, const spr_params *q, const spr_results *res, spr_staff_level *lv,
                         spr_error *err)
 {
-    int replicates = res->replicates, years = res->months / 12, w0 = t->warmup_years < years ? t->warmup_years : 0;
-    /* the share and isolation of each replicate, and scratch for their intervals */
-    double *v = calloc(3 * ((size_t)replicates + 1), sizeof *v);
-    lv->share_by_year = calloc((size_t)years, sizeof *lv->share_by_year);
-    if (!v || !lv->share_by_year) {
-        free(v);
-        free(lv->share_by_year);
-        lv->share_by_year = NULL;
-        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for a staffing level of %d replicates", replicates);
-    }
-    double *iso = v + replicates + 1, *scratch = iso + replicates + 1;
+    int replicates = res->replicates, years = res->months / 12, w0 = first_target_year(t, years);
+    /* the share of each replicate (municipality, then each team) and its isolation, and scratch */
+    double *v = calloc((size_t)(res->teams + 3) * ((size_t)replicates + 1), sizeof *v);
+    if (!v) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for a staffing level of %d replicates", replicates);
+    double *iso = v + replicates + 1, *scratch = iso + replicates + 1, *tv = scratch + replicates + 1;
+    spr_measure seen = *spr_measure_get(SPR_MEASURE_SEEN_WITHIN);
+    seen.arg = (int)t->within_weeks;
     spr_selection target_years = {spr_period_years(w0, years), SPR_SEX_BOTH, 0, SPR_AGE_BANDS};
-    spr_measure_sum use = {0, 0};
-    double served = 0;
-    int met = 0;
+    spr_measure_sum use = {0, 0}, served = {0, 0};
     for (int r = 0; r < replicates; r++) {
-        int meets_r;
-        replicate_target(t, q, res, r, &target_years, &v[r], &meets_r, &use, &served);
-        met += meets_r;
+        v[r] = spr_measure_value(&seen, q, res, r, &target_years);
+        spr_measure_get(SPR_MEASURE_UTILISATION)->add(spr_measure_get(SPR_MEASURE_UTILISATION), q, res, r, &target_years, &use);
+        spr_measure_get(SPR_MEASURE_FIRST_CONTACTS)->add(spr_measure_get(SPR_MEASURE_FIRST_CONTACTS), q, res, r,
+                                                          &target_years, &served);
         iso[r] = spr_measure_at(SPR_MEASURE_ISOLATED_65, q, res, r, spr_period_year(years - 1));
     }
     level_economics(t, q, res, lv);
     level_share_by_year(t, q, res, lv);
-    spr_interval share = spr_interval_of(v, replicates, scratch), isolated = spr_interval_of(iso, replicates, scratch);
+    level_districts(t, res, lv);
+    spr_interval share = spr_staff_share_interval(v, replicates, scratch), isolated = spr_interval_of(iso, replicates, scratch);
     lv->share = share.mean, lv->share_lo = share.lo, lv->share_hi = share.hi;
     lv->isolated_65 = isolated.mean, lv->isolated_65_lo = isolated.lo, lv->isolated_65_hi = isolated.hi;
     lv->utilisation = use.den > 0 ? use.num / use.den : NAN;
-    lv->p_meets = (double)met / replicates;
-    lv->meets = !isnan(lv->share) && lv->share >= t->share && (t->max_utilisation <= 0 || lv->utilisation <= t->max_utilisation);
+    lv->meets = 1;
+    for (int k = 0; k < res->teams; k++) {
+        team_of_run(t, res, k, &lv->team[k], tv + (size_t)k * (size_t)replicates, scratch);
+        lv->meets = lv->meets && lv->team[k].meets;
+    }
+    lv->p_meets = share_of_replicates_all_met(t, res, tv);
     lv->wait_mean_days = projection_mean(q, res, SPR_MEASURE_WAIT_MEAN, scratch);
     lv->wait_p90_days = projection_mean(q, res, SPR_MEASURE_WAIT_P90, scratch);
-    lv->served_per_year = served / replicates / (years - w0);
+    lv->served_per_year = served.num / replicates / (years - w0);
     free(v);
     return SPR_OK;
 }
 
-/* Runs the scenario with fte link workers and `replicates` replicates. */
-static int evaluate(search *s, int fte, int replicates, spr_staff_level *lv, spr_error *err)
+/* The names of the teams and districts of a run, and which districts each team covers. */
+static void describe_teams(const spr_results *res, spr_staff_result *out)
+{
+    for (int k = 0; k < out->teams; k++) {
+        spr_staff_team *tm = &out->team[k];
+        snprintf(tm->name, sizeof tm->name, "%s", res->team_name[k]);
+        size_t len = 0;
+        tm->districts[0] = '\0';
+        for (int d = 0; d < res->districts; d++) {
+            if (res->district_team[d] != k) continue;
+            const char *name = res->district_name[d];
+            if (len + strlen(name) + 6 >= sizeof tm->districts) {
+                snprintf(tm->districts + len, sizeof tm->districts - len, "%s...", len > 0 ? ", " : "");
+                break;
+            }
+            len += (size_t)snprintf(tm->districts + len, sizeof tm->districts - len, "%s%s", len > 0 ? ", " : "", name);
+        }
+    }
+    for (int d = 0; d < out->districts; d++) {
+        snprintf(out->district[d].name, sizeof out->district[d].name, "%s", res->district_name[d]);
+        out->district[d].team = res->district_team[d];
+    }
+}
+
+/* Runs the scenario with posts[k] posts in team k and `replicates` replicates. */
+static int evaluate(search *s, const int *posts, int replicates, spr_staff_level *lv, spr_error *err)
 {
     spr_params q = *s->p;
-    q.lw_fte = fte;
-    q.lw_fte_per_100000 = 0; /* the planner tries whole link workers, not the scenario's norm */
+    int total = 0;
+    q.n_team_fte = s->teams;
+    for (int k = 0; k < s->teams; k++) q.team_fte[k] = posts[k] * s->step_fte, total += posts[k];
+    q.lw_fte = total * s->step_fte;
+    q.lw_fte_per_100000 = 0; /* the planner tries whole posts, not the scenario's norm */
     q.replicates = replicates;
     q.replicates_per_draw = 1;
     spr_params_fix(&q);
@@ -163,170 +291,255 @@ static int evaluate(search *s, int fte, int replicates, spr_staff_level *lv, spr
     if (rc == SPR_OK) rc = spr_simulation_run(&q, M, &res, NULL, NULL, err);
     spr_model_destroy(M);
     if (rc != SPR_OK) return rc;
-    if (s->progress) s->progress(s->ctx, fte, replicates);
+    if (s->progress) s->progress(s->ctx, q.lw_fte, replicates);
     memset(lv, 0, sizeof *lv);
-    lv->fte = fte;
+    lv->fte = q.lw_fte;
     lv->replicates = replicates;
-    rc = level_of_run(s->t, &q, res, lv, err);
+    rc = level_alloc(lv, res->months / 12, s->teams, res->districts, err);
+    if (rc == SPR_OK) {
+        for (int k = 0; k < s->teams; k++) lv->team[k].fte = q.team_fte[k];
+        rc = level_of_run(s->t, &q, res, lv, err);
+        if (rc != SPR_OK) level_free(lv);
+    }
+    if (rc == SPR_OK && s->out->team[0].name[0] == '\0') describe_teams(res, s->out);
     spr_results_destroy(res);
     return rc;
 }
 
-/* The level of fte evaluated with the search's replicates (evaluating it if needed). */
-static int level(search *s, int fte, spr_staff_level **out, spr_error *err)
+static int same_staff(const search *s, const spr_staff_level *lv, const int *posts)
+{
+    for (int k = 0; k < lv->teams; k++)
+        if (posts_of(s, lv->team[k].fte) != posts[k]) return 0;
+    return 1;
+}
+
+/* The level of the teams' posts evaluated with the search's replicates (evaluating it if needed). */
+static int level(search *s, const int *posts, spr_staff_level **out, spr_error *err)
 {
     spr_staff_result *R = s->out;
     for (int i = 0; i < R->n_levels; i++)
-        if (R->levels[i].fte == fte) {
+        if (same_staff(s, &R->levels[i], posts)) {
             *out = &R->levels[i];
             return SPR_OK;
         }
     spr_staff_level *lv = realloc(R->levels, sizeof *lv * (size_t)(R->n_levels + 1));
     if (lv == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
     R->levels = lv;
-    int rc = evaluate(s, fte, s->p->replicates, &R->levels[R->n_levels], err);
+    int rc = evaluate(s, posts, s->p->replicates, &R->levels[R->n_levels], err);
     if (rc != SPR_OK) return rc;
     *out = &R->levels[R->n_levels++];
     return SPR_OK;
 }
 
-/* Smallest fte in (lo, hi] meeting pred, given that hi meets it and lo does not (monotone). */
-static int bisect(search *s, int lo, int hi, int year, int *found, spr_error *err)
-{
-    while (hi - lo > 1) {
-        int mid = lo + (hi - lo) / 2;
-        spr_staff_level *lv;
-        int rc = level(s, mid, &lv, err);
-        if (rc != SPR_OK) return rc;
-        int ok = year < 0 ? lv->meets : lv->share_by_year[year] >= s->t->share;
-        if (ok) hi = mid;
-        else lo = mid;
-    }
-    *found = hi;
-    return SPR_OK;
-}
-
+/* By total staff, then by the teams' staff in order (levels of one total differ in how it is split). */
 static int cmp_fte(const void *a, const void *b)
 {
     const spr_staff_level *x = a, *y = b;
-    return (x->fte > y->fte) - (x->fte < y->fte);
+    if (x->fte != y->fte) return (x->fte > y->fte) - (x->fte < y->fte);
+    for (int k = 0; k < x->teams; k++)
+        if (x->team[k].fte != y->team[k].fte) return (x->team[k].fte > y->team[k].fte) - (x->team[k].fte < y->team[k].fte);
+    return 0;
 }
 
-/* Doubles the staffing (1, 2, 4, ...) until the target holds: the target
- * is met at *hi and not at *lo. */
-static int bracket(search *s, int *lo, int *hi, spr_error *err)
+/* Whether team k meets the target in a level: over the target years (year < 0) or in one year. */
+static int team_meets(const search *s, const spr_staff_level *lv, int k, int year)
+{
+    return year < 0 ? lv->team[k].meets : lv->team[k].share_by_year[year] >= s->t->share;
+}
+
+/* The error of team k, whose target is not met even with its most posts (level lv). */
+static int not_met(const search *s, const spr_staff_level *lv, int k, spr_error *err)
 {
     const spr_staff_target *t = s->t;
-    *lo = 0, *hi = 1;
-    for (;;) {
-        spr_staff_level *lv;
-        int rc = level(s, *hi, &lv, err);
-        if (rc != SPR_OK) return rc;
-        if (lv->meets) return SPR_OK;
-        if (*hi >= t->max_fte)
-            return spr_error_set(err, SPR_ERR_SCENARIO,
-                                 "the target (%.0f%% first seen within %g weeks%s) is not met even with %d link workers "
-                                 "(share %.3f, caseload in use %.0f%%): raise --max-fte or relax the target",
-                                 100 * t->share, t->within_weeks, t->max_utilisation > 0 ? ", caseload use capped" : "",
-                                 t->max_fte, lv->share, 100 * lv->utilisation);
-        *lo = *hi;
-        *hi = *hi * 2 < t->max_fte ? *hi * 2 : t->max_fte;
-    }
+    char who[SPR_LABEL_MAX + 16] = "";
+    if (s->teams > 1) snprintf(who, sizeof who, "team %s: ", s->out->team[k].name);
+    return spr_error_set(err, SPR_ERR_SCENARIO,
+                         "%sthe target (%.0f%% first seen within %g weeks%s) is not met even with %g FTE of link "
+                         "workers (share %.3f, caseload in use %.0f%%): raise --max-fte or relax the target",
+                         who, 100 * t->share, t->within_weeks, t->max_utilisation > 0 ? ", caseload use capped" : "",
+                         lv->team[k].fte, lv->team[k].share, 100 * lv->team[k].utilisation);
 }
 
-/* Confirms the boundary with more replicates, moving it (at most 4 steps)
- * where the confirmation disagrees; records the confidence either side. */
+/* The smallest number of posts of every team meeting the target over the target years (year < 0)
+ * or in one year, all teams at once: each team's bracket starts from the levels run so far, doubles
+ * (1, 2, 4, ... posts up to max_posts) until its target holds, then bisects; every run sets each
+ * team's current trial staff.  A team not met at max_posts is an error over the target years, -1
+ * in a year. */
+static int joint_search(search *s, int year, int *found, spr_error *err)
+{
+    const int max_posts = s->max_posts;
+    int T = s->teams, lo[SPR_MAX_TEAMS], hi[SPR_MAX_TEAMS], trial[SPR_MAX_TEAMS];
+    const spr_staff_result *out = s->out;
+    for (int k = 0; k < T; k++) {
+        lo[k] = 0, hi[k] = -1;
+        for (int i = 0; i < out->n_levels; i++) {
+            int f = posts_of(s, out->levels[i].team[k].fte);
+            if (team_meets(s, &out->levels[i], k, year) && (hi[k] < 0 || f < hi[k])) hi[k] = f;
+        }
+        for (int i = 0; i < out->n_levels; i++) {
+            int f = posts_of(s, out->levels[i].team[k].fte);
+            if (!team_meets(s, &out->levels[i], k, year) && f > lo[k] && (hi[k] < 0 || f < hi[k])) lo[k] = f;
+        }
+    }
+    for (;;) {
+        int searching = 0;
+        for (int k = 0; k < T; k++) {
+            if (hi[k] < 0 && lo[k] >= max_posts) trial[k] = max_posts; /* given up (a year beyond max_posts) */
+            else if (hi[k] < 0) trial[k] = lo[k] < 1 ? 1 : (lo[k] * 2 < max_posts ? lo[k] * 2 : max_posts), searching = 1;
+            else if (hi[k] - lo[k] > 1) trial[k] = lo[k] + (hi[k] - lo[k]) / 2, searching = 1;
+            else trial[k] = hi[k];
+        }
+        if (!searching) break;
+        spr_staff_level *lv;
+        int rc = level(s, trial, &lv, err);
+        if (rc != SPR_OK) return rc;
+        for (int k = 0; k < T; k++) {
+            if (hi[k] >= 0 && hi[k] - lo[k] <= 1) continue; /* settled */
+            if (hi[k] < 0 && lo[k] >= max_posts) continue;
+            if (team_meets(s, lv, k, year)) hi[k] = trial[k];
+            else if (hi[k] < 0 && trial[k] >= max_posts) {
+                if (year < 0) return not_met(s, lv, k, err);
+                lo[k] = max_posts;
+            } else lo[k] = trial[k];
+        }
+    }
+    for (int k = 0; k < T; k++) found[k] = hi[k];
+    return SPR_OK;
+}
+
+/* The answer's figures from its confirmation run. */
+static void record_answer(spr_staff_result *out, const spr_staff_level *conf)
+{
+    out->link_worker_cost_per_year = 0;
+    for (int k = 0; k < out->teams; k++) {
+        spr_staff_team *tm = &out->team[k];
+        const spr_staff_team_level *tl = &conf->team[k];
+        tm->recommended = tl->fte;
+        tm->share = tl->share, tm->share_lo = tl->share_lo, tm->share_hi = tl->share_hi;
+        tm->referrals_per_year = tl->referrals_per_year;
+        tm->link_worker_cost_per_year = tl->link_worker_cost_per_year;
+        out->link_worker_cost_per_year += tl->link_worker_cost_per_year;
+    }
+    out->other_programme_cost_per_year = conf->programme_cost_per_year - out->link_worker_cost_per_year;
+    for (int d = 0; d < out->districts; d++) out->district[d].referrals_per_year = conf->district_referrals_per_year[d];
+}
+
+/* Confirms the teams' recommendations (best: posts) with more replicates, each team also at one
+ * post fewer (the others at theirs), moving a team's answer (at most 4 steps) where the
+ * confirmation disagrees; records each team's confidence either side.  A team at one post has no
+ * "one fewer" (no staff is never run): its confidence there is not applicable (NAN). */
 static int confirm(search *s, int *best, spr_error *err)
 {
     const spr_staff_target *t = s->t;
+    spr_staff_result *out = s->out;
+    int T = s->teams, rc = SPR_OK, next[SPR_MAX_TEAMS];
     spr_staff_level conf, below;
-    memset(&below, 0, sizeof below);
     for (int step = 0; step < 4; step++) {
-        int rc = evaluate(s, *best, t->confirm_replicates, &conf, err);
-        if (rc != SPR_OK) return rc;
-        int ok = conf.meets;
-        if (*best > 1) {
-            rc = evaluate(s, *best - 1, t->confirm_replicates, &below, err);
-            if (rc != SPR_OK) {
-                free(conf.share_by_year);
-                return rc;
-            }
-        } else {
-            below.p_meets = 0;
-            below.meets = 0;
-            below.share_by_year = NULL;
-        }
+        if ((rc = evaluate(s, best, t->confirm_replicates, &conf, err)) != SPR_OK) return rc;
         int moved = 0;
-        if (!ok && *best < t->max_fte) ++*best, moved = 1;
-        else if (below.meets) --*best, moved = 1;
-        s->out->confidence = conf.p_meets;
-        s->out->confidence_below = below.p_meets;
-        free(conf.share_by_year);
-        free(below.share_by_year);
-        below.share_by_year = NULL;
-        if (!moved) break;
+        out->confidence = conf.p_meets;
+        out->confidence_below = NAN; /* fmax ignores a NAN: the largest over the teams that have one */
+        for (int k = 0; k < T && rc == SPR_OK; k++) {
+            int below_meets = 0;
+            double p_below = NAN;
+            if (best[k] > 1) {
+                best[k]--;
+                rc = evaluate(s, best, t->confirm_replicates, &below, err);
+                best[k]++;
+                if (rc != SPR_OK) break;
+                below_meets = below.team[k].meets, p_below = below.team[k].p_meets;
+                level_free(&below);
+            }
+            next[k] = best[k];
+            if (!conf.team[k].meets && best[k] < s->max_posts) next[k]++, moved = 1;
+            else if (below_meets) next[k]--, moved = 1;
+            out->team[k].confidence = conf.team[k].p_meets;
+            out->team[k].confidence_below = p_below;
+            out->confidence_below = fmax(out->confidence_below, p_below);
+        }
+        if (rc == SPR_OK && moved && step < 3) {
+            level_free(&conf);
+            for (int k = 0; k < T; k++) best[k] = next[k];
+            continue;
+        }
+        if (rc == SPR_OK) {
+            for (int k = 0; k < T; k++) best[k] = next[k];
+            /* the answer's figures come from its own confirmation run (rerun if the last step moved it) */
+            if (moved) {
+                level_free(&conf);
+                rc = evaluate(s, best, t->confirm_replicates, &conf, err);
+                if (rc != SPR_OK) return rc;
+                for (int k = 0; k < T; k++) out->team[k].confidence = conf.team[k].p_meets;
+                out->confidence = conf.p_meets;
+            }
+            record_answer(out, &conf);
+        }
+        level_free(&conf);
+        break;
+    }
+    return rc;
+}
+
+/* The staffing each year needs, per team and in total (the same search on each year's share,
+ * starting from the brackets the levels run so far give). */
+static int staffing_of_years(search *s, spr_error *err)
+{
+    spr_staff_result *out = s->out;
+    int found[SPR_MAX_TEAMS];
+    for (int y = 0; y < out->years; y++) {
+        int rc = joint_search(s, y, found, err);
+        if (rc != SPR_OK) return rc;
+        out->per_year[y] = 0;
+        for (int k = 0; k < s->teams; k++) {
+            out->team[k].per_year[y] = found[k] < 0 ? -1 : found[k] * s->step_fte;
+            if (found[k] < 0 || out->per_year[y] < 0) out->per_year[y] = -1;
+            else out->per_year[y] += out->team[k].per_year[y];
+        }
     }
     return SPR_OK;
 }
 
-/* The staffing year y needs: the same search on that year's share,
- * starting from the tightest bracket the levels run so far give. */
-static int staffing_of_year(search *s, int y, spr_error *err)
+/* The result's arrays: the totals' and the teams' staffing by year, the teams, the districts. */
+static int result_alloc(const spr_params *p, spr_staff_result *out, int teams, spr_error *err)
 {
-    const spr_staff_target *t = s->t;
-    spr_staff_result *out = s->out;
-    int ylo = 0, yhi = -1, rc = SPR_OK;
-    for (int i = 0; i < out->n_levels; i++) {
-        spr_staff_level *l = &out->levels[i];
-        if (l->share_by_year[y] >= t->share) {
-            if (yhi < 0 || l->fte < yhi) yhi = l->fte;
-        }
-    }
-    for (int i = 0; i < out->n_levels; i++) {
-        spr_staff_level *l = &out->levels[i];
-        if (!(l->share_by_year[y] >= t->share) && l->fte > ylo && (yhi < 0 || l->fte < yhi)) ylo = l->fte;
-    }
-    while (yhi < 0 && rc == SPR_OK) {
-        int next = ylo < 1 ? 1 : ylo * 2;
-        if (next > t->max_fte) break;
-        spr_staff_level *lv;
-        rc = level(s, next, &lv, err);
-        if (rc == SPR_OK) {
-            if (lv->share_by_year[y] >= t->share) yhi = next;
-            else ylo = next;
-        }
-    }
-    if (rc != SPR_OK) return rc;
-    if (yhi < 0) {
-        out->per_year[y] = -1;
-        return SPR_OK;
-    }
-    return bisect(s, ylo, yhi, y, &out->per_year[y], err);
+    out->years = p->years;
+    out->recommended = -1;
+    out->teams = teams;
+    out->districts = p->districts;
+    out->per_year = calloc((size_t)p->years * (size_t)(teams + 1), sizeof *out->per_year);
+    out->team = calloc((size_t)teams, sizeof *out->team);
+    out->district = calloc((size_t)(p->districts > 0 ? p->districts : 1), sizeof *out->district);
+    if (!out->per_year || !out->team || !out->district) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    for (int k = 0; k < teams; k++) out->team[k].per_year = out->per_year + (size_t)p->years * (size_t)(k + 1);
+    return SPR_OK;
 }
 
 static int staffing_search(const spr_params *p, const spr_staff_target *t, spr_staff_result *out,
-                           void (*progress)(void *ctx, int fte, int replicates), void *ctx, spr_error *err)
+                           void (*progress)(void *ctx, double fte, int replicates), void *ctx, spr_error *err)
 {
     int rc = spr_staffing_check_target(t, err);
     if (rc != SPR_OK) return rc;
-    out->years = p->years;
-    out->recommended = -1;
-    out->per_year = malloc(sizeof(int) * (size_t)p->years);
-    if (out->per_year == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-    search s = {p, t, out, progress, ctx};
-    int lo, hi, best;
-    if ((rc = bracket(&s, &lo, &hi, err)) != SPR_OK || (rc = bisect(&s, lo, hi, -1, &best, err)) != SPR_OK ||
-        (rc = confirm(&s, &best, err)) != SPR_OK)
-        return rc;
-    out->recommended = best;
-    for (int y = 0; y < p->years; y++)
-        if ((rc = staffing_of_year(&s, y, err)) != SPR_OK) return rc;
+    int teams = spr_programme_teams(p);
+    if (teams < 1 || teams > SPR_MAX_TEAMS)
+        return spr_error_set(err, SPR_ERR_SCENARIO, "%d link-worker teams: the planner handles 1 to %d", teams, SPR_MAX_TEAMS);
+    if ((rc = result_alloc(p, out, teams, err)) != SPR_OK) return rc;
+    const double step = p->lw_staffing_step_fte;
+    const int max_posts = (int)floor(t->max_fte / step + 1e-9); /* 1e-9: 3 / 0.1 is 29.999... */
+    if (max_posts < 1)
+        return spr_error_set(err, SPR_ERR_SCENARIO, "--max-fte %g is less than one post of link_workers.staffing_step_fte = %g FTE",
+                             t->max_fte, step);
+    search s = {p, t, out, progress, ctx, teams, step, max_posts};
+    int best[SPR_MAX_TEAMS];
+    if ((rc = joint_search(&s, -1, best, err)) != SPR_OK || (rc = confirm(&s, best, err)) != SPR_OK) return rc;
+    out->recommended = 0;
+    for (int k = 0; k < teams; k++) out->recommended += best[k] * step;
+    if ((rc = staffing_of_years(&s, err)) != SPR_OK) return rc;
     qsort(out->levels, (size_t)out->n_levels, sizeof *out->levels, cmp_fte);
     return SPR_OK;
 }
 
 int spr_staffing_search(const spr_params *p, const spr_staff_target *t, spr_staff_result *out,
-                        void (*progress)(void *ctx, int fte, int replicates), void *ctx, spr_error *err)
+                        void (*progress)(void *ctx, double fte, int replicates), void *ctx, spr_error *err)
 {
     memset(out, 0, sizeof *out);
     int rc = staffing_search(p, t, out, progress, ctx, err);
@@ -336,8 +549,10 @@ int spr_staffing_search(const spr_params *p, const spr_staff_target *t, spr_staf
 
 void spr_staff_result_free(spr_staff_result *r)
 {
-    for (int i = 0; i < r->n_levels; i++) free(r->levels[i].share_by_year);
+    for (int i = 0; i < r->n_levels; i++) level_free(&r->levels[i]);
     free(r->levels);
     free(r->per_year);
+    free(r->team);
+    free(r->district);
     memset(r, 0, sizeof *r);
 }

@@ -1,6 +1,7 @@
 /* Throughput and memory of the monthly step.
  *
  *   bench_throughput SCENARIO.yaml [--sizes 100000,1000000] [--threads 1,2] [--repeats 3] [--years 30]
+ *                    [--set KEY=VALUE]...
  *
  * For each size and thread count, runs one replicate of the scenario
  * (repeats times) and prints the median agent-months per second, where an
@@ -34,13 +35,16 @@ static int parse_list(const char *s, long *out, int max)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_throughput SCENARIO.yaml [--sizes N,...] [--threads T,...] [--repeats K] [--years Y]\n");
+        fprintf(stderr, "usage: bench_throughput SCENARIO.yaml [--sizes N,...] [--threads T,...] [--repeats K] [--years Y] "
+                        "[--set KEY=VALUE]...\n");
         return 2;
     }
     long sizes[8] = {100000, 1000000}, threads[8] = {1, 2};
-    int n_sizes = 2, n_threads = 2, repeats = 3, years = 30;
+    int n_sizes = 2, n_threads = 2, repeats = 3, years = 30, n_ov = 3;
+    spr_override ov[16 + 3];
     for (int i = 2; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--sizes") == 0) n_sizes = parse_list(argv[i + 1], sizes, 8);
+        else if (strcmp(argv[i], "--set") == 0 && n_ov < 16 + 3) ov[n_ov++] = (spr_override){argv[i + 1], NULL};
         else if (strcmp(argv[i], "--threads") == 0) n_threads = parse_list(argv[i + 1], threads, 8);
         else if (strcmp(argv[i], "--repeats") == 0) repeats = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--years") == 0) years = atoi(argv[i + 1]);
@@ -58,10 +62,12 @@ int main(int argc, char **argv)
         char set_pop[64], set_years[64], set_rep[] = "simulation.replicates=1";
         snprintf(set_pop, sizeof set_pop, "simulation.population=%ld", sizes[si]);
         snprintf(set_years, sizeof set_years, "simulation.years=%d", years);
-        spr_override ov[] = {{set_pop, NULL}, {set_years, NULL}, {set_rep, NULL}};
+        ov[0] = (spr_override){set_pop, NULL};
+        ov[1] = (spr_override){set_years, NULL};
+        ov[2] = (spr_override){set_rep, NULL};
         spr_scenario sc;
         spr_error err;
-        if (spr_scenario_load(argv[1], ov, 3, &sc, &err) != SPR_OK) {
+        if (spr_scenario_load(argv[1], ov, n_ov, &sc, &err) != SPR_OK) {
             fprintf(stderr, "%s\n", err.msg);
             return 2;
         }

@@ -52,7 +52,8 @@ typedef struct {
     int threads, quiet;
     double discount_rate, wtp_yen;
     double within_weeks, share, max_utilisation;
-    int max_fte, confirm_replicates, warmup_years;
+    double max_fte;            /* staff: FTE per team */
+    int confirm_replicates, warmup_years;
     int max_iterations;        /* calibrate: 0 the file's */
     int markdown, yaml;        /* keys: the parameter documentation or the reference scenario */
     int baseline_month, fit;   /* emulate */
@@ -156,8 +157,9 @@ static const cli_option staff_options[] = {
      "... for at least this share of referrals, above 0 and below 1 (default 0.9)"},
     {"--max-utilisation", NULL, "U", OPT_REAL, FIELD(max_utilisation), ANY_NUMBER, NULL,
      "and caseload use at most U, 0 to 1 (default 0: no limit)"},
-    {"--max-fte", NULL, "M", OPT_INT, FIELD(max_fte), ANY_NUMBER, NULL,
-     "search up to M full-time link workers, 1 to 10000 (default 100)"},
+    {"--max-fte", NULL, "M", OPT_REAL, FIELD(max_fte), ANY_NUMBER, NULL,
+     "search up to M full-time equivalents per team, 1 to 10000, in whole posts of link_workers.staffing_step_fte "
+     "(default 100)"},
     OPTION_REPLICATES("replicates of each staffing level tried"),
     {"--confirm-replicates", NULL, "R2", OPT_INT, FIELD(confirm_replicates), 2, 10000, NULL,
      "replicates confirming the recommendation, 2 to 10000 (default twice the replicates)"},
@@ -625,10 +627,11 @@ static int cmd_tornado(cli_args *a, int argc, char **argv)
 
 /* ---- staff ---------------------------------------------------------------- */
 
-static void staff_progress(void *ctx, int fte, int replicates)
+static void staff_progress(void *ctx, double fte, int replicates)
 {
     (void)ctx;
-    if (isatty(STDERR_FILENO)) fprintf(stderr, "\r  tried %d link workers (%d replicates)      ", fte, replicates);
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "\r  tried %g FTE of link workers in all teams (%d replicates)      ", fte, replicates);
 }
 
 static int cmd_staff(cli_args *a, int argc, char **argv)
@@ -890,9 +893,12 @@ static const cli_command commands[] = {
      "(tidy: scenario, replicate, year, measure) and PREFIX.html (charts).",
      report_options, cmd_report},
     {"staff", "SCENARIO.yaml", 1, 1, "find the smallest link-worker staffing meeting a service target",
-     "Finds the smallest number of full-time link workers meeting a service target (default: 90% of\n"
-     "referrals first seen within 4 weeks, from the second year), the staffing each year needs, and the\n"
-     "curve (PREFIX.csv, PREFIX.html).  A sweep the scenario declares is ignored.",
+     "Finds the smallest link-worker staffing, in FTE (whole posts of link_workers.staffing_step_fte, default\n"
+     "1), meeting a service target (default: 90% of referrals first seen within 4 weeks, from the second\n"
+     "year), per link-worker team and in total, the staffing each year needs, and the curve (PREFIX.csv,\n"
+     "PREFIX.html with the answer by district).\n"
+     "Waits of referrals not seen (they left, or the run ended) count as censored (Kaplan-Meier).  A sweep\n"
+     "the scenario declares is ignored.",
      staff_options, cmd_staff},
     {"tornado", "REFERENCE.yaml POLICY.yaml", 2, 2, "one-way sensitivity of the policy's net monetary benefit",
      "Runs the policy and the reference with each parameter at the low and high end of its range (--vary,\n"

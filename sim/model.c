@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
+#include "sprsim/municipality.h"
 #include "sprsim/rng.h"
 
 /* Probability of at least one event in a month at a constant yearly rate. */
@@ -41,8 +45,9 @@ static void functional_destinations(const spr_params *p, int age, int f, int dem
                                     double dest[SPR_FUNC_STATES])
 {
     double rate[SPR_FUNC_STATES] = {0};
-    double cert = hazard_at(&p->certification_onset, age) * hr_pow(p->certification_hr_dementia, dem) *
-                  hr_pow(p->certification_hr_isolation, iso) * effect(p, p->eff_hr_certification, ben);
+    double cert = hazard_at(&p->certification_onset, age) * p->local_hr_certification *
+                  hr_pow(p->certification_hr_dementia, dem) * hr_pow(p->certification_hr_isolation, iso) *
+                  effect(p, p->eff_hr_certification, ben);
     switch (f) {
     case SPR_FUNC_INDEPENDENT:
         rate[SPR_FUNC_LIMITED] = hazard_at(&p->limitation_onset, age);
@@ -81,7 +86,8 @@ static void build_probs(const spr_params *p, spr_probs *P)
                 for (int dec = 0; dec < 2; dec++)
                     for (int b = 0; b < 2; b++)
                         P->isolation_onset[s][a][alone][dec][b] =
-                            per_month(hazard_at(&p->isolation_onset, a) * (s == SPR_MALE ? p->isolation_hr_male : 1.0) *
+                            per_month(hazard_at(&p->isolation_onset, a) * p->local_hr_isolation_onset *
+                                      (s == SPR_MALE ? p->isolation_hr_male : 1.0) *
                                       hr_pow(p->isolation_hr_living_alone, alone) *
                                       hr_pow(p->isolation_hr_functional_decline, dec) *
                                       effect(p, p->eff_hr_isolation_onset, b));
@@ -271,7 +277,8 @@ static void build_costs(const spr_params *p, spr_model *M)
                 }
             double norm = (p->normalise_medical_cost && den > 0 && num > 0) ? den / num : 1.0;
             for (int st = 0; st < SPR_STATE_CODES; st++)
-                M->medical_yen_per_month[s][b][st] = p->medical_yen_per_year[b] / 12.0 * state_medical_multiplier(p, st) * norm;
+                M->medical_yen_per_month[s][b][st] =
+                    p->medical_yen_per_year[b] * p->local_medical_multiplier / 12.0 * state_medical_multiplier(p, st) * norm;
         }
     M->ltc_yen_per_month[SPR_FUNC_INDEPENDENT] = 0;
     M->ltc_yen_per_month[SPR_FUNC_LIMITED] = 0;
@@ -314,6 +321,164 @@ static void build_thresholds(const spr_params *p, spr_model *M)
     T->boy = spr_rng_threshold(p->sex_ratio_at_birth / (1.0 + p->sex_ratio_at_birth));
 }
 
+/* The cohort's state mix at an exact age in months: state_at_age[a] holds the
+ * mix at exact age a years, so a resident aged a years and k months sits
+ * (k + 0.5)/12 of the way to a + 1 (the middle of its month of age).  Drawing
+ * from state_at_age[a] alone gave residents the mix of people half a year
+ * younger, which with onset hazards rising 15-19% a year understated
+ * certification and dementia by 5-8% at the start and let them drift up over
+ * the first decade (docs/ODD.md, initialisation).  No interpolation across an
+ * age where the cohort model changes the mix by decree rather than by
+ * transitions (the living-alone re-mix at 5-year boundaries below 65, the
+ * metabolic clear at metabolic.max_age): the mix just before it is right for
+ * the whole year. */
+static void cohort_mix(const spr_model *m, int female, uint16_t age_months, double dist[SPR_STATES])
+{
+    int age = age_months / 12;
+    if (age > SPR_MAX_AGE_YEARS) age = SPR_MAX_AGE_YEARS;
+    const double *at = m->state_at_age[female][age];
+    memcpy(dist, at, SPR_STATES * sizeof *dist);
+    if (age + 1 >= SPR_LIFE_AGES) return;
+    int next = age + 1;
+    int remixed = next % 5 == 0 && next < 65, cleared = next == m->probs.metabolic_max_age;
+    const double *after = m->state_at_age[female][next];
+    double alive_next = 0;
+    for (int s = 0; s < SPR_STATES; s++) alive_next += after[s];
+    if (remixed || cleared || alive_next <= 0) return;
+    double w = (age_months % 12 + 0.5) / 12.0;
+    for (int s = 0; s < SPR_STATES; s++) dist[s] = (1.0 - w) * at[s] + w * after[s];
+}
+
+/* The mix tilted by weights on living alone and isolation, renormalised.
+ * Untilted (both 1) it is left as it is, so that runs without district
+ * data keep their numbers bit for bit. */
+static void tilt_mix(double dist[SPR_STATES], double w_alone, double w_isolated)
+{
+    if (w_alone == 1.0 && w_isolated == 1.0) return;
+    double z = 0;
+    for (int s = 0; s < SPR_STATES; s++) {
+        dist[s] *= (spr_state_alone(s) ? w_alone : 1.0) * (spr_state_isolated(s) ? w_isolated : 1.0);
+        z += dist[s];
+    }
+    if (z > 0)
+        for (int s = 0; s < SPR_STATES; s++) dist[s] /= z;
+}
+
+void spr_model_state_mix(const spr_model *m, int female, uint16_t age_months, int district, double dist[SPR_STATES])
+{
+    cohort_mix(m, female, age_months, dist);
+    if (age_months >= 65 * 12) tilt_mix(dist, m->district_tilt[district][0], m->district_tilt[district][1]);
+}
+
+/* ---- districts' tilts (municipality data) ------------------------------------ */
+
+/* What the tilt of one district is fitted over: its residents 65+ by sex and
+ * band, each band represented by the middle of each of its years of age
+ * (population synthesis draws ages uniformly within the band). */
+typedef struct {
+    const spr_model *m;
+    const spr_district *d;
+    double w[2];  /* current weights: living alone, isolated */
+    int k;        /* the weight being solved for */
+    double target;
+} tilt_fit;
+
+static int alone_or_isolated(int s, int k) { return k == 0 ? spr_state_alone(s) : spr_state_isolated(s); }
+
+/* The district's expected share of residents 65+ living alone (k = 0) or
+ * isolated (k = 1) under weights w. */
+static double tilted_share(const tilt_fit *f, int k)
+{
+    double num = 0, den = 0;
+    for (int sex = 0; sex < SPR_SEXES; sex++)
+        for (int b = spr_age_band(65); b < SPR_AGE_BANDS; b++) {
+            int64_t n = f->d->residents[sex][b];
+            if (n == 0) continue;
+            double in_band = 0;
+            for (int a = 5 * b; a < 5 * b + 5; a++) {
+                double dist[SPR_STATES];
+                cohort_mix(f->m, sex, (uint16_t)(12 * a + 6), dist);
+                tilt_mix(dist, f->w[0], f->w[1]);
+                for (int s = 0; s < SPR_STATES; s++)
+                    if (alone_or_isolated(s, k)) in_band += dist[s];
+            }
+            num += (double)n * in_band / 5.0;
+            den += (double)n;
+        }
+    return den > 0 ? num / den : NAN;
+}
+
+static double tilt_residual(double log_w, void *ctx)
+{
+    tilt_fit *f = ctx;
+    f->w[f->k] = exp(log_w);
+    return tilted_share(f, f->k) - f->target;
+}
+
+/* Solves one weight (the other held) with Brent's method on its logarithm. */
+static int solve_weight(tilt_fit *f, gsl_root_fsolver *solver)
+{
+    const double lo = -30, hi = 30;
+    gsl_function fn = {tilt_residual, f};
+    if (!(tilt_residual(lo, f) < 0 && tilt_residual(hi, f) > 0)) return -1;
+    gsl_root_fsolver_set(solver, &fn, lo, hi);
+    double x = 0;
+    for (int it = 0; it < 200; it++) {
+        gsl_root_fsolver_iterate(solver);
+        x = gsl_root_fsolver_root(solver);
+        if (gsl_root_test_interval(gsl_root_fsolver_x_lower(solver), gsl_root_fsolver_x_upper(solver), 1e-12, 0) ==
+            GSL_SUCCESS)
+            break;
+    }
+    f->w[f->k] = exp(x);
+    return 0;
+}
+
+/* The weights that give district d its living-alone and isolated shares of
+ * residents 65+ (whichever are given): Brent's method on each weight in
+ * turn until both shares agree to 1e-9 (the two interact: people living
+ * alone are more often isolated). */
+static int fit_district_tilt(spr_model *M, const spr_district *d, int index, gsl_root_fsolver *solver,
+                             spr_error *err)
+{
+    double target[2] = {d->living_alone_65, d->isolated_65};
+    if (isnan(tilted_share(&(tilt_fit){M, d, {1, 1}, 0, 0}, 0))) return SPR_OK; /* nobody 65+: nothing to tilt */
+    static const char *const what[2] = {"living_alone_65", "isolated_65"};
+    tilt_fit f = {M, d, {1, 1}, 0, 0};
+    for (int round = 0; round < 100; round++) {
+        double worst = 0;
+        for (int k = 0; k < 2; k++) {
+            if (isnan(target[k])) continue;
+            f.k = k;
+            f.target = fmin(fmax(target[k], 1e-6), 1 - 1e-6);
+            if (solve_weight(&f, solver) < 0)
+                return spr_error_set(err, SPR_ERR_SCENARIO,
+                                     "district '%s': %s = %g cannot be reached by tilting the national mix of its "
+                                     "residents 65+", d->name, what[k], target[k]);
+        }
+        for (int k = 0; k < 2; k++)
+            if (!isnan(target[k])) worst = fmax(worst, fabs(tilted_share(&f, k) - target[k]));
+        if (worst < 1e-9) break;
+    }
+    M->district_tilt[index][0] = f.w[0];
+    M->district_tilt[index][1] = f.w[1];
+    return SPR_OK;
+}
+
+static int fit_district_tilts(const spr_params *p, spr_model *M, spr_error *err)
+{
+    for (int d = 0; d < SPR_MAX_DISTRICTS; d++) M->district_tilt[d][0] = M->district_tilt[d][1] = 1.0;
+    const spr_municipality *mu = p->municipality;
+    if (mu == NULL) return SPR_OK;
+    gsl_root_fsolver *solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (solver == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for a root finder");
+    int rc = SPR_OK;
+    for (int d = 0; d < mu->n_districts && rc == SPR_OK; d++)
+        rc = fit_district_tilt(M, &mu->district[d], d, solver, err);
+    gsl_root_fsolver_free(solver);
+    return rc;
+}
+
 int spr_model_create(const spr_params *p, spr_model **out, spr_error *err)
 {
     spr_model *M = calloc(1, sizeof *M);
@@ -322,6 +487,11 @@ int spr_model_create(const spr_params *p, spr_model **out, spr_error *err)
     for (int s = 0; s < SPR_SEXES; s++) run_cohort(p, M, s);
     build_costs(p, M);
     build_thresholds(p, M);
+    int rc = fit_district_tilts(p, M, err);
+    if (rc != SPR_OK) {
+        free(M);
+        return rc;
+    }
     *out = M;
     return SPR_OK;
 }

@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "sprsim/h5image.h"
+#include "sprsim/municipality.h"
 #include "sprsim/version.h"
 
 /* Every HDF5 call that can fail goes through CHECK: on failure the function
@@ -206,18 +207,19 @@ out:
 typedef enum { COL_I32, COL_I64, COL_F64 } column_type;
 
 /* One [replicate, month] (or [replicate, month, category]) series: a field
- * of spr_programme_month of count elements of one type.  A new output is
- * one line here. */
+ * of a month record (spr_programme_month; per team spr_team_month, per
+ * district spr_district_record, with an entity dimension after the month)
+ * of count elements of one type.  A new output is one line here. */
 typedef struct {
     const char *name, *units, *description;
-    size_t offset, size; /* of the field in spr_programme_month (size: checked against type and count) */
+    size_t offset, size; /* of the field in the record (size: checked against type and count) */
     column_type type;
     int count;
 } programme_series;
 
-#define SERIES(name, units, description, field, type, count)                                                        \
-    {name, units, description, offsetof(spr_programme_month, field), sizeof(((spr_programme_month *)0)->field), type, \
-     count}
+#define FIELD(T, name, units, description, field, type, count)                                       \
+    {name, units, description, offsetof(T, field), sizeof(((T *)0)->field), type, count}
+#define SERIES(name, units, description, field, type, count) FIELD(spr_programme_month, name, units, description, field, type, count)
 
 static const programme_series PROGRAMME_SERIES[] = {
     SERIES("referrals", "persons", "referrals made during the month, by source", referrals, COL_I32,
@@ -245,7 +247,47 @@ static const programme_series PROGRAMME_SERIES[] = {
            1),
     SERIES("wait_weeks", "cases", "first contacts during the month by whole weeks waited (0..25, 26+)", wait_weeks,
            COL_I32, SPR_WAIT_WEEKS),
+    SERIES("censored_weeks", "cases",
+           "waits censored during the month by whole weeks waited (0..25, 26+): referrals who died or moved away "
+           "unseen, and in the last month those still waiting",
+           censored_weeks, COL_I32, SPR_WAIT_WEEKS),
 };
+
+/* Each link-worker team's month, [replicate, month, team(, week)]. */
+#define TSERIES(name, units, description, field, type, count) FIELD(spr_team_month, name, units, description, field, type, count)
+static const programme_series TEAM_SERIES[] = {
+    TSERIES("referrals", "persons", "referrals to the team during the month", referrals, COL_I32, 1),
+    TSERIES("first_contacts", "persons", "the team's first contacts during the month", first_contacts, COL_I32, 1),
+    TSERIES("queue_waiting", "persons", "waiting for the team at the end of the month", waiting, COL_I32, 1),
+    TSERIES("caseload", "persons", "the team's open cases at the end of the month", active, COL_I32, 1),
+    TSERIES("caseload_places", "persons", "the team's maximum caseload", places, COL_I32, 1),
+    TSERIES("wait_weeks", "cases", "the team's first contacts by whole weeks waited (0..25, 26+)", wait_weeks, COL_I32,
+            SPR_WAIT_WEEKS),
+    TSERIES("censored_weeks", "cases", "the team's censored waits by whole weeks waited (0..25, 26+)", censored_weeks,
+            COL_I32, SPR_WAIT_WEEKS),
+    TSERIES("fte", "full-time equivalents", "the team's link workers", fte, COL_F64, 1),
+    TSERIES("cost_link_workers", "yen", "the team's salaries and overhead over the month", cost_link_workers_yen,
+            COL_F64, 1),
+};
+
+/* Each district's month, [replicate, month, district]. */
+#define DSERIES(name, units, description, field, type) FIELD(spr_district_record, name, units, description, field, type, 1)
+static const programme_series DISTRICT_SERIES[] = {
+    DSERIES("population_65", "persons", "residents 65+ at the start of the month", population_65, COL_I32),
+    DSERIES("taking_part_65", "persons", "residents 65+ in a community group", taking_part_65, COL_I32),
+    DSERIES("isolated_65", "persons", "residents 65+ socially isolated", isolated_65, COL_I32),
+    DSERIES("certified_65", "persons", "residents 65+ with certified care need", certified_65, COL_I32),
+    DSERIES("referrals", "persons", "referrals of the district's residents during the month", referrals, COL_I32),
+    DSERIES("first_contacts", "persons", "first contacts of the district's residents", first_contacts, COL_I32),
+    DSERIES("cost_resources", "yen", "public cost of the district's groups over the month", cost_resources_yen, COL_F64),
+};
+
+/* Where the records of one table of series are: the array, its record size and entities per month. */
+typedef struct {
+    void *records;
+    size_t stride;
+    int entities; /* 0: one record per month (no entity dimension) */
+} series_records;
 #define N_PROGRAMME_SERIES (sizeof PROGRAMME_SERIES / sizeof PROGRAMME_SERIES[0])
 
 static size_t column_bytes(column_type t) { return t == COL_I32 ? 4 : 8; }
@@ -266,20 +308,45 @@ static size_t series_bytes(const programme_series *s)
     return n == s->size ? n : 0;
 }
 
-/* Gathers one series from the month records and writes it. */
-static herr_t write_series(hid_t g, const spr_results *res, const programme_series *s)
+/* The shape of one series: replicate, month, [entity,] [category]. */
+static int series_shape(const spr_results *res, const series_records *sr, const programme_series *s, hsize_t dims[4],
+                        hsize_t chunk[4])
 {
-    size_t rm = (size_t)res->replicates * (size_t)res->months, bytes = series_bytes(s);
-    char *buf = bytes ? malloc(rm * bytes) : NULL;
+    int rank = 0;
+    dims[rank] = (hsize_t)res->replicates, chunk[rank++] = 1;
+    dims[rank] = (hsize_t)res->months, chunk[rank] = dims[rank], rank++;
+    if (sr->entities > 0) dims[rank] = (hsize_t)sr->entities, chunk[rank] = dims[rank], rank++;
+    if (s->count > 1) dims[rank] = (hsize_t)s->count, chunk[rank] = dims[rank], rank++;
+    return rank;
+}
+
+static size_t series_records_count(const spr_results *res, const series_records *sr)
+{
+    return (size_t)res->replicates * (size_t)res->months * (size_t)(sr->entities > 0 ? sr->entities : 1);
+}
+
+/* Gathers one series from the month records and writes it. */
+static herr_t write_series(hid_t g, const spr_results *res, const series_records *sr, const programme_series *s)
+{
+    size_t n = series_records_count(res, sr), bytes = series_bytes(s);
+    char *buf = bytes ? malloc(n * bytes) : NULL;
     if (buf == NULL) return -1;
-    for (size_t k = 0; k < rm; k++) memcpy(buf + k * bytes, (const char *)&res->programme[k] + s->offset, bytes);
-    hsize_t dims[3] = {(hsize_t)res->replicates, (hsize_t)res->months, (hsize_t)s->count};
-    hsize_t chunk[3] = {1, (hsize_t)res->months, (hsize_t)s->count};
-    hid_t d = dataset_nd(g, s->name, column_file_type(s->type), column_memory_type(s->type), s->count > 1 ? 3 : 2, dims,
-                         chunk, buf, s->units, s->description);
+    for (size_t k = 0; k < n; k++) memcpy(buf + k * bytes, (const char *)sr->records + k * sr->stride + s->offset, bytes);
+    hsize_t dims[4], chunk[4];
+    int rank = series_shape(res, sr, s, dims, chunk);
+    hid_t d = dataset_nd(g, s->name, column_file_type(s->type), column_memory_type(s->type), rank, dims, chunk, buf,
+                         s->units, s->description);
     free(buf);
     if (d < 0) return -1;
     H5Dclose(d);
+    return 0;
+}
+
+static herr_t write_series_table(hid_t g, const spr_results *res, const series_records *sr, const programme_series *t,
+                                 size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (write_series(g, res, sr, &t[k]) < 0) return -1;
     return 0;
 }
 
@@ -305,8 +372,8 @@ static int write_programme(hid_t grp, const spr_results *res, const char *path, 
     char types[128];
     resource_type_names(types, sizeof types);
     CHECK(attr_string(pg, "resource_types", types), "write types");
-    for (size_t k = 0; k < N_PROGRAMME_SERIES; k++)
-        CHECK(write_series(pg, res, &PROGRAMME_SERIES[k]), "write a programme series");
+    series_records months = {res->programme, sizeof *res->programme, 0};
+    CHECK(write_series_table(pg, res, &months, PROGRAMME_SERIES, N_PROGRAMME_SERIES), "write a programme series");
     const hsize_t dims[4] = {(hsize_t)res->replicates, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
     const hsize_t chunk[4] = {1, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
     CHECK(d = dataset_nd(pg, "participants", H5T_STD_I32LE, H5T_NATIVE_INT32, 4, dims, chunk, res->group_participants,
@@ -486,6 +553,76 @@ out:
     return rc;
 }
 
+/* Fixed-length UTF-8 strings of SPR_LABEL_MAX bytes (names of districts and teams). */
+static hid_t label_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, SPR_LABEL_MAX);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
+static herr_t write_labels(hid_t g, const char *name, char (*labels)[SPR_LABEL_MAX], int n, const char *description)
+{
+    hid_t t = label_type();
+    hsize_t dims[1] = {(hsize_t)n};
+    hid_t d = dataset_nd(g, name, t, t, 1, dims, NULL, labels, "", description);
+    H5Tclose(t);
+    if (d < 0) return -1;
+    H5Dclose(d);
+    return 0;
+}
+
+/* /scenarios/NAME/municipality: the municipality's files as they were read (each a string dataset
+ * named by its setting), so that the results file alone reproduces the run. */
+static int write_municipality(hid_t g, const spr_municipality *m, const char *path, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t mg = -1;
+    char hash[32];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)m->hash);
+    CHECK(mg = H5Gcreate2(g, "municipality", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the municipality group");
+    CHECK(attr_string(mg, "files_hash_fnv1a64", hash), "write the files' hash");
+    for (int k = 0; k < SPR_MUNI_FILES; k++)
+        if (m->text[k] != NULL) CHECK(dataset_string(mg, spr_municipality_file_key[k] + strlen("municipality."), m->text[k]),
+                                      "write a municipality file");
+out:
+    if (mg >= 0) H5Gclose(mg);
+    return rc;
+}
+
+/* /scenarios/NAME/teams and /districts: each link-worker team's and each district's monthly series,
+ * with their names and which team covers which district. */
+static int write_teams_and_districts(hid_t g, const spr_results *res, const char *path, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t tg = -1, dg = -1, d = -1;
+    CHECK(tg = H5Gcreate2(g, "teams", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the teams group");
+    CHECK(attr_string(tg, "dimensions", "replicate, month, team[, week]"), "write dimensions");
+    CHECK(write_labels(tg, "name", res->team_name, res->teams, "team names"), "write team names");
+    series_records teams = {res->team, sizeof *res->team, res->teams};
+    CHECK(write_series_table(tg, res, &teams, TEAM_SERIES, sizeof TEAM_SERIES / sizeof TEAM_SERIES[0]),
+          "write a team series");
+    CHECK(dg = H5Gcreate2(g, "districts", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the districts group");
+    CHECK(attr_string(dg, "dimensions", "replicate, month, district"), "write dimensions");
+    CHECK(attr_int64(dg, "from_data", res->districts_from_data), "write from_data");
+    CHECK(write_labels(dg, "name", res->district_name, res->districts, "district names"), "write district names");
+    CHECK(d = dataset_1d_plain(dg, "team", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)res->districts, res->district_team,
+                               "index", "the team covering the district (index into teams/name)"),
+          "write the districts' teams");
+    H5Dclose(d);
+    d = -1;
+    series_records districts = {res->district, sizeof *res->district, res->districts};
+    CHECK(write_series_table(dg, res, &districts, DISTRICT_SERIES, sizeof DISTRICT_SERIES / sizeof DISTRICT_SERIES[0]),
+          "write a district series");
+out:
+    if (d >= 0) H5Dclose(d);
+    if (tg >= 0) H5Gclose(tg);
+    if (dg >= 0) H5Gclose(dg);
+    return rc;
+}
+
 static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results *res, int order, const char *path,
                           spr_error *err)
 {
@@ -515,6 +652,7 @@ static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results 
     }
     CHECK(dataset_string(g, "scenario_yaml", sc->resolved_yaml), "write the resolved scenario");
     rc = write_parameters(g, &sc->params, path, err);
+    if (rc == SPR_OK && sc->municipality != NULL) rc = write_municipality(g, sc->municipality, path, err);
     if (rc != SPR_OK) goto out;
     int *rep = malloc(sizeof(int) * (size_t)res->replicates);
     if (rep == NULL) {
@@ -532,6 +670,7 @@ static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results 
     rc = write_monthly(file, g, grp, res, path, err);
     if (rc != SPR_OK) goto out;
     rc = write_programme(g, res, path, err);
+    if (rc == SPR_OK) rc = write_teams_and_districts(g, res, path, err);
     if (rc == SPR_OK && res->n_uncertain > 0) rc = write_draws(g, &sc->params, res, path, err);
 out:
     if (d >= 0) H5Dclose(d);
@@ -960,16 +1099,70 @@ static int read_params(hid_t g, spr_params *p, const reader *rd)
 }
 
 /* Scatters one series into the month records. */
-static int read_series(hid_t g, spr_results *res, const programme_series *s, const reader *rd)
+static int read_series(hid_t g, spr_results *res, const series_records *sr, const programme_series *s, const reader *rd)
 {
-    size_t rm = (size_t)res->replicates * (size_t)res->months, bytes = series_bytes(s);
+    size_t n = series_records_count(res, sr), bytes = series_bytes(s);
     if (bytes == 0) return spr_error_set(rd->err, SPR_ERR_INTERNAL, "programme series %s: the table disagrees with the struct", s->name);
-    char *buf = malloc(rm * bytes);
+    char *buf = malloc(n * bytes);
     if (buf == NULL) return spr_error_set(rd->err, SPR_ERR_NOMEM, "out of memory reading %s", rd->path);
-    hsize_t dims[3] = {(hsize_t)res->replicates, (hsize_t)res->months, (hsize_t)s->count};
-    int rc = read_dataset(g, s->name, column_memory_type(s->type), s->count > 1 ? 3 : 2, dims, buf, rd);
-    for (size_t k = 0; rc == SPR_OK && k < rm; k++) memcpy((char *)&res->programme[k] + s->offset, buf + k * bytes, bytes);
+    hsize_t dims[4], chunk[4];
+    int rank = series_shape(res, sr, s, dims, chunk);
+    int rc = read_dataset(g, s->name, column_memory_type(s->type), rank, dims, buf, rd);
+    for (size_t k = 0; rc == SPR_OK && k < n; k++) memcpy((char *)sr->records + k * sr->stride + s->offset, buf + k * bytes, bytes);
     free(buf);
+    return rc;
+}
+
+static int read_series_table(hid_t g, spr_results *res, const series_records *sr, const programme_series *t, size_t n,
+                             const reader *rd)
+{
+    int rc = SPR_OK;
+    for (size_t k = 0; k < n && rc == SPR_OK; k++) rc = read_series(g, res, sr, &t[k], rd);
+    return rc;
+}
+
+static int read_labels(hid_t g, const char *name, char (*labels)[SPR_LABEL_MAX], int n, const reader *rd)
+{
+    hid_t t = label_type();
+    hsize_t dims[1] = {(hsize_t)n};
+    int rc = read_dataset(g, name, t, 1, dims, labels, rd);
+    H5Tclose(t);
+    for (int k = 0; k < n; k++) labels[k][SPR_LABEL_MAX - 1] = '\0';
+    return rc;
+}
+
+static int open_subgroup(hid_t g, const char *name, hid_t *out, const reader *rd)
+{
+    *out = H5Lexists(g, name, H5P_DEFAULT) > 0 ? H5Gopen2(g, name, H5P_DEFAULT) : -1;
+    if (*out >= 0) return SPR_OK;
+    char full[480];
+    child_name(g, name, full, sizeof full);
+    return spr_error_set(rd->err, SPR_ERR_IO, "%s: group %s is missing", rd->path, full);
+}
+
+static int read_teams_and_districts(hid_t g, spr_results *res, const reader *rd)
+{
+    hid_t tg = -1, dg = -1;
+    int rc = open_subgroup(g, "teams", &tg, rd);
+    if (rc == SPR_OK) rc = open_subgroup(g, "districts", &dg, rd);
+    series_records teams = {res->team, sizeof *res->team, res->teams};
+    series_records districts = {res->district, sizeof *res->district, res->districts};
+    const hsize_t nd[1] = {(hsize_t)res->districts};
+    if (rc == SPR_OK) rc = read_labels(tg, "name", res->team_name, res->teams, rd);
+    if (rc == SPR_OK) rc = read_series_table(tg, res, &teams, TEAM_SERIES, sizeof TEAM_SERIES / sizeof TEAM_SERIES[0], rd);
+    long long from_data = 0;
+    if (rc == SPR_OK) rc = read_attr_int(dg, "from_data", &from_data, rd);
+    res->districts_from_data = from_data != 0;
+    if (rc == SPR_OK) rc = read_labels(dg, "name", res->district_name, res->districts, rd);
+    if (rc == SPR_OK) rc = read_dataset(dg, "team", H5T_NATIVE_INT32, 1, nd, res->district_team, rd);
+    for (int d = 0; rc == SPR_OK && d < res->districts; d++)
+        if (res->district_team[d] < 0 || res->district_team[d] >= res->teams)
+            rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: district %d's team %d is not one of the %d teams", rd->path, d,
+                               res->district_team[d], res->teams);
+    if (rc == SPR_OK)
+        rc = read_series_table(dg, res, &districts, DISTRICT_SERIES, sizeof DISTRICT_SERIES / sizeof DISTRICT_SERIES[0], rd);
+    if (tg >= 0) H5Gclose(tg);
+    if (dg >= 0) H5Gclose(dg);
     return rc;
 }
 
@@ -982,7 +1175,8 @@ static int read_programme(hid_t g, spr_results *res, const reader *rd)
         return spr_error_set(rd->err, SPR_ERR_IO, "%s: group %s is missing", rd->path, full);
     }
     int rc = SPR_OK;
-    for (size_t k = 0; k < N_PROGRAMME_SERIES && rc == SPR_OK; k++) rc = read_series(pg, res, &PROGRAMME_SERIES[k], rd);
+    series_records months = {res->programme, sizeof *res->programme, 0};
+    rc = read_series_table(pg, res, &months, PROGRAMME_SERIES, N_PROGRAMME_SERIES, rd);
     const hsize_t groups[4] = {(hsize_t)res->replicates, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
     const hsize_t waits[2] = {(hsize_t)res->replicates, SPR_WAIT_DAYS};
     if (rc == SPR_OK) rc = read_dataset(pg, "participants", H5T_NATIVE_INT32, 4, groups, res->group_participants, rd);
@@ -1200,6 +1394,28 @@ static int read_draws(hid_t g, spr_scenario *sc, spr_results *res, const reader 
     return rc;
 }
 
+/* The number of link-worker teams a scenario's results hold (the length of teams/name): the
+ * parameters alone do not say, since a municipality's tables name its teams. */
+static int count_teams(hid_t g, int *teams, const reader *rd)
+{
+    hid_t d = H5Lexists(g, "teams", H5P_DEFAULT) > 0 ? H5Dopen2(g, "teams/name", H5P_DEFAULT) : -1;
+    hsize_t n = 0;
+    if (d >= 0) {
+        hid_t space = H5Dget_space(d);
+        if (space >= 0 && H5Sget_simple_extent_ndims(space) == 1) H5Sget_simple_extent_dims(space, &n, NULL);
+        if (space >= 0) H5Sclose(space);
+        H5Dclose(d);
+    }
+    if (n < 1 || n > SPR_MAX_TEAMS) {
+        char full[480];
+        child_name(g, "teams/name", full, sizeof full);
+        return spr_error_set(rd->err, SPR_ERR_IO, "%s: dataset %s is missing or does not list 1 to %d teams", rd->path,
+                             full, SPR_MAX_TEAMS);
+    }
+    *teams = (int)n;
+    return SPR_OK;
+}
+
 static int read_scenario(hid_t file, const char *name, spr_scenario *sc, spr_results **out, const reader *rd)
 {
     char grp[SPR_NAME_MAX + 16];
@@ -1225,9 +1441,13 @@ static int read_scenario(hid_t file, const char *name, spr_scenario *sc, spr_res
         rc = open_dataset(mg, spr_indicator_describe(SPR_IND_POPULATION)->name, H5T_INTEGER, 4, dims, &d, rd);
         if (rc == SPR_OK) H5Dclose(d);
     }
-    if (rc == SPR_OK) rc = spr_results_create((int)reps, 12 * sc->params.years, sc->params.districts, 0, &res, rd->err);
+    int teams = 0;
+    if (rc == SPR_OK) rc = count_teams(g, &teams, rd);
+    if (rc == SPR_OK)
+        rc = spr_results_create((int)reps, 12 * sc->params.years, sc->params.districts, teams, 0, &res, rd->err);
     if (rc == SPR_OK) rc = read_monthly(mg, res, rd);
     if (rc == SPR_OK) rc = read_programme(g, res, rd);
+    if (rc == SPR_OK) rc = read_teams_and_districts(g, res, rd);
     if (rc == SPR_OK) rc = read_draws(g, sc, res, rd);
     if (mg >= 0) H5Gclose(mg);
     H5Gclose(g);

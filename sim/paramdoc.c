@@ -131,6 +131,10 @@ static const doc_section SECTIONS[] = {
      "mean `effects.decay_months`.\n",
      {"effects."}},
     {"The dual cycle", NULL, {"dual_cycle."}},
+    {"The municipality as data",
+     "A municipality's own tables (CSV files; formats in include/sprsim/municipality.h and docs/town.md) and local "
+     "adjustment factors fitted to its own figures by `sprsim calibrate` (scenarios/town/local_targets.yaml).\n",
+     {"municipality.", "local."}},
     {"Quality of life (for QALYs)",
      "* **Shiroiwa2016**: Shiroiwa T, et al. Japanese population norms for preference-based measures: EQ-5D-3L, "
      "EQ-5D-5L, and SF-6D. Qual Life Res 25:707-719, 2016.\n",

@@ -20,6 +20,8 @@
     {key, type, OFF(field), 1, lo, hi, unit, desc, (const double[1]){def}, NULL, unc, src, NULL}
 #define STRING(key, field, desc, def, src) {key, SPR_PT_STRING, OFF(field), 1, 0, 0, "", desc, NULL, def, "", src, NULL}
 /* A string parameter with a fixed set of values ("a, b, c"). */
+/* a file name: the loader resolves it relative to the scenario file that names it (unit "file") */
+#define FILEPATH(key, field, desc, src) {key, SPR_PT_STRING, OFF(field), 1, 0, 0, "file", desc, NULL, "", "", src, NULL}
 #define CHOICE(key, field, desc, def, choices, src)                                                        \
     {key, SPR_PT_STRING, OFF(field), 1, 0, 0, "", desc, NULL, def, "", src, choices}
 #define ARRAY(key, field, n, lo, hi, unit, desc, unc, src, ...)                                          \
@@ -340,6 +342,35 @@ static const spr_param_def TABLE[] = {
     SCALAR("link_workers.per_district", SPR_PT_BOOL, lw_per_district, 0, 1, "",
            "link workers split evenly over districts, one queue each (else one municipal queue)",
            0, "", "one queue per district when true"),
+    SCALAR("link_workers.staffing_step_fte", SPR_PT_DOUBLE, lw_staffing_step_fte, 0.05, 10, "full-time equivalents",
+           "the step of `sprsim staff`'s search: staff is recommended in whole posts of this size (1: whole "
+               "full-time link workers; 0.25: quarter posts)",
+           1, "", "planning choice: the smallest post a municipality hires (0.25: a quarter post)"),
+    FILEPATH("municipality.residents_file", muni_residents_file,
+             "CSV of residents by district, sex and 5-year age band (district,sex,0-4,...,100+); replaces "
+                 "population.pyramid and simulation.districts; \"\": districts are statistically identical",
+             "local data: small-area census tables or the resident register (docs/town.md)"),
+    FILEPATH("municipality.districts_file", muni_districts_file,
+             "CSV of district attributes (district,team,neighbours,living_alone_65,isolated_65); \"\": none",
+             "local data: the needs survey (介護予防・日常生活圏域ニーズ調査) and the municipality's team areas"),
+    FILEPATH("municipality.groups_file", muni_groups_file,
+             "CSV register of community groups (name,type,district,capacity,meetings_per_month,provider,"
+                 "public_cost_yen_per_year,eligibility,opening_year,closing_year); replaces "
+                 "resources.groups_per_10000; \"\": none",
+             "local data: the municipality's register of kayoi-no-ba and community groups"),
+    FILEPATH("municipality.teams_file", muni_teams_file,
+             "CSV of link-worker teams and their staff (team,fte); replaces link_workers.fte (which must be 0); "
+                 "\"\": the staffing is split over the teams by residents 65+",
+             "local data: the municipality's staffing of its community general support centres"),
+    SCALAR("local.hr_certification", SPR_PT_DOUBLE, local_hr_certification, 0.1, 10, "hazard ratio",
+           "the municipality's certification onset relative to the national calibration",
+           1, "fixed", "1: national; fitted to local targets by `sprsim calibrate` (e.g. scenarios/town/local_targets.yaml)"),
+    SCALAR("local.hr_isolation_onset", SPR_PT_DOUBLE, local_hr_isolation_onset, 0.1, 10, "hazard ratio",
+           "the municipality's isolation onset relative to the national calibration",
+           1, "fixed", "1: national; fitted to local targets by `sprsim calibrate`"),
+    SCALAR("local.medical_multiplier", SPR_PT_DOUBLE, local_medical_multiplier, 0.1, 10, "ratio",
+           "the municipality's medical expenditure relative to the national tables",
+           1, "fixed", "1: national; fitted to local targets by `sprsim calibrate`"),
     STRING("link_workers.employer", lw_employer, "who employs the link workers",
            "municipality", "recorded with the results"),
     SCALAR("link_workers.max_caseload", SPR_PT_INT, lw_max_caseload, 1, 10000, "clients",

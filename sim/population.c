@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sprsim/municipality.h"
+
 static int grow(spr_population *pop, size_t cap)
 {
     if (cap <= pop->cap) return SPR_OK;
@@ -110,32 +112,47 @@ static int draw_state(const double *dist, double u)
     return last; /* rounding: the most severe state with mass */
 }
 
-/* The cohort's state mix at an exact age in months: state_at_age[a] holds the
- * mix at exact age a years, so a resident aged a years and k months sits
- * (k + 0.5)/12 of the way to a + 1 (the middle of its month of age).  Drawing
- * from state_at_age[a] alone gave residents the mix of people half a year
- * younger, which with onset hazards rising 15-19% a year understated
- * certification and dementia by 5-8% at the start and let them drift up over
- * the first decade (docs/ODD.md, initialisation).  No interpolation across an
- * age where the cohort model changes the mix by decree rather than by
- * transitions (the living-alone re-mix at 5-year boundaries below 65, the
- * metabolic clear at metabolic.max_age): the mix just before it is right for
- * the whole year. */
-static void state_at_exact_age(const spr_model *m, int female, uint16_t age_months, double dist[SPR_STATES])
+/* Appends a resident of district d with its state drawn from the mix at its
+ * age (word 0 of its INIT block). */
+static ptrdiff_t add_in_district(spr_population *pop, const spr_model *m, const uint32_t w[4], int female,
+                                 uint16_t age_months, uint8_t district)
 {
-    int age = age_months / 12;
-    if (age > SPR_MAX_AGE_YEARS) age = SPR_MAX_AGE_YEARS;
-    const double *at = m->state_at_age[female][age];
-    memcpy(dist, at, SPR_STATES * sizeof *dist);
-    if (age + 1 >= SPR_LIFE_AGES) return;
-    int next = age + 1;
-    int remixed = next % 5 == 0 && next < 65, cleared = next == m->probs.metabolic_max_age;
-    const double *after = m->state_at_age[female][next];
-    double alive_next = 0;
-    for (int s = 0; s < SPR_STATES; s++) alive_next += after[s];
-    if (remixed || cleared || alive_next <= 0) return;
-    double w = (age_months % 12 + 0.5) / 12.0;
-    for (int s = 0; s < SPR_STATES; s++) dist[s] = (1.0 - w) * at[s] + w * after[s];
+    double dist[SPR_STATES];
+    spr_model_state_mix(m, female, age_months, district, dist);
+    double alive = 0;
+    for (int s = 0; s < SPR_STATES; s++) alive += dist[s];
+    int state = alive > 0 ? draw_state(dist, spr_rng_u01(w[0])) : spr_state_index(0, 0, 0, 0, 0);
+    return spr_population_add(pop, female, age_months, district, (uint8_t)state);
+}
+
+static int64_t district_total(const spr_district *d)
+{
+    int64_t n = 0;
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int b = 0; b < SPR_AGE_BANDS; b++) n += d->residents[s][b];
+    return n;
+}
+
+/* The district of a newcomer (in-migrant) from word u: with municipality
+ * data, in proportion to the district's residents of the newcomer's sex and
+ * age band at the start (where people of that age live is where newcomers
+ * of that age settle: an assumption), of either sex when no district has
+ * anyone of it; otherwise uniformly over the districts. */
+static uint8_t newcomer_district(const spr_params *p, int female, uint16_t age_months, uint32_t u)
+{
+    const spr_municipality *mu = p->municipality;
+    if (mu == NULL) return (uint8_t)((uint64_t)u * (uint64_t)p->districts >> 32);
+    int b = spr_age_band(age_months / 12);
+    int64_t total = 0;
+    for (int d = 0; d < mu->n_districts; d++) total += mu->district[d].residents[female][b];
+    int any = total == 0; /* nobody of this sex and band anywhere: where everyone lives */
+    if (any) total = mu->total;
+    uint64_t pick = (uint64_t)u * (uint64_t)total >> 32, cum = 0;
+    for (int d = 0; d < mu->n_districts; d++) {
+        cum += (uint64_t)(any ? district_total(&mu->district[d]) : mu->district[d].residents[female][b]);
+        if (pick < cum) return (uint8_t)d;
+    }
+    return (uint8_t)(mu->n_districts - 1);
 }
 
 ptrdiff_t spr_population_add_drawn(spr_population *pop, const spr_params *p, const spr_model *m, spr_rng_key key,
@@ -143,13 +160,7 @@ ptrdiff_t spr_population_add_drawn(spr_population *pop, const spr_params *p, con
 {
     uint32_t id = pop->next_id, w[4];
     spr_rng_block(key, id, month, SPR_STREAM_INIT_RESIDENT, 0, w);
-    double dist[SPR_STATES];
-    state_at_exact_age(m, female, age_months, dist);
-    double alive = 0;
-    for (int s = 0; s < SPR_STATES; s++) alive += dist[s];
-    int state = alive > 0 ? draw_state(dist, spr_rng_u01(w[0])) : spr_state_index(0, 0, 0, 0, 0);
-    uint8_t district = (uint8_t)((uint64_t)w[1] * (uint64_t)p->districts >> 32);
-    return spr_population_add(pop, female, age_months, district, (uint8_t)state);
+    return add_in_district(pop, m, w, female, age_months, newcomer_district(p, female, age_months, w[1]));
 }
 
 void spr_population_allocate(const spr_params *p, int64_t counts[SPR_SEXES][SPR_AGE_BANDS])
@@ -183,6 +194,34 @@ void spr_population_allocate(const spr_params *p, int64_t counts[SPR_SEXES][SPR_
     }
 }
 
+/* The end (exclusive) of band b's ages as synthesis draws them: 105 for 100+. */
+static int band_end(int b) { return b == SPR_AGE_BANDS - 1 ? 105 : 5 * b + 5; }
+
+/* An age in months within [lo, hi) years, from the resident's own INIT stream (word 2). */
+static uint16_t age_in_band(spr_rng_key key, uint32_t id, int lo, int hi)
+{
+    uint32_t w[4];
+    spr_rng_block(key, id, 0, SPR_STREAM_INIT_RESIDENT, 0, w);
+    return (uint16_t)(12 * lo + (uint32_t)(((uint64_t)w[2] * (uint64_t)(12 * (hi - lo))) >> 32));
+}
+
+/* The residents of a municipality's tables, district by district, as many of
+ * each sex and band as the residents file says (the counts are not drawn). */
+static int synthesise_districts(spr_population *pop, const spr_municipality *mu, const spr_model *m, spr_rng_key key,
+                                spr_error *err)
+{
+    for (int d = 0; d < mu->n_districts; d++)
+        for (int s = 0; s < SPR_SEXES; s++)
+            for (int b = 0; b < SPR_AGE_BANDS; b++)
+                for (int64_t k = 0; k < mu->district[d].residents[s][b]; k++) {
+                    uint32_t w[4];
+                    spr_rng_block(key, pop->next_id, 0, SPR_STREAM_INIT_RESIDENT, 0, w);
+                    if (add_in_district(pop, m, w, s, age_in_band(key, pop->next_id, 5 * b, band_end(b)), (uint8_t)d) < 0)
+                        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+                }
+    return SPR_OK;
+}
+
 int spr_population_synthesise(spr_population *pop, const spr_params *p, const spr_model *m, spr_rng_key key,
                               spr_error *err)
 {
@@ -199,20 +238,15 @@ int spr_population_synthesise(spr_population *pop, const spr_params *p, const sp
                 return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
         return SPR_OK;
     }
+    if (p->municipality != NULL) return synthesise_districts(pop, p->municipality, m, key, err);
     int64_t counts[SPR_SEXES][SPR_AGE_BANDS];
     spr_population_allocate(p, counts);
     for (int s = 0; s < SPR_SEXES; s++)
         for (int b = 0; b < SPR_AGE_BANDS; b++) {
             int lo = 5 * b > p->min_age ? 5 * b : p->min_age;
-            int hi = b == SPR_AGE_BANDS - 1 ? 105 : 5 * b + 5;
-            for (int64_t k = 0; k < counts[s][b]; k++) {
-                /* age within the band from the resident's own stream (word 2) */
-                uint32_t w[4];
-                spr_rng_block(key, pop->next_id, 0, SPR_STREAM_INIT_RESIDENT, 0, w);
-                uint32_t months = (uint32_t)(((uint64_t)w[2] * (uint64_t)(12 * (hi - lo))) >> 32);
-                if (spr_population_add_drawn(pop, p, m, key, 0, s, (uint16_t)(12 * lo + months)) < 0)
+            for (int64_t k = 0; k < counts[s][b]; k++)
+                if (spr_population_add_drawn(pop, p, m, key, 0, s, age_in_band(key, pop->next_id, lo, band_end(b))) < 0)
                     return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-            }
         }
     return SPR_OK;
 }

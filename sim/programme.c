@@ -7,6 +7,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "sprsim/municipality.h"
 #include "sprsim/queue.h"
 
 struct spr_programme {
@@ -15,8 +16,19 @@ struct spr_programme {
     spr_rng_key key;
     int districts;
     spr_resources res;
-    int n_queues;           /* 1, or one per district */
+    int n_queues;           /* one per link-worker team */
+    int active;             /* any link workers (asked for every resident every month: kept, not recomputed) */
     spr_queue **queues;
+    uint8_t team_of[SPR_MAX_DISTRICTS];
+    /* where a resident of each district looks for a group: its own district first, then its neighbours
+     * (municipality data), or districts d-1 and d+1 for link workers' clients (statistical districts) */
+    uint8_t near[SPR_MAX_DISTRICTS][1 + SPR_MAX_NEIGHBOURS];
+    int n_near[SPR_MAX_DISTRICTS];
+    int self_joiners_look_near; /* the districts file names neighbours: self-joiners look next door too */
+    uint8_t type_max_function[SPR_RESOURCE_TYPES]; /* the most severe state any group of the type admits */
+    int32_t *record_group;  /* per row of the register: its group now, or -1 */
+    spr_team_month team_month[SPR_MAX_TEAMS];
+    spr_district_month *district_month; /* [districts] */
     double awareness;
     /* monthly probabilities as thresholds */
     uint32_t thr_checkup, thr_nurse, thr_self, thr_clinic[SPR_AGE_BANDS][SPR_FUNC_STATES];
@@ -47,6 +59,7 @@ struct spr_programme {
     size_t cap_leavers;
     uint8_t *where;
     size_t cap_where;
+    double *leaver_arrival; /* [cap_where]: referral times of departures who were waiting */
     uint32_t *started; /* clients whose case started this month, sorted */
     size_t cap_started;
     spr_queue_events ev;
@@ -76,7 +89,16 @@ static int grow(void **v, size_t *cap, size_t need, size_t elem)
 
 /* ---- resources ---------------------------------------------------------- */
 
-static int add_resource(spr_resources *r, int type, int district, double capacity, int month, int origin)
+/* What a new group is: its type and district, places, eligibility, fixed cost and register row. */
+typedef struct {
+    int type, district;
+    double capacity;
+    int max_function;
+    double fixed_cost_yen_per_month;
+    int record;
+} group_spec;
+
+static int add_resource(spr_resources *r, const group_spec *gs, int month, int origin)
 {
     if (r->n == r->cap) {
         size_t c = r->cap * 2 + 32;
@@ -88,15 +110,21 @@ static int add_resource(spr_resources *r, int type, int district, double capacit
         ok &= grow((void **)&r->occupancy, &(size_t){r->cap}, c, sizeof *r->occupancy) == 0;
         ok &= grow((void **)&r->prescribed, &(size_t){r->cap}, c, sizeof *r->prescribed) == 0;
         ok &= grow((void **)&r->opened_month, &(size_t){r->cap}, c, sizeof *r->opened_month) == 0;
+        ok &= grow((void **)&r->max_function, &(size_t){r->cap}, c, 1) == 0;
+        ok &= grow((void **)&r->fixed_cost_yen_per_month, &(size_t){r->cap}, c, sizeof *r->fixed_cost_yen_per_month) == 0;
+        ok &= grow((void **)&r->record, &(size_t){r->cap}, c, sizeof *r->record) == 0;
         if (!ok) return -1;
         r->cap = c;
     }
     size_t i = r->n++;
-    r->type[i] = (uint8_t)type;
-    r->district[i] = (uint8_t)district;
+    r->type[i] = (uint8_t)gs->type;
+    r->district[i] = (uint8_t)gs->district;
     r->open[i] = 1;
     r->origin[i] = (uint8_t)origin;
-    r->capacity[i] = capacity;
+    r->capacity[i] = gs->capacity;
+    r->max_function[i] = (uint8_t)gs->max_function;
+    r->fixed_cost_yen_per_month[i] = gs->fixed_cost_yen_per_month;
+    r->record[i] = gs->record;
     r->occupancy[i] = 0;
     r->prescribed[i] = 0;
     r->opened_month[i] = month;
@@ -131,14 +159,46 @@ static int has_place(const spr_programme *g, size_t i, int kind)
            (g->p->lw_open_places || r->origin[i] == SPR_ORIGIN_STOCK);
 }
 
-/* Opens a group and files it under its type and district. */
-static int add_group(spr_programme *g, int type, int d, int month, int origin)
+/* A new group of the type's defaults (resources.capacity, .max_function, cost per participant). */
+static group_spec default_group(const spr_params *p, int type, int d)
 {
+    return (group_spec){type, d, p->res_capacity[type], (int)p->res_max_function[type], 0, -1};
+}
+
+/* A group of the municipality's register, row k. */
+static group_spec registered_group(const spr_municipality *mu, size_t k)
+{
+    const spr_group_record *gr = &mu->group[k];
+    return (group_spec){gr->type, gr->district, gr->capacity, gr->max_function, gr->public_cost_yen_per_year / 12.0,
+                        (int)k};
+}
+
+/* Opens a group and files it under its type and district. */
+static int add_spec(spr_programme *g, const group_spec *gs, int month, int origin)
+{
+    int type = gs->type, d = gs->district;
     if (grow((void **)&g->by_cell[type][d], &g->cap_cell[type][d], g->n_cell[type][d] + 1, sizeof(uint32_t)) < 0)
         return -1;
-    if (add_resource(&g->res, type, d, g->p->res_capacity[type], month, origin) < 0) return -1;
+    if (add_resource(&g->res, gs, month, origin) < 0) return -1;
     g->by_cell[type][d][g->n_cell[type][d]++] = (uint32_t)(g->res.n - 1);
+    if (gs->record >= 0) g->record_group[gs->record] = (int32_t)(g->res.n - 1);
     return 0;
+}
+
+static int add_group(spr_programme *g, int type, int d, int month, int origin)
+{
+    group_spec gs = default_group(g->p, type, d);
+    return add_spec(g, &gs, month, origin);
+}
+
+/* A closing group's replacement (new leaders): the same type and district, and for a registered
+ * group the same row of the register (places, eligibility, cost). */
+static int replace_group(spr_programme *g, size_t r, int month)
+{
+    const spr_municipality *mu = g->p->municipality;
+    group_spec gs = g->res.record[r] >= 0 ? registered_group(mu, (size_t)g->res.record[r])
+                                          : default_group(g->p, g->res.type[r], g->res.district[r]);
+    return add_spec(g, &gs, month, g->res.origin[r]);
 }
 
 /* Closes group r and takes it out of its type and district's list. */
@@ -146,6 +206,7 @@ static void close_group(spr_programme *g, size_t r)
 {
     int t = g->res.type[r], d = g->res.district[r];
     g->res.open[r] = 0;
+    if (g->res.record[r] >= 0) g->record_group[g->res.record[r]] = -1;
     for (size_t k = 0; k < g->n_cell[t][d]; k++)
         if (g->by_cell[t][d][k] == r) {
             /* keep the order (it decides which group fills first) */
@@ -176,14 +237,15 @@ static void count_free_places(spr_programme *g)
 
 /* A group of this type in district d with a free place of this kind, or -1:
  * the search goes round the district's groups from where it last found one. */
-static ptrdiff_t place_in(spr_programme *g, int type, int d, int kind)
+static ptrdiff_t place_in(spr_programme *g, int type, int func, int d, int kind)
 {
     size_t n = g->n_cell[type][d];
     if (g->free_cell[kind][type][d] <= 0 || n == 0) return -1;
     size_t start = g->hint_cell[kind][type][d] % n;
     for (size_t j = 0; j < n; j++) {
         size_t k = (start + j) % n;
-        if (has_place(g, g->by_cell[type][d][k], kind)) {
+        uint32_t r = g->by_cell[type][d][k];
+        if (func <= g->res.max_function[r] && has_place(g, r, kind)) {
             g->hint_cell[kind][type][d] = k;
             return (ptrdiff_t)g->by_cell[type][d][k];
         }
@@ -192,20 +254,20 @@ static ptrdiff_t place_in(spr_programme *g, int type, int d, int kind)
 }
 
 /* The first fitting group: the preferred type first, own district before
- * neighbours (districts d-1 and d+1, when allowed), then the other types the
- * resident is eligible for, in type order. */
+ * neighbours (when allowed: g->near), then the other types the resident is
+ * eligible for, in type order; a group admits residents up to its
+ * eligibility (resources.max_function, or the register's). */
 static ptrdiff_t find_place(spr_programme *g, int pref, int func, int d, int neighbours, int kind)
 {
     int order[SPR_RESOURCE_TYPES], n = 0;
     order[n++] = pref;
     for (int t = 0; t < SPR_RESOURCE_TYPES; t++)
         if (t != pref) order[n++] = t;
-    int near[3] = {d, d - 1, d + 1}, n_near = neighbours ? 3 : 1;
+    int n_near = neighbours ? g->n_near[d] : 1;
     for (int k = 0; k < n; k++) {
-        if (func > (int)g->p->res_max_function[order[k]]) continue;
+        if (func > g->type_max_function[order[k]]) continue;
         for (int j = 0; j < n_near; j++) {
-            if (near[j] < 0 || near[j] >= g->districts) continue;
-            ptrdiff_t r = place_in(g, order[k], near[j], kind);
+            ptrdiff_t r = place_in(g, order[k], func, g->near[d][j], kind);
             if (r >= 0) return r;
         }
     }
@@ -239,30 +301,106 @@ static void join_group(spr_programme *g, spr_population *pop, size_t i, size_t r
 
 /* ---- creation ------------------------------------------------------------ */
 
-static int queue_of(const spr_programme *g, int district) { return g->n_queues == 1 ? 0 : district; }
+static int queue_of(const spr_programme *g, int district) { return g->team_of[district]; }
 
+int spr_programme_teams(const spr_params *p)
+{
+    if (p->municipality != NULL) return p->municipality->n_teams;
+    return p->lw_per_district ? p->districts : 1;
+}
+
+int spr_programme_team_of(const spr_params *p, int district)
+{
+    if (p->municipality != NULL) return p->municipality->district[district].team;
+    return p->lw_per_district ? district : 0;
+}
+
+void spr_programme_team_name(const spr_params *p, int team, char *buf, size_t size)
+{
+    if (p->municipality != NULL) snprintf(buf, size, "%s", p->municipality->team[team].name);
+    else if (p->lw_per_district) snprintf(buf, size, "district %d", team + 1);
+    else snprintf(buf, size, "municipality");
+}
+
+/* The municipality's staffing as the scenario gives it (link_workers.fte or the norm). */
+static double scenario_fte(const spr_params *p)
+{
+    return p->lw_fte_per_100000 > 0 ? p->lw_fte_per_100000 * (double)p->population / 100000.0 : p->lw_fte;
+}
+
+/* Team t's share of the municipality's residents 65+ (its workload comes mostly from them), or an
+ * even share without municipality data. */
+static double team_share(const spr_params *p, int team)
+{
+    const spr_municipality *mu = p->municipality;
+    int n = spr_programme_teams(p);
+    if (mu == NULL) return n == 1 ? 1.0 : 1.0 / n;
+    int64_t mine = 0, all = 0;
+    for (int d = 0; d < mu->n_districts; d++) {
+        int64_t k = spr_municipality_residents_65(mu, d);
+        all += k;
+        if (mu->district[d].team == team) mine += k;
+    }
+    return all > 0 ? (double)mine / (double)all : 1.0 / n;
+}
+
+double spr_programme_team_fte(const spr_params *p, int team)
+{
+    if (p->n_team_fte > 0) return p->team_fte[team];
+    if (p->municipality != NULL && p->municipality->fte_from_file) return p->municipality->team[team].fte;
+    double share = team_share(p, team);
+    return share == 1.0 ? scenario_fte(p) : scenario_fte(p) * share;
+}
+
+double spr_programme_fte(const spr_params *p)
+{
+    if (p->n_team_fte == 0 && (p->municipality == NULL || !p->municipality->fte_from_file)) return scenario_fte(p);
+    double fte = 0;
+    for (int t = 0; t < spr_programme_teams(p); t++) fte += spr_programme_team_fte(p, t);
+    return fte;
+}
+
+/* One queue per team: its link workers are whole FTEs and one part-time for the remainder. */
 static int create_queues(spr_programme *g)
 {
     const spr_params *p = g->p;
-    g->n_queues = p->lw_per_district ? g->districts : 1;
+    g->n_queues = spr_programme_teams(p);
+    for (int d = 0; d < g->districts; d++) g->team_of[d] = (uint8_t)spr_programme_team_of(p, d);
     g->queues = calloc((size_t)g->n_queues, sizeof *g->queues);
     if (g->queues == NULL) return -1;
-    /* link workers: whole FTEs and one part-time for the remainder, spread over the queues */
-    const double fte = spr_programme_fte(p);
-    int workers = (int)ceil(fte - 1e-9);
     for (int k = 0; k < g->n_queues; k++) {
-        int *places = calloc((size_t)(workers > 0 ? workers : 1), sizeof(int)), n = 0;
+        const double fte = spr_programme_team_fte(p, k);
+        int workers = (int)ceil(fte - 1e-9);
+        int *places = calloc((size_t)(workers > 0 ? workers : 1), sizeof(int));
         if (places == NULL) return -1;
         for (int w = 0; w < workers; w++) {
-            if (w % g->n_queues != k) continue;
             double share = fte - w >= 1.0 ? 1.0 : fte - w;
-            places[n++] = (int)floor(share * p->lw_max_caseload + 1e-9);
+            places[w] = (int)floor(share * p->lw_max_caseload + 1e-9);
         }
-        g->queues[k] = spr_queue_create(n, places, p->lw_priority_high_risk);
+        g->queues[k] = spr_queue_create(workers > 0 ? workers : 0, places, p->lw_priority_high_risk);
         free(places);
         if (g->queues[k] == NULL) return -1;
+        g->team_month[k].fte = fte;
     }
     return 0;
+}
+
+/* Where residents of each district look for a group (find_place). */
+static void set_neighbours(spr_programme *g)
+{
+    const spr_municipality *mu = g->p->municipality;
+    for (int d = 0; d < g->districts; d++) {
+        int n = 0;
+        g->near[d][n++] = (uint8_t)d;
+        if (mu != NULL) {
+            for (int k = 0; k < mu->district[d].n_neighbours; k++) g->near[d][n++] = mu->district[d].neighbour[k];
+        } else {
+            if (d - 1 >= 0) g->near[d][n++] = (uint8_t)(d - 1);
+            if (d + 1 < g->districts) g->near[d][n++] = (uint8_t)(d + 1);
+        }
+        g->n_near[d] = n;
+        if (mu != NULL && n > 1) g->self_joiners_look_near = 1;
+    }
 }
 
 static void set_referral_thresholds(spr_programme *g)
@@ -330,6 +468,63 @@ static void initial_participants(spr_programme *g, spr_population *pop)
     }
 }
 
+/* Whether row k of the register meets in calendar year y (opening_year and closing_year, the first
+ * year it no longer meets, when given). */
+static int registered_open_in(const spr_group_record *gr, int year)
+{
+    return (gr->opening_year == 0 || gr->opening_year <= year) && (gr->closing_year == 0 || year < gr->closing_year);
+}
+
+/* The groups at the start: the municipality's register (those meeting in the first year), or per
+ * type round(groups per 10,000 x residents / 10,000), dealt over the districts. */
+static int initial_groups(spr_programme *g, size_t residents)
+{
+    const spr_params *p = g->p;
+    const spr_municipality *mu = p->municipality;
+    for (int t = 0; t < SPR_RESOURCE_TYPES; t++) g->type_max_function[t] = (uint8_t)p->res_max_function[t];
+    if (mu != NULL && mu->has_groups) {
+        g->record_group = malloc(sizeof *g->record_group * (mu->n_groups ? mu->n_groups : 1));
+        if (g->record_group == NULL) return -1;
+        for (size_t k = 0; k < mu->n_groups; k++) {
+            g->record_group[k] = -1;
+            const spr_group_record *gr = &mu->group[k];
+            if (gr->max_function > g->type_max_function[gr->type]) g->type_max_function[gr->type] = gr->max_function;
+        }
+        for (size_t k = 0; k < mu->n_groups; k++) {
+            if (!registered_open_in(&mu->group[k], p->start_year)) continue;
+            group_spec gs = registered_group(mu, k);
+            if (add_spec(g, &gs, 0, SPR_ORIGIN_STOCK) < 0) return -1;
+        }
+        return 0;
+    }
+    double per10k = (double)residents / 10000.0;
+    for (int t = 0; t < SPR_RESOURCE_TYPES; t++) {
+        long n = lround(p->res_groups_per_10000[t] * per10k);
+        for (long k = 0; k < n; k++)
+            if (add_group(g, t, (int)(k % p->districts), 0, SPR_ORIGIN_STOCK) < 0) return -1;
+    }
+    return 0;
+}
+
+/* Each January the register's groups open and close as their years say. */
+static int registered_groups_change(spr_programme *g, uint32_t month, spr_programme_month *out)
+{
+    const spr_municipality *mu = g->p->municipality;
+    if (mu == NULL || !mu->has_groups || month == 0 || month % 12 != 0) return 0;
+    int year = g->p->start_year + (int)(month / 12);
+    for (size_t k = 0; k < mu->n_groups; k++) {
+        const spr_group_record *gr = &mu->group[k];
+        int32_t r = g->record_group[k];
+        if (r >= 0 && !registered_open_in(gr, year)) close_group(g, (size_t)r);
+        else if (r < 0 && gr->opening_year == year && registered_open_in(gr, year)) {
+            group_spec gs = registered_group(mu, k);
+            if (add_spec(g, &gs, (int)month, SPR_ORIGIN_STOCK) < 0) return -1;
+            out->groups_opened++;
+        }
+    }
+    return 0;
+}
+
 int spr_programme_create(const spr_params *p, const spr_model *m, const spr_population *pop_c, spr_rng_key key,
                          spr_programme **out, spr_error *err)
 {
@@ -342,13 +537,10 @@ int spr_programme_create(const spr_params *p, const spr_model *m, const spr_popu
     g->districts = p->districts;
     double per10k = (double)pop->n / 10000.0;
     g->awareness = fmin(1.0, p->pa_awareness + p->pa_awareness_per_event * p->pa_outreach_events_per_year / (per10k > 0 ? per10k : 1));
-    /* the initial groups: per type, round(groups per 10,000 x residents / 10,000), dealt over districts */
-    for (int t = 0; t < SPR_RESOURCE_TYPES; t++) {
-        long n = lround(p->res_groups_per_10000[t] * per10k);
-        for (long k = 0; k < n; k++)
-            if (add_group(g, t, (int)(k % p->districts), 0, SPR_ORIGIN_STOCK) < 0) goto oom;
-    }
-    if (create_queues(g) < 0) goto oom;
+    g->district_month = calloc((size_t)g->districts, sizeof *g->district_month);
+    if (g->district_month == NULL || initial_groups(g, pop->n) < 0 || create_queues(g) < 0) goto oom;
+    set_neighbours(g);
+    g->active = spr_programme_fte(p) > 0;
     set_referral_thresholds(g);
     g->thr_benefit_loss = spr_rng_threshold(-expm1(-1.0 / p->eff_decay_months));
     g->thr_volunteer = spr_rng_threshold(per_month(p->loop1_volunteer_rate));
@@ -382,6 +574,12 @@ void spr_programme_destroy(spr_programme *g)
     free(g->res.prescribed);
     free(g->res.origin);
     free(g->res.opened_month);
+    free(g->res.max_function);
+    free(g->res.fixed_cost_yen_per_month);
+    free(g->res.record);
+    free(g->record_group);
+    free(g->district_month);
+    free(g->leaver_arrival);
     for (int t = 0; t < SPR_RESOURCE_TYPES; t++)
         for (int d = 0; d < SPR_MAX_DISTRICTS; d++) free(g->by_cell[t][d]);
     if (g->queues)
@@ -398,12 +596,8 @@ void spr_programme_destroy(spr_programme *g)
 }
 
 const spr_resources *spr_programme_resources(const spr_programme *g) { return &g->res; }
-int spr_programme_active(const spr_programme *g) { return spr_programme_fte(g->p) > 0; }
+int spr_programme_active(const spr_programme *g) { return g->active; }
 
-double spr_programme_fte(const spr_params *p)
-{
-    return p->lw_fte_per_100000 > 0 ? p->lw_fte_per_100000 * (double)p->population / 100000.0 : p->lw_fte;
-}
 
 /* ---- the parallel resident step -------------------------------------------- */
 
@@ -654,6 +848,7 @@ static int open_budget_groups(spr_programme *g, uint32_t month, spr_programme_mo
             if (g->unmet_type[best][t] > g->unmet_type[best][type]) type = (spr_resource_type)t;
         if (open_group(g, type, best, month, SPR_ORIGIN_BUDGET, out) < 0) return -1;
         out->cost_resources_yen += p->res_new_group_cost_yen;
+        g->district_month[best].cost_resources_yen += p->res_new_group_cost_yen;
         g->unmet[best] -= p->res_capacity[type];
         g->unmet_type[best][type] -= p->res_capacity[type];
     }
@@ -742,6 +937,23 @@ static void free_places_of_leavers(spr_programme *g, month_step *s)
     }
 }
 
+/* The whole weeks of a wait in days (the last class is 26 weeks and more). */
+static int wait_week(double days)
+{
+    int week = (int)(days / 7.0);
+    return week < SPR_WAIT_WEEKS - 1 ? week : SPR_WAIT_WEEKS - 1;
+}
+
+/* A referral of team qk whose wait ends unseen after queued_days in the queue: censored at the
+ * time its first contact could have been at the earliest (queued_days plus the first-contact
+ * delay, the scale of the waits seen). */
+static void censor_wait(spr_programme *g, int qk, double queued_days, spr_programme_month *out)
+{
+    int week = wait_week(queued_days + g->p->lw_first_contact_days);
+    out->censored_weeks[week]++;
+    g->team_month[qk].censored_weeks[week]++;
+}
+
 /* 2. Departures leave their queue at the start of the month, all at once,
  * before its events. */
 static int departures_leave_queues(spr_programme *g, month_step *s)
@@ -762,13 +974,20 @@ static int departures_leave_queues(spr_programme *g, month_step *s)
             }
         if (n == 0) continue;
         qsort(g->leavers, n, sizeof *g->leavers, cmp_id);
-        if (grow((void **)&g->where, &g->cap_where, n, 1) < 0 ||
-            spr_queue_remove_batch(g->queues[qk], g->leavers, n, s->t0, &g->ev, g->where) < 0)
+        size_t cap = g->cap_where;
+        if (grow((void **)&g->where, &g->cap_where, n, 1) < 0) return out_of_memory(s, "in the queue");
+        if (g->cap_where != cap || g->leaver_arrival == NULL) {
+            double *a = realloc(g->leaver_arrival, g->cap_where * sizeof *a);
+            if (a == NULL) return out_of_memory(s, "in the queue");
+            g->leaver_arrival = a;
+        }
+        if (spr_queue_remove_batch(g->queues[qk], g->leavers, n, s->t0, &g->ev, g->where, g->leaver_arrival) < 0)
             return out_of_memory(s, "in the queue");
         for (size_t j = 0; j < n; j++)
             if (g->where[j]) {
                 g->outcomes[g->where[j] == 1 ? SPR_OUT_WAITING : SPR_OUT_ACTIVE]--;
                 g->outcomes[SPR_OUT_DIED]++;
+                if (g->where[j] == 1) censor_wait(g, qk, s->t0 - g->leaver_arrival[j], s->out);
             }
     }
     return SPR_OK;
@@ -813,6 +1032,8 @@ static int referrals_join_queues(spr_programme *g, month_step *s)
                 g->arrivals[n++] = (spr_queue_client){rq->id, s->t0 + spr_rng_u01(rq->u_time) * SPR_MONTH_DAYS,
                                                       case_days(p, rq->u_service), rq->high_risk, rq->source};
                 s->out->referrals[rq->source]++;
+                g->team_month[qk].referrals++;
+                g->district_month[s->pop->district[idx]].referrals++;
                 g->referrals_total++;
                 g->outcomes[SPR_OUT_WAITING]++;
             }
@@ -841,9 +1062,13 @@ static int first_contacts(spr_programme *g, month_step *s)
         s->out->waited_share += wait > 0;
         wait += p->lw_first_contact_days;
         if (record_wait(g, wait) < 0) return out_of_memory(s, "recording waits");
-        int day = (int)wait, week = (int)(wait / 7.0);
+        int day = (int)wait, week = wait_week(wait), d = pop->district[idx];
         s->wait_hist[day < SPR_WAIT_DAYS - 1 ? day : SPR_WAIT_DAYS - 1]++;
-        s->out->wait_weeks[week < SPR_WAIT_WEEKS - 1 ? week : SPR_WAIT_WEEKS - 1]++;
+        s->out->wait_weeks[week]++;
+        spr_team_month *tm = &g->team_month[queue_of(g, d)];
+        tm->first_contacts++;
+        tm->wait_weeks[week]++;
+        g->district_month[d].first_contacts++;
         try_match(g, pop, idx, s->month, s->out);
         g->started[j] = c->client;
     }
@@ -911,7 +1136,7 @@ static int self_joiners(spr_programme *g, month_step *s)
         if (rc != SPR_OK) return rc;
         if (pop->sp[idx] & (SPR_SP_PARTICIPATING | SPR_SP_WAITING | SPR_SP_CASE)) continue;
         int d = pop->district[idx], pref = preferred_type(g, pop->id[idx]);
-        ptrdiff_t r = find_place(g, pref, spr_state_func(pop->state[idx]), d, 0, PLACE_OPEN);
+        ptrdiff_t r = find_place(g, pref, spr_state_func(pop->state[idx]), d, g->self_joiners_look_near, PLACE_OPEN);
         if (r >= 0) {
             join_group(g, pop, idx, (size_t)r, 0, PLACE_OPEN);
             if (pop->age_months[idx] >= 65 * 12) s->part65[d]++; /* joined on its own: counts in every case */
@@ -932,10 +1157,9 @@ static int groups_close_and_open(spr_programme *g, month_step *s)
         spr_rng_block(g->key, (uint32_t)r, s->month, SPR_STREAM_RESOURCE, 0, w);
         if (w[0] >= g->thr_close) continue;
         close_group(g, r);
-        if (w[1] < g->thr_replace &&
-            add_group(g, g->res.type[r], g->res.district[r], (int)s->month, g->res.origin[r]) < 0)
-            return out_of_memory(s, "replacing a group");
+        if (w[1] < g->thr_replace && replace_group(g, r, (int)s->month) < 0) return out_of_memory(s, "replacing a group");
     }
+    if (registered_groups_change(g, s->month, s->out) < 0) return out_of_memory(s, "opening the register's groups");
     if (s->month % 12 == 11 && g->p->pa_budget_yen_per_year > 0 && open_budget_groups(g, s->month, s->out) < 0)
         return out_of_memory(s, "opening the budget's groups");
     return SPR_OK;
@@ -953,10 +1177,17 @@ static void next_months_joining(spr_programme *g, const month_step *s)
 static void record_the_month(spr_programme *g, spr_programme_month *out)
 {
     const spr_params *p = g->p;
+    const double yen_per_fte_month = p->lw_salary_yen_per_year * (1.0 + p->lw_overhead_share) / 12.0;
     for (int qk = 0; qk < g->n_queues; qk++) {
-        out->waiting += (int32_t)spr_queue_waiting(g->queues[qk]);
-        out->active += (int32_t)spr_queue_active(g->queues[qk]);
-        for (int s = 0; s < spr_queue_servers(g->queues[qk]); s++) out->places += spr_queue_server_places(g->queues[qk], s);
+        spr_team_month *tm = &g->team_month[qk];
+        tm->waiting = (int32_t)spr_queue_waiting(g->queues[qk]);
+        tm->active = (int32_t)spr_queue_active(g->queues[qk]);
+        tm->places = 0;
+        for (int s = 0; s < spr_queue_servers(g->queues[qk]); s++) tm->places += spr_queue_server_places(g->queues[qk], s);
+        tm->cost_link_workers_yen = tm->fte * yen_per_fte_month;
+        out->waiting += tm->waiting;
+        out->active += tm->active;
+        out->places += tm->places;
     }
     out->first_contacts = (int32_t)g->n_waits;
     if (g->n_waits > 0) {
@@ -968,9 +1199,14 @@ static void record_the_month(spr_programme *g, spr_programme_month *out)
         out->wait_mean_days = out->wait_p90_days = NAN;
     }
     out->cost_link_workers_yen = spr_programme_fte(p) * p->lw_salary_yen_per_year * (1.0 + p->lw_overhead_share) / 12.0;
-    for (size_t r = 0; r < g->res.n; r++)
-        out->cost_resources_yen +=
-            (g->res.occupancy[r] + g->res.prescribed[r]) * p->res_cost_yen_per_participant_month[g->res.type[r]];
+    for (size_t r = 0; r < g->res.n; r++) {
+        /* a registered group costs its public cost while it meets; the others, per participant */
+        double c = g->res.record[r] < 0
+                       ? (g->res.occupancy[r] + g->res.prescribed[r]) * p->res_cost_yen_per_participant_month[g->res.type[r]]
+                       : (g->res.open[r] ? g->res.fixed_cost_yen_per_month[r] : 0.0);
+        out->cost_resources_yen += c;
+        g->district_month[g->res.district[r]].cost_resources_yen += c;
+    }
     out->cost_outreach_yen = p->pa_outreach_events_per_year * p->pa_outreach_cost_yen / 12.0;
     memcpy(out->outcomes, g->outcomes, sizeof out->outcomes);
     out->referrals_total = g->referrals_total;
@@ -984,6 +1220,12 @@ int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, sp
         if (tl[k].oom) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory in the programme step");
     spr_queue_events_clear(&g->ev);
     g->n_waits = 0;
+    for (int k = 0; k < g->n_queues; k++) {
+        double fte = g->team_month[k].fte;
+        memset(&g->team_month[k], 0, sizeof g->team_month[k]);
+        g->team_month[k].fte = fte;
+    }
+    memset(g->district_month, 0, sizeof *g->district_month * (size_t)g->districts);
     month_step s = {.pop = pop, .month = month, .t0 = month * SPR_MONTH_DAYS, .tl = tl, .nthreads = nthreads,
                     .out = out, .wait_hist = wait_hist, .err = err};
     s.t1 = s.t0 + SPR_MONTH_DAYS;
@@ -1003,6 +1245,28 @@ int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, sp
     next_months_joining(g, &s);
     record_the_month(g, out);
     return SPR_OK;
+}
+
+const spr_team_month *spr_programme_team_month(const spr_programme *g, int t) { return &g->team_month[t]; }
+const spr_district_month *spr_programme_district_month(const spr_programme *g, int d) { return &g->district_month[d]; }
+
+typedef struct {
+    spr_programme *g;
+    int qk;
+    double t1;
+    spr_programme_month *out;
+} censor_ctx;
+
+static void censor_still_waiting(void *ctx, const spr_queue_client *c)
+{
+    censor_ctx *cc = ctx;
+    censor_wait(cc->g, cc->qk, cc->t1 - c->arrival_day, cc->out);
+}
+
+void spr_programme_censor_waiting(spr_programme *g, uint32_t month, spr_programme_month *out)
+{
+    censor_ctx cc = {g, 0, (month + 1) * SPR_MONTH_DAYS, out};
+    for (cc.qk = 0; cc.qk < g->n_queues; cc.qk++) spr_queue_visit_waiting(g->queues[cc.qk], censor_still_waiting, &cc);
 }
 
 void spr_programme_supply(const spr_programme *g, int32_t *participants, double *places, int districts)

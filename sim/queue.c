@@ -192,13 +192,16 @@ static int in_sorted(const uint32_t *ids, size_t n, uint32_t id)
 }
 
 /* Keeps the clients of a lane that are not in ids, in order. */
-static void lane_filter(lane *l, const uint32_t *ids, size_t n, const uint32_t *all, uint8_t *where)
+static void lane_filter(lane *l, const uint32_t *ids, size_t n, const uint32_t *all, uint8_t *where,
+                        double *arrival_day)
 {
     size_t kept = 0;
     for (size_t i = 0; i < l->n; i++) {
         spr_queue_client c = l->v[(l->head + i) % l->cap];
         if (in_sorted(ids, n, c.client)) {
-            where[(const uint32_t *)bsearch(&c.client, all, n, sizeof *all, cmp_u32) - all] = 1;
+            size_t k = (size_t)((const uint32_t *)bsearch(&c.client, all, n, sizeof *all, cmp_u32) - all);
+            where[k] = 1;
+            if (arrival_day != NULL) arrival_day[k] = c.arrival_day;
             continue;
         }
         l->v[(l->head + kept) % l->cap] = c;
@@ -207,12 +210,13 @@ static void lane_filter(lane *l, const uint32_t *ids, size_t n, const uint32_t *
     l->n = kept;
 }
 
-int spr_queue_remove_batch(spr_queue *q, const uint32_t *ids, size_t n, double t, spr_queue_events *ev, uint8_t *where)
+int spr_queue_remove_batch(spr_queue *q, const uint32_t *ids, size_t n, double t, spr_queue_events *ev, uint8_t *where,
+                           double *arrival_day)
 {
     memset(where, 0, n);
     if (n == 0) return 0;
-    lane_filter(&q->lanes[0], ids, n, ids, where);
-    lane_filter(&q->lanes[1], ids, n, ids, where);
+    lane_filter(&q->lanes[0], ids, n, ids, where, arrival_day);
+    lane_filter(&q->lanes[1], ids, n, ids, where, arrival_day);
     for (size_t i = 0; i < q->n_cases;) {
         if (!in_sorted(ids, n, q->cases[i].client)) {
             i++;
@@ -231,7 +235,7 @@ int spr_queue_remove_batch(spr_queue *q, const uint32_t *ids, size_t n, double t
 int spr_queue_remove(spr_queue *q, uint32_t client, double t, spr_queue_events *ev)
 {
     uint8_t where;
-    if (spr_queue_remove_batch(q, &client, 1, t, ev, &where) < 0) return -1;
+    if (spr_queue_remove_batch(q, &client, 1, t, ev, &where, NULL) < 0) return -1;
     return where;
 }
 
@@ -240,6 +244,12 @@ size_t spr_queue_active(const spr_queue *q) { return (size_t)q->total_active; }
 int spr_queue_servers(const spr_queue *q) { return q->servers; }
 int spr_queue_server_active(const spr_queue *q, int s) { return q->active[s]; }
 int spr_queue_server_places(const spr_queue *q, int s) { return q->places[s]; }
+
+void spr_queue_visit_waiting(const spr_queue *q, void (*fn)(void *ctx, const spr_queue_client *c), void *ctx)
+{
+    for (int l = 0; l < 2; l++)
+        for (size_t i = 0; i < q->lanes[l].n; i++) fn(ctx, &q->lanes[l].v[(q->lanes[l].head + i) % q->lanes[l].cap]);
+}
 
 void spr_queue_visit(const spr_queue *q, void (*fn)(void *ctx, uint32_t client, int waiting, int server), void *ctx)
 {

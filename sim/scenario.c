@@ -14,6 +14,9 @@
 
 #include <yaml.h>
 
+#include "sprsim/csv.h"
+#include "sprsim/municipality.h"
+
 #define MAX_EXTENDS_DEPTH 16
 
 /* A file already applied, known by device and inode (two spellings of one
@@ -39,6 +42,7 @@ typedef struct {
     unsigned char *set_here;    /* per table entry: set by the current file */
     const char *file;           /* name shown in messages */
     const char *option;         /* a command-line option giving one value (--replicates): messages name it */
+    int in_override_text;       /* applying --set text (file names in it are relative to the working directory) */
     char **dist_file;           /* per table entry: the file that gave its distribution (owned) */
     char where[1200];           /* the place of the last message (see at()) */
     const spr_param_def *table;
@@ -142,16 +146,17 @@ static void key_hint(const loader *L, const char *name, char *hint, size_t size)
 }
 
 /* Is s one of the comma-separated names in list ("a, b, c")? */
-static int is_choice(const char *s, const char *list)
+int spr_choice_index(const char *name, const char *allowed)
 {
-    size_t n = strlen(s);
-    for (const char *c = list; *c;) {
+    size_t n = strlen(name);
+    int k = 0;
+    for (const char *c = allowed; *c; k++) {
         size_t len = strcspn(c, ",");
-        if (len == n && strncmp(c, s, n) == 0) return 1;
+        if (len == n && n > 0 && strncmp(c, name, n) == 0) return k;
         c += len;
         while (*c == ',' || *c == ' ') c++;
     }
-    return 0;
+    return -1;
 }
 
 void spr_did_you_mean(const char *name, const char *allowed, char *hint, size_t size)
@@ -218,6 +223,9 @@ static int parse_bool(const char *s, int *out)
     return 0;
 }
 
+/* A parameter naming a file (unit "file", params.c's FILEPATH). */
+static int is_file_param(const spr_param_def *d) { return strcmp(d->unit, "file") == 0; }
+
 /* Stores one scalar value of parameter d (element k) from node. */
 static int set_scalar(loader *L, const spr_param_def *d, int k, const yaml_node_t *node)
 {
@@ -229,7 +237,7 @@ static int set_scalar(loader *L, const spr_param_def *d, int k, const yaml_node_
     switch (d->type) {
     case SPR_PT_STRING:
         if (strlen(s) >= SPR_TEXT_MAX) return bad_value(L, d, node, "the text is too long");
-        if (d->choices && !is_choice(s, d->choices)) {
+        if (d->choices && spr_choice_index(s, d->choices) < 0) {
             char hint[160];
             spr_did_you_mean(s, d->choices, hint, sizeof hint);
             return spr_error_set(L->err, SPR_ERR_SCENARIO, "%s: '%.100s' is not allowed%s; allowed: %s (%s)",
@@ -238,6 +246,14 @@ static int set_scalar(loader *L, const spr_param_def *d, int k, const yaml_node_
         /* the whole field cleared first: a shorter value must not keep the tail of a longer one (the parameters
          * are compared and written byte for byte) */
         memset(base, 0, d->offset == offsetof(spr_params, name) ? SPR_NAME_MAX : SPR_TEXT_MAX);
+        if (is_file_param(d) && *s != '\0' && *s != '/' && !L->in_override_text) {
+            /* a file named in a scenario file is relative to that file, so a scenario and its tables move together */
+            const char *slash = strrchr(L->file, '/');
+            int dir = slash ? (int)(slash - L->file + 1) : 0;
+            if ((size_t)dir + strlen(s) >= SPR_TEXT_MAX) return bad_value(L, d, node, "the path is too long");
+            snprintf(base, SPR_TEXT_MAX, "%.*s%s", dir, L->file, s);
+            return SPR_OK;
+        }
         snprintf(base, d->offset == offsetof(spr_params, name) ? SPR_NAME_MAX : SPR_TEXT_MAX, "%s", s);
         if (d->offset == offsetof(spr_params, name) && strlen(s) >= SPR_NAME_MAX)
             return bad_value(L, d, node, "the name is too long (at most 63 characters)");
@@ -1262,7 +1278,9 @@ static int apply_override(loader *L, const spr_override *ov, int set_number)
     snprintf(text, len, "%.*s: %s", (int)(eq - ov->text), ov->text, eq + 1);
     memset(L->set_here, 0, L->n);
     L->option = ov->label;
+    L->in_override_text = 1;
     int rc = load_text(L, name, (const unsigned char *)text, strlen(text), -1);
+    L->in_override_text = 0;
     L->option = NULL;
     free(text);
     return rc;
@@ -1296,11 +1314,38 @@ static int validate_params(spr_params *p, spr_error *sub)
     return rc;
 }
 
-uint64_t spr_hash_fnv1a64(const char *s)
+uint64_t spr_hash_fnv1a64(const char *s) { return spr_fnv1a64_bytes(SPR_FNV1A64_BASIS, s, strlen(s)); }
+
+/* What identifies a scenario: its resolved text and, with municipality data, the files' contents
+ * (the text names the files; a changed file must change the hash). */
+static uint64_t scenario_hash(const spr_scenario *sc)
 {
-    uint64_t h = 14695981039346656037ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    uint64_t h = spr_hash_fnv1a64(sc->resolved_yaml);
+    if (sc->municipality == NULL) return h;
+    for (int k = 0; k < SPR_MUNI_FILES; k++)
+        if (sc->municipality->text[k] != NULL)
+            h = spr_fnv1a64_bytes(h, sc->municipality->text[k], strlen(sc->municipality->text[k]));
     return h;
+}
+
+/* The municipality's tables (municipality.*_file), when named: their districts replace
+ * simulation.districts and their residents population.pyramid (the resolved scenario shows both). */
+static int load_municipality(spr_scenario *sc, spr_error *err)
+{
+    spr_municipality *m = NULL;
+    int rc = spr_municipality_load(&sc->params, &m, err);
+    if (rc != SPR_OK || m == NULL) return rc;
+    spr_params *p = &sc->params;
+    p->districts = m->n_districts;
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int b = 0; b < SPR_AGE_BANDS; b++) {
+            double n = 0;
+            for (int d = 0; d < m->n_districts; d++) n += (double)m->district[d].residents[s][b];
+            p->pyramid[s][b] = n;
+        }
+    p->municipality = m;
+    sc->municipality = m;
+    return SPR_OK;
 }
 
 int spr_scenario_load(const char *path, const spr_override *overrides, int n_overrides, spr_scenario *sc,
@@ -1338,10 +1383,11 @@ int spr_scenario_load(const char *path, const spr_override *overrides, int n_ove
         rc = validate_params(&sc->params, &sub);
         if (rc != SPR_OK) spr_error_set(err, rc, "%s: %s", path, sub.msg);
     }
+    if (rc == SPR_OK) rc = load_municipality(sc, err);
     if (rc == SPR_OK) rc = check_calib_draws(sc, err);
     if (rc == SPR_OK) rc = check_distributions(sc, err);
     if (rc == SPR_OK) rc = spr_params_to_yaml(&sc->params, &sc->resolved_yaml, err);
-    if (rc == SPR_OK) sc->hash = spr_hash_fnv1a64(sc->resolved_yaml);
+    if (rc == SPR_OK) sc->hash = scenario_hash(sc);
 out:
     free(L.loaded);
     free(L.set);
@@ -1357,6 +1403,9 @@ void spr_scenario_free(spr_scenario *sc)
     if (sc == NULL) return;
     free(sc->resolved_yaml);
     sc->resolved_yaml = NULL;
+    spr_municipality_release(sc->municipality);
+    sc->municipality = NULL;
+    sc->params.municipality = NULL;
     for (int i = 0; i < sc->sweep.n_params; i++) free(sc->sweep.values[i]);
     memset(&sc->sweep, 0, sizeof sc->sweep);
 }
@@ -1391,6 +1440,7 @@ int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int
     for (int k = 0; k < total && rc == SPR_OK; k++) {
         spr_scenario *pt = &pts[k];
         pt->params = sc->params;
+        if (sc->municipality != NULL) pt->municipality = spr_municipality_ref(sc->municipality);
         snprintf(pt->path, sizeof pt->path, "%s", sc->path);
         snprintf(pt->sweep_of, sizeof pt->sweep_of, "%s", sc->params.name);
         snprintf(pt->sweep_key, sizeof pt->sweep_key, "%s", t[sw->param[0]].key);
@@ -1416,7 +1466,7 @@ int spr_scenario_expand_sweep(const spr_scenario *sc, spr_scenario **points, int
             rc = spr_error_set(err, SPR_ERR_SCENARIO, "%s: sweep point '%s' (%s): %s", sc->path, pt->params.name, at,
                                sub.msg);
         if (rc == SPR_OK) rc = spr_params_to_yaml(&pt->params, &pt->resolved_yaml, err);
-        if (rc == SPR_OK) pt->hash = spr_hash_fnv1a64(pt->resolved_yaml);
+        if (rc == SPR_OK) pt->hash = scenario_hash(pt);
     }
     if (rc != SPR_OK) {
         spr_scenario_list_free(pts, total);

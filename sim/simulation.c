@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "sprsim/municipality.h"
 #include "sprsim/population.h"
 #include "sprsim/rng.h"
 
@@ -32,17 +33,21 @@ static const spr_indicator_info INFO[SPR_IND_COUNT] = {
 
 const spr_indicator_info *spr_indicator_describe(spr_indicator ind) { return &INFO[ind]; }
 
-int spr_results_create(int replicates, int months, int districts, int n_uncertain, spr_results **out, spr_error *err)
+int spr_results_create(int replicates, int months, int districts, int teams, int n_uncertain, spr_results **out,
+                       spr_error *err)
 {
     *out = NULL;
-    if (replicates < 1 || months < 1 || districts < 1 || districts > SPR_MAX_DISTRICTS || n_uncertain < 0)
-        return spr_error_set(err, SPR_ERR_USAGE, "results of %d replicates, %d months, %d districts, %d uncertain parameters",
-                             replicates, months, districts, n_uncertain);
+    if (replicates < 1 || months < 1 || districts < 1 || districts > SPR_MAX_DISTRICTS || teams < 1 ||
+        teams > SPR_MAX_TEAMS || n_uncertain < 0)
+        return spr_error_set(err, SPR_ERR_USAGE,
+                             "results of %d replicates, %d months, %d districts, %d teams, %d uncertain parameters",
+                             replicates, months, districts, teams, n_uncertain);
     spr_results *res = calloc(1, sizeof *res);
     if (res == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results");
     res->replicates = replicates;
     res->months = months;
     res->districts = districts;
+    res->teams = teams;
     res->n_uncertain = n_uncertain;
     size_t rm = (size_t)replicates * (size_t)months, cells = rm * SPR_SEXES * SPR_AGE_BANDS;
     size_t groups = rm * SPR_RESOURCE_TYPES * (size_t)districts;
@@ -52,6 +57,11 @@ int spr_results_create(int replicates, int months, int districts, int n_uncertai
     res->expected_deaths = calloc(cells, sizeof *res->expected_deaths);
     res->district_population = calloc(rm * (size_t)districts, sizeof *res->district_population);
     res->programme = calloc(rm, sizeof *res->programme);
+    res->team = calloc(rm * (size_t)teams, sizeof *res->team);
+    res->district = calloc(rm * (size_t)districts, sizeof *res->district);
+    res->district_name = calloc((size_t)districts, sizeof *res->district_name);
+    res->team_name = calloc((size_t)teams, sizeof *res->team_name);
+    res->district_team = calloc((size_t)districts, sizeof *res->district_team);
     res->group_participants = calloc(groups, sizeof *res->group_participants);
     res->group_places = calloc(groups, sizeof *res->group_places);
     res->wait_histogram = calloc((size_t)replicates * SPR_WAIT_DAYS, sizeof *res->wait_histogram);
@@ -60,7 +70,8 @@ int spr_results_create(int replicates, int months, int districts, int n_uncertai
     res->calib_row = calloc((size_t)replicates * SPR_DRAW_TABLES_MAX, sizeof *res->calib_row);
     if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->expected_deaths || !res->district_population ||
         !res->programme || !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws ||
-        !res->calib_row) {
+        !res->calib_row || !res->team || !res->district || !res->district_name || !res->team_name ||
+        !res->district_team) {
         spr_results_destroy(res);
         return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results (%d replicates of %d months)",
                              replicates, months);
@@ -78,6 +89,11 @@ void spr_results_destroy(spr_results *res)
     free(res->expected_deaths);
     free(res->district_population);
     free(res->programme);
+    free(res->team);
+    free(res->district);
+    free(res->district_name);
+    free(res->team_name);
+    free(res->district_team);
     free(res->group_participants);
     free(res->group_places);
     free(res->wait_histogram);
@@ -104,7 +120,9 @@ typedef struct {
      * total is the same however the residents are split among threads */
     uint64_t death_thresholds[SPR_SEXES][SPR_AGE_BANDS];
     int64_t out_migrants[SPR_SEXES][SPR_AGE_BANDS];
-    int64_t district[256];
+    int64_t district[SPR_MAX_DISTRICTS];
+    /* residents 65+ by district: all, taking part, isolated, certified */
+    int64_t district65[SPR_MAX_DISTRICTS][4];
     /* births: mother's index and the child's sex, in increasing mother index */
     size_t n_births, cap_births;
     size_t *birth_mother;
@@ -122,6 +140,7 @@ static void tally_clear(tally *t, size_t n_resources)
     memset(t->death_thresholds, 0, sizeof t->death_thresholds);
     memset(t->out_migrants, 0, sizeof t->out_migrants);
     memset(t->district, 0, sizeof t->district);
+    memset(t->district65, 0, sizeof t->district65);
     t->n_births = 0;
 }
 
@@ -179,6 +198,13 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     t->state[female][band][st]++;
     t->district[pop->district[i]]++;
     if (pop->sp[i] & SPR_SP_PARTICIPATING) t->participants[female][band]++;
+    if (age >= 65) {
+        int64_t *d65 = t->district65[pop->district[i]];
+        d65[0]++;
+        d65[1] += (pop->sp[i] & SPR_SP_PARTICIPATING) != 0;
+        d65[2] += spr_state_isolated(st);
+        d65[3] += spr_state_func(st) >= SPR_FUNC_SUPPORT;
+    }
 
     const int ben = spr_state_benefit(st), base = spr_state_base(st);
     const int f = spr_state_func(st), dem = spr_state_dementia(st), iso = spr_state_isolated(st);
@@ -266,9 +292,17 @@ static void record_month(const spr_model *M, spr_results *res, int r, int m, tal
             res->expected_deaths[spr_results_cost_index(res, r, m, s, b)] = (double)death_thresholds * 0x1p-32;
         }
     for (int d = 0; d < res->districts; d++) {
-        int64_t c = 0;
-        for (int k = 0; k < nthreads; k++) c += tl[k].district[d];
+        int64_t c = 0, c65[4] = {0, 0, 0, 0};
+        for (int k = 0; k < nthreads; k++) {
+            c += tl[k].district[d];
+            for (int j = 0; j < 4; j++) c65[j] += tl[k].district65[d][j];
+        }
         res->district_population[(size_t)r * res->months * res->districts + (size_t)m * res->districts + d] = (int32_t)c;
+        spr_district_record *dr = &res->district[spr_results_district_index(res, r, m, d)];
+        dr->population_65 = (int32_t)c65[0];
+        dr->taking_part_65 = (int32_t)c65[1];
+        dr->isolated_65 = (int32_t)c65[2];
+        dr->certified_65 = (int32_t)c65[3];
     }
 }
 
@@ -349,6 +383,14 @@ static void record_programme(const spr_programme *g, spr_results *res, int r, in
     res->programme[rm] = *pm;
     size_t cells = (size_t)SPR_RESOURCE_TYPES * (size_t)res->districts;
     spr_programme_supply(g, res->group_participants + rm * cells, res->group_places + rm * cells, res->districts);
+    for (int t = 0; t < res->teams; t++) res->team[spr_results_team_index(res, r, m, t)] = *spr_programme_team_month(g, t);
+    for (int d = 0; d < res->districts; d++) {
+        const spr_district_month *dm = spr_programme_district_month(g, d);
+        spr_district_record *dr = &res->district[spr_results_district_index(res, r, m, d)];
+        dr->referrals = dm->referrals;
+        dr->first_contacts = dm->first_contacts;
+        dr->cost_resources_yen = dm->cost_resources_yen;
+    }
 }
 
 /* ---- the cohort of a target-trial emulation ---------------------------- */
@@ -497,6 +539,7 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
         spr_programme_month pm;
         rc = spr_programme_step(g, pop, (uint32_t)m, tl[0].prog, nthreads, &pm, hist, err);
         if (rc != SPR_OK) goto out;
+        if (m == res->months - 1) spr_programme_censor_waiting(g, (uint32_t)m, &pm); /* the run ends: open waits are censored */
         record_programme(g, res, r, m, &pm);
         if (p->check_invariants && (rc = spr_programme_check(g, pop, err)) != SPR_OK) {
             char where[SPR_ERROR_MSG_MAX];
@@ -547,12 +590,27 @@ static tally *alloc_tallies(int nthreads)
     return tl;
 }
 
+/* The names of the districts and teams, and which team covers which district. */
+static void name_districts_and_teams(const spr_params *p, spr_results *res)
+{
+    const spr_municipality *mu = p->municipality;
+    for (int d = 0; d < res->districts; d++) {
+        if (mu != NULL) snprintf(res->district_name[d], SPR_LABEL_MAX, "%s", mu->district[d].name);
+        else snprintf(res->district_name[d], SPR_LABEL_MAX, "%d", d + 1);
+        res->district_team[d] = spr_programme_team_of(p, d);
+    }
+    for (int t = 0; t < res->teams; t++) spr_programme_team_name(p, t, res->team_name[t], SPR_LABEL_MAX);
+    res->districts_from_data = mu != NULL;
+}
+
 int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **out, spr_progress_fn progress,
                        void *ctx, spr_error *err)
 {
     spr_results *res = NULL;
-    int rc = spr_results_create(p->replicates, 12 * p->years, p->districts, spr_params_draw_columns(p), &res, err);
+    int rc = spr_results_create(p->replicates, 12 * p->years, p->districts, spr_programme_teams(p),
+                                spr_params_draw_columns(p), &res, err);
     if (rc != SPR_OK) return rc;
+    name_districts_and_teams(p, res);
     int nthreads = omp_get_max_threads();
     tally *tl = alloc_tallies(nthreads);
     if (tl == NULL) {
@@ -605,7 +663,8 @@ fail:
 int spr_simulation_follow(const spr_params *p, const spr_model *M, int replicate, spr_cohort *cohort, spr_error *err)
 {
     spr_results *res = NULL;
-    int rc = spr_results_create(1, cohort->baseline_month + cohort->follow_months, p->districts, 0, &res, err);
+    int rc = spr_results_create(1, cohort->baseline_month + cohort->follow_months, p->districts, spr_programme_teams(p), 0,
+                                &res, err);
     if (rc != SPR_OK) return rc;
     int nthreads = omp_get_max_threads();
     tally *tl = alloc_tallies(nthreads);

@@ -38,7 +38,10 @@ static inline spr_results *run_scenario(const char *path, const char *const *set
         if (spr_simulation_run(&sc.params, M, &res, NULL, NULL, &err) != SPR_OK) fprintf(stderr, "%s\n", err.msg);
         spr_model_destroy(M);
     }
-    if (out_p) *out_p = sc.params;
+    if (out_p) {
+        *out_p = sc.params;
+        out_p->municipality = NULL; /* the scenario's tables are freed with it: load the scenario to use them */
+    }
     spr_scenario_free(&sc);
     return res;
 }

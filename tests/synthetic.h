@@ -12,7 +12,7 @@ static spr_results *synthetic_results(int replicates, int years)
     /* the engine's own allocation, so that every array of the results exists */
     spr_results *res;
     spr_error err;
-    return spr_results_create(replicates, 12 * years, 1, 0, &res, &err) == SPR_OK ? res : NULL;
+    return spr_results_create(replicates, 12 * years, 1, 1, 0, &res, &err) == SPR_OK ? res : NULL;
 }
 
 /* Sets an indicator's count in every month of replicate r. */

@@ -68,7 +68,14 @@ staff "--within-weeks must be more than 0" --within-weeks 0
 staff "--within-weeks must be a whole number" --within-weeks 2.5
 staff "--max-utilisation must be between 0 and 1" --max-utilisation 2
 staff "--max-fte must be from 1 to 10000" --max-fte -3
-staff "is not met even with 2 link workers" --max-fte 2 --within-weeks 1 --share 0.99 --set link_workers.max_caseload=1
+staff "is not met even with 2 FTE of link workers" --max-fte 2 --within-weeks 1 --share 0.99 --set link_workers.max_caseload=1
+staff "--max-fte 1.5 is less than one post of link_workers.staffing_step_fte = 2 FTE" --max-fte 1.5 \
+      --set link_workers.staffing_step_fte=2
+# at one post there is no "one fewer" (no staff is never run): not applicable, not 0%
+out=$("$SPRSIM" staff "$SRC/scenarios/high_risk.yaml" --set simulation.population=2000 --set simulation.years=2 \
+      --replicates 2 -o "$WORK/staff"); rc=$?
+if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q '^  municipality .* 1 .* 100% (n/a) ' \
+   && printf '%s' "$out" | grep -qF 'with one post fewer: n/a'; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL staff at one post: $rc $out"; fi
 rm -f "$WORK"/staff.*
 # command-line overrides are validated like the file
 out=$("$SPRSIM" run "$SRC/scenarios/baseline.yaml" -o "$WORK/out.h5" --quiet --set simulation.years=0 2>&1); rc=$?

@@ -81,7 +81,7 @@ if [ $rc -eq 0 ] && printf '%s' "$out" | grep -qF "7 replicates"; then pass=$((p
 # ---- one option parser: strict numbers, unknown options, missing values ----
 expect 2 "sprsim run: --threads: '2x' is not a whole number from 1 to 1024" "$SPRSIM" run "$BASE" --threads 2x
 expect 2 "sprsim report: --discount: '0.5' is not a number from 0 to 0.2" "$SPRSIM" report x.h5 --discount 0.5
-expect 2 "sprsim staff: --max-fte: '2.5' is not a whole number" "$SPRSIM" staff "$BASE" --max-fte 2.5
+expect 2 "sprsim staff: --max-fte: '2.5x' is not a number" "$SPRSIM" staff "$BASE" --max-fte 2.5x
 expect 2 "sprsim staff: --confirm-replicates: '1' is not a whole number from 2 to 10000" "$SPRSIM" staff "$BASE" --confirm-replicates 1
 expect 2 "sprsim tornado: --wtp: '' is not a number" "$SPRSIM" tornado "$BASE" "$BASE" --wtp ""
 expect 2 "sprsim tornado: --vary 'mortality.hr_isolation=1,2x': expected KEY=LOW,HIGH" \

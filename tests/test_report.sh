@@ -15,11 +15,49 @@ for s in "Life expectancy" "official 2022" "Cost-effectiveness against 'baseline
   grep -qF "$s" "$WORK/report.txt"; ok $? "terminal table shows '$s'"
 done
 [ -f "$WORK/run.csv" ] && [ -f "$WORK/run.html" ]; ok $? "CSV and HTML written beside the results"
-head -1 "$WORK/run.csv" | grep -qx "scenario,replicate,draw,year,measure,unit,value"; ok $? "tidy CSV header"
+head -1 "$WORK/run.csv" | grep -qx "scenario,replicate,draw,year,district,team,measure,unit,value"; ok $? "tidy CSV header"
 # 4 scenarios x 8 replicates x 4 years x 21 measures that apply to both (waits and utilisation only where there are link workers)
 rows=$(tail -n +2 "$WORK/run.csv" | wc -l)
 [ "$rows" -ge $((4 * 8 * 4 * 21)) ]; ok $? "CSV rows: $rows"
 grep -q '^baseline,4,2,2023,' "$WORK/run.csv" && grep -q '^dual_cycle,7,3,2025,' "$WORK/run.csv"; ok $? "draw numbers in the CSV (2 replicates a draw)"
+# ten identical statistical districts sharing one team: no table by district (they differ only by chance)
+! grep -q 'By district' "$WORK/report.txt" && ! grep -q ',district_residents,' "$WORK/run.csv"
+ok $? "no tables or CSV rows by district for identical statistical districts"
+# the test municipality's 3 districts (tests/data/muni): a row each in the table by district, named as in its files
+"$SPRSIM" run "$SRC/tests/data/muni/muni.yaml" --set simulation.years=2 --set simulation.replicates=2 -o "$WORK/muni.h5" \
+  --quiet > /dev/null; ok $? "run with municipality data"
+"$SPRSIM" report "$WORK/muni.h5" > "$WORK/muni.txt"; ok $? "report with municipality data"
+table=$(sed -n '/<table class="districts">/,/<\/table>/p' "$WORK/muni.html")
+[ "$(echo "$table" | grep -c '^<tr><td>')" -eq 3 ]; ok $? "3 rows in the HTML table by district"
+for d in Kita:North Minami:South Higashi:North; do
+  name=${d%:*}; team="${d#*:} team"
+  echo "$table" | grep -qF "<tr><td>$name</td><td>$team</td><td>"; ok $? "HTML row of district $name ($team)"
+  grep -qE "^  $name +$team +[0-9]" "$WORK/muni.txt"; ok $? "terminal row of district $name"
+done
+[ "$(sed -n '/<table class="teams">/,/<\/table>/p' "$WORK/muni.html" | grep -c '^<tr><td>')" -eq 2 ]; ok $? "2 rows in the table by team"
+grep -q 'id="district-taking-part-muni"' "$WORK/muni.html" && grep -q 'id="district-isolated-muni"' "$WORK/muni.html"; ok $? "charts by district"
+# 3 districts x 9 columns x 2 replicates x 2 years, and 2 teams x 4 columns x 2 x 2
+[ "$(grep -c '^muni,[01],[01],202[23],[A-Za-z]*,[A-Za-z ]*,district_' "$WORK/muni.csv")" -eq $((3 * 9 * 2 * 2)) ]; ok $? "CSV rows by district"
+[ "$(grep -c '^muni,[01],[01],202[23],,[A-Za-z ]*,team_' "$WORK/muni.csv")" -eq $((2 * 4 * 2 * 2)) ]; ok $? "CSV rows by team"
+grep -q '^muni,1,1,2023,Minami,South team,district_isolated_65plus,%,' "$WORK/muni.csv"; ok $? "a district row names its district and team"
+if [ -n "$PY" ]; then
+  "$PY" - "$WORK/muni.csv" <<'PYEOF'
+import csv, sys
+from collections import defaultdict
+rows = list(csv.DictReader(open(sys.argv[1])))
+by = defaultdict(float)
+for r in rows:
+    by[(r["replicate"], r["year"], r["measure"], r["district"] != "")] += float(r["value"])
+keys = {(r["replicate"], r["year"]) for r in rows if r["district"]}
+# the districts' referrals add up to the municipality's, and so do the teams' (exact integers)
+ok = len(keys) == 4 and all(by[k + ("district_referrals", True)] == by[k + ("referrals", False)] ==
+                            by[k + ("team_referrals", False)] for k in keys)
+ok &= sum(by[k + ("referrals", False)] for k in keys) > 0
+print("district sums ok" if ok else "district sums wrong")
+sys.exit(0 if ok else 1)
+PYEOF
+  ok $? "the districts' referrals in the CSV add up to the municipality's"
+fi
 ! grep -qE '(src|href)="(https?:)?//' "$WORK/run.html"; ok $? "self-contained page (no network resources)"
 grep -qF "¥" "$WORK/run.html"; ok $? "yen formatting"
 if [ -n "$PY" ]; then
@@ -56,12 +94,17 @@ else
         --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$WORK/chromium" \
         --dump-dom "file://$WORK/run.html" 2>"$WORK/chromium.log")
   echo "$dom" | grep -q 'data-ready="ok"'; ok $? "the page renders and its check script ran without error (chromium log: $WORK/chromium.log)"
+  # 10 projections, the cost-effectiveness plane and acceptability curve (no charts by district: identical districts)
   echo "$dom" | grep -q 'data-charts="12"'; ok $? "all 12 charts present"
   [ "$(echo "$dom" | grep -o '<svg class="chart"' | wc -l)" -eq 12 ]; ok $? "12 SVG charts in the DOM"
+  dom=$(timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$WORK/chromium3" \
+        --dump-dom "file://$WORK/muni.html" 2>>"$WORK/chromium.log")
+  echo "$dom" | grep -q 'data-ready="ok"' && echo "$dom" | grep -q 'data-charts="12"'; ok $? "the page with districts renders its 12 charts"
   # the staffing planner's page: its five charts render
   "$SPRSIM" staff "$SRC/scenarios/high_risk.yaml" --set simulation.population=10000 --set simulation.years=3 \
     --replicates 2 -o "$WORK/staffing" > "$WORK/staffing.txt"; ok $? "staff"
-  grep -q "^Recommended: [0-9]* full-time link workers" "$WORK/staffing.txt"; ok $? "a recommendation with its confidence"
+  grep -q "^Recommended: [0-9.]* FTE of link workers" "$WORK/staffing.txt"; ok $? "a recommendation with its confidence"
   dom=$(timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$WORK/chromium2" \
         --dump-dom "file://$WORK/staffing.html" 2>>"$WORK/chromium.log")

@@ -153,11 +153,12 @@ static void make_inputs(void)
     }
     static spr_staff_level levels[2];
     static double share[2][YEARS] = {{0.5, 0.6, 0.7}, {0.9, 0.95, 0.97}};
-    static int per_year[YEARS] = {2, 2, 3};
+    static double per_year[YEARS] = {2, 2, 3};
     for (int i = 0; i < 2; i++)
         levels[i] = (spr_staff_level){.fte = 1 + i, .replicates = R, .share = share[i][1], .share_by_year = share[i],
                                       .utilisation = 0.8, .cost_disc = 1e6 * i, .qaly_disc = i};
-    staff = (spr_staff_result){levels, 2, YEARS, 2, per_year, 0.9, 0.3};
+    staff = (spr_staff_result){.levels = levels, .n_levels = 2, .years = YEARS, .recommended = 2, .per_year = per_year,
+                              .confidence = 0.9, .confidence_below = 0.3};
 }
 
 int main(void)

@@ -44,4 +44,8 @@ void spr_chart_close(spr_text *t);
 void spr_chart_line_points(spr_text *t, const spr_chart_axes *a, const double *x, const double *y, int n,
                            const char *colour);
 
+/* Entry k of a chart's legend (three to a row, under the title): a swatch
+ * of colour and the name (already escaped). */
+void spr_chart_legend_entry(spr_text *t, int k, const char *colour, const char *name);
+
 #endif

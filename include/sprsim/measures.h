@@ -20,6 +20,8 @@
 #ifndef SPRSIM_MEASURES_H
 #define SPRSIM_MEASURES_H
 
+#include <stdint.h>
+
 #include "sprsim/error.h"
 #include "sprsim/params.h"
 #include "sprsim/simulation.h"
@@ -83,6 +85,7 @@ typedef enum {
     /* state shares at every age (calibration targets select the ages) */
     SPR_MEASURE_CARE_NEED, SPR_MEASURE_DEMENTIA, SPR_MEASURE_LIVING_ALONE, SPR_MEASURE_METABOLIC, SPR_MEASURE_LIMITED,
     SPR_MEASURE_SUPPORT_OF_CERTIFIED, SPR_MEASURE_CARE35_OF_CERTIFIED, SPR_MEASURE_PARTICIPANTS_WOMEN,
+    SPR_MEASURE_MEDICAL_PER_PERSON,
     SPR_MEASURE_COUNT
 } spr_measure_id;
 
@@ -102,6 +105,9 @@ struct spr_measure {
     double (*finish)(const spr_measure_sum *acc);
     /* the others: the value directly */
     double (*value)(const spr_measure *m, const spr_params *p, const spr_results *res, int r, const spr_selection *sel);
+    /* direct measures that can still be pooled over replicates (seen_within: one Kaplan-Meier
+     * estimate from every replicate's waits), else NULL */
+    double (*pooled)(const spr_measure *m, const spr_params *p, const spr_results *res, const spr_selection *sel);
 };
 
 const spr_measure *spr_measure_get(spr_measure_id id);
@@ -126,8 +132,16 @@ int spr_measure_accumulate(const spr_measure *m, const spr_params *p, const spr_
                            const spr_selection *sel, spr_measure_sum *acc, spr_error *err);
 double spr_measure_finish(const spr_measure *m, const spr_measure_sum *acc);
 /* An additive measure pooled over every replicate of res (one sum over
- * replicates and months); NaN for a measure that is not additive. */
+ * replicates and months), or a measure with its own pooling (seen_within);
+ * NaN for the others. */
 double spr_measure_pooled(const spr_measure *m, const spr_params *p, const spr_results *res, const spr_selection *sel);
+
+/* The share of waits that ended in a first contact within `weeks` weeks: the Kaplan-Meier
+ * estimate 1 - S(weeks) from first contacts (events[k]) and censored waits (censored[k], referrals
+ * who left unseen or were still waiting when the period's records end) by whole weeks waited,
+ * k = 0..SPR_WAIT_WEEKS-1; within a week events come before censorings.  Without censoring it is
+ * exactly events within / all events.  NaN with no waits at all. */
+double spr_seen_within_km(const int64_t *events, const int64_t *censored, int weeks);
 
 /* The 95% confidence interval of a mean over replicates. */
 typedef struct {

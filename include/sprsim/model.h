@@ -87,7 +87,16 @@ typedef struct {
     /* medical cost per person-month by sex, age band and state code (yen) */
     double medical_yen_per_month[SPR_SEXES][SPR_AGE_BANDS][SPR_STATE_CODES];
     double ltc_yen_per_month[SPR_FUNC_STATES];
+    /* a district's tilt of the state mix of its residents 65+ (municipality data): the weights of
+     * living alone [0] and of isolation [1], so that the district's 65+ shares meet its needs
+     * survey's (spr_model_district_mix); 1 where a share is not given or there are no data */
+    double district_tilt[SPR_MAX_DISTRICTS][2];
 } spr_model;
+
+/* The state mix at an exact age (months) for a resident of district d:
+ * the cohort model's mix, tilted for residents 65+ by the district's
+ * weights and renormalised.  dist sums to 1 (or 0 where nobody survives). */
+void spr_model_state_mix(const spr_model *m, int female, uint16_t age_months, int district, double dist[SPR_STATES]);
 
 /* Builds every table from validated parameters (runs the cohort model). */
 int spr_model_create(const spr_params *p, spr_model **out, spr_error *err);

@@ -21,6 +21,9 @@
 #define SPR_RESOURCE_TYPES 5 /* exercise class, hobby circle, salon, volunteering, cultural activity */
 #define SPR_REFERRAL_SOURCES 4 /* health check-up, clinic, public-health nurse, self-referral */
 #define SPR_NAME_MAX 64
+#define SPR_MAX_DISTRICTS 256 /* districts are numbered in one byte */
+#define SPR_MAX_TEAMS 64 /* link-worker teams (one per district at most) */
+#define SPR_LABEL_MAX 48 /* names of districts, teams and groups (bytes, NUL included) */
 #define SPR_TEXT_MAX 512
 
 /* Functional states, ordered by severity. */
@@ -116,7 +119,7 @@ typedef struct {
     int replicates;          /* stochastic replicates */
     int64_t seed;            /* master seed of all random streams */
     int min_age;             /* model only residents of at least this age */
-    int districts;           /* small areas of the municipality */
+    int districts;           /* small areas of the municipality (from the residents file when one is named) */
     int cohort_age;          /* -1: pyramid; else a closed cohort of this age */
     int replicates_per_draw; /* stochastic replicates per parameter draw (nested design) */
     int n_uncertain;
@@ -182,6 +185,7 @@ typedef struct {
     double lw_fte;                     /* total full-time equivalents; 0: no link-worker service */
     double lw_fte_per_100000;          /* or a staffing norm per 100,000 residents (then lw_fte is 0) */
     int lw_per_district;               /* one queue per district instead of one for the municipality */
+    double lw_staffing_step_fte;       /* the staffing planner's step: the smallest post hired, in FTE */
     char lw_employer[SPR_TEXT_MAX];
     int lw_max_caseload;               /* active clients per full-time link worker */
     int lw_sessions;                   /* sessions per client */
@@ -261,6 +265,24 @@ typedef struct {
     double loop2_engage_gain;
     double loop2_retention_gain;
     int check_invariants;               /* verify programme invariants every month (slow) */
+
+    /* the municipality as data (sprsim/municipality.h): the files, relative to the working directory
+     * (the loader resolves them relative to the scenario file that names them); "" when not given */
+    char muni_residents_file[SPR_TEXT_MAX];
+    char muni_districts_file[SPR_TEXT_MAX];
+    char muni_groups_file[SPR_TEXT_MAX];
+    char muni_teams_file[SPR_TEXT_MAX];
+    /* the files' contents, loaded once and shared by every copy of these parameters (not owned by the
+     * copy: the spr_scenario holds the reference); NULL without a residents file */
+    const struct spr_municipality *municipality;
+    /* local adjustment factors on top of the national calibration (a municipality's own targets) */
+    double local_hr_certification;      /* multiplies the certification onset hazard */
+    double local_hr_isolation_onset;    /* multiplies the isolation onset hazard */
+    double local_medical_multiplier;    /* multiplies medical expenditure */
+    /* the staffing planner's staff per team (not a scenario key): n_team_fte > 0 overrides the
+     * scenario's staffing, team by team (spr_programme_team_fte) */
+    int n_team_fte;
+    double team_fte[SPR_MAX_TEAMS];
 
     /* quality of life (QALY weights, used by the analysis only) */
     double utility_function[SPR_FUNC_STATES];

@@ -24,7 +24,6 @@
 #include "sprsim/population.h"
 #include "sprsim/rng.h"
 
-#define SPR_MAX_DISTRICTS 256
 #define SPR_MONTH_DAYS 30.4375 /* mean length of a month in days */
 #define SPR_WAIT_DAYS 366      /* wait histogram: whole days 0..364 and 365+ */
 #define SPR_WAIT_WEEKS 27      /* monthly wait histogram: whole weeks 0..25 and 26+ */
@@ -101,6 +100,9 @@ enum { SPR_ORIGIN_STOCK = 0, SPR_ORIGIN_BUDGET = 1, SPR_ORIGIN_VOLUNTEERS = 2 };
 typedef struct {
     size_t n, cap;
     uint8_t *type, *district, *open, *origin;
+    uint8_t *max_function;         /* eligibility: the most severe functional state admitted */
+    double *fixed_cost_yen_per_month; /* a registered group's public cost; generated groups cost per participant (0 here) */
+    int32_t *record;               /* the group's row in the municipality's register, or -1 */
     double *capacity;     /* open places (volunteers add fractions) */
     int32_t *occupancy;   /* participants in open places */
     int32_t *prescribed;  /* participants in prescribed places */
@@ -118,6 +120,10 @@ typedef struct {
     int64_t referrals_total;
     int32_t groups_opened;
     int32_t wait_weeks[SPR_WAIT_WEEKS]; /* first contacts this month by whole weeks waited */
+    /* referrals whose wait ended unseen this month, by whole weeks waited (first-contact delay
+     * included, as in wait_weeks): they died or moved away while waiting, or, in the last month of a
+     * run, were still waiting.  Their waits are censored, not dropped (spr_seen_within_km). */
+    int32_t censored_weeks[SPR_WAIT_WEEKS];
     /* residents who wanted a place this month and found none, each counted once: self-joiners, and
      * link workers' clients when loop 1 reports their needs (what the yearly budget answers).
      * Not written to the results file (the programme field table in output.c leaves it out), so 0
@@ -125,7 +131,34 @@ typedef struct {
     int32_t unmet_demand;
 } spr_programme_month;
 
+/* One link-worker team's month (a team covers one or more districts and has its own staff and
+ * queue; without municipality data the teams are one per district with link_workers.per_district,
+ * else one for the municipality). */
+typedef struct {
+    int32_t referrals, first_contacts, waiting, active, places;
+    int32_t wait_weeks[SPR_WAIT_WEEKS];     /* first contacts by whole weeks waited */
+    int32_t censored_weeks[SPR_WAIT_WEEKS]; /* waits censored (left unseen, or still waiting at the end) */
+    double fte, cost_link_workers_yen;
+} spr_team_month;
+
+/* Residents' programme counts of one district in one month. */
+typedef struct {
+    int32_t referrals, first_contacts;
+    double cost_resources_yen;
+} spr_district_month;
+
 typedef struct spr_programme spr_programme;
+
+/* The teams of a scenario (1..SPR_MAX_TEAMS), the team of district d, and a
+ * team's full-time equivalents: the staffing planner's (p->n_team_fte > 0),
+ * else the teams file's, else the municipality's staffing
+ * (spr_programme_fte) split over the teams in proportion to their residents
+ * 65+ (with municipality data) or evenly. */
+int spr_programme_teams(const spr_params *p);
+int spr_programme_team_of(const spr_params *p, int district);
+double spr_programme_team_fte(const spr_params *p, int team);
+/* The name of team t ("municipality", the district's name, or the file's). */
+void spr_programme_team_name(const spr_params *p, int team, char *buf, size_t size);
 
 /* Creates the programme of one replicate: the resources of the initial
  * population (pop must be synthesised), the link workers and queues. */
@@ -135,9 +168,10 @@ void spr_programme_destroy(spr_programme *g);
 
 const spr_resources *spr_programme_resources(const spr_programme *g);
 int spr_programme_active(const spr_programme *g); /* any link workers */
-/* The link workers' full-time equivalents: link_workers.fte, or the norm
- * link_workers.fte_per_100000 scaled to simulation.population (validation
- * refuses both at once). */
+/* The link workers' full-time equivalents of the scenario: link_workers.fte,
+ * or the norm link_workers.fte_per_100000 scaled to simulation.population
+ * (validation refuses both at once); with the teams file's or the staffing
+ * planner's staff per team, their sum. */
 double spr_programme_fte(const spr_params *p);
 
 /* Parallel part, for resident i after it survived the month's death and
@@ -151,6 +185,15 @@ void spr_programme_tally_free(spr_programme_tally *t);
 /* Serial part of month m: resolves requests of nthreads tallies, in order. */
 int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, spr_programme_tally *tl, int nthreads,
                        spr_programme_month *out, int wait_hist[SPR_WAIT_DAYS], spr_error *err);
+
+/* Team t's and district d's record of the month just stepped. */
+const spr_team_month *spr_programme_team_month(const spr_programme *g, int t);
+const spr_district_month *spr_programme_district_month(const spr_programme *g, int d);
+
+/* Ends the run at the end of month `month` (after its step): the waits of
+ * referrals still waiting are censored where they stand, added to out's and
+ * the teams' censored_weeks of that month. */
+void spr_programme_censor_waiting(spr_programme *g, uint32_t month, spr_programme_month *out);
 
 /* Participants and places by type and district at the end of the month. */
 void spr_programme_supply(const spr_programme *g, int32_t *participants, double *places, int districts);

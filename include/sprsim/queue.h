@@ -51,9 +51,12 @@ int spr_queue_advance(spr_queue *q, spr_queue_client *arrivals, size_t n, double
 /* Removes clients (died or moved) at day t: ids sorted ascending.  All leave
  * the line and their cases first; then the freed places go to the next in
  * line (cases started at t, in ev).  where[k] becomes 1 if ids[k] was
- * waiting, 2 if it held a case, 0 if unknown.  Returns 0 or -1 (no memory).
- * One pass over the line and the cases, however many leave. */
-int spr_queue_remove_batch(spr_queue *q, const uint32_t *ids, size_t n, double t, spr_queue_events *ev, uint8_t *where);
+ * waiting, 2 if it held a case, 0 if unknown; arrival_day[k] (when not NULL)
+ * the time of referral of those who were waiting (their wait is censored
+ * there).  Returns 0 or -1 (no memory).  One pass over the line and the
+ * cases, however many leave. */
+int spr_queue_remove_batch(spr_queue *q, const uint32_t *ids, size_t n, double t, spr_queue_events *ev, uint8_t *where,
+                           double *arrival_day);
 
 /* The same for one client; returns its 'where' (or -1). */
 int spr_queue_remove(spr_queue *q, uint32_t client, double t, spr_queue_events *ev);
@@ -66,6 +69,9 @@ int spr_queue_server_active(const spr_queue *q, int server);
 int spr_queue_server_places(const spr_queue *q, int server);
 /* Visits every waiting client and every active case (for invariant checks). */
 void spr_queue_visit(const spr_queue *q, void (*fn)(void *ctx, uint32_t client, int waiting, int server), void *ctx);
+
+/* Visits every waiting client, in line order (the waits still open at the end of a run). */
+void spr_queue_visit_waiting(const spr_queue *q, void (*fn)(void *ctx, const spr_queue_client *c), void *ctx);
 
 void spr_queue_events_clear(spr_queue_events *ev);
 void spr_queue_events_free(spr_queue_events *ev);

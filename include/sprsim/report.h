@@ -99,4 +99,58 @@ typedef enum {
 
 double spr_report_sweep_value(const spr_params *p, const spr_results *res, spr_sweep_curve c);
 
+/* ---- by district and by team ------------------------------------------------ */
+
+/* The columns of the report's table by district, each a district's value
+ * over one projection year: shares from the counts averaged over the
+ * year's 12 months (residents at the start of each month), flows summed. */
+typedef enum {
+    SPR_DISTRICT_RESIDENTS,      /* all ages, month-averaged */
+    SPR_DISTRICT_RESIDENTS_65,   /* 65+, month-averaged */
+    SPR_DISTRICT_SHARE_65,       /* % of the residents */
+    SPR_DISTRICT_TAKING_PART_65, /* % of the residents 65+ in a community group */
+    SPR_DISTRICT_ISOLATED_65,    /* % of the residents 65+ */
+    SPR_DISTRICT_CERTIFIED_65,   /* % of the residents 65+ with certified care need */
+    SPR_DISTRICT_REFERRALS,      /* referrals of its residents in the year */
+    SPR_DISTRICT_FIRST_CONTACTS, /* their first contacts in the year */
+    SPR_DISTRICT_COST_RESOURCES, /* yen a year: public cost of its groups */
+    SPR_DISTRICT_COLUMNS
+} spr_district_column;
+
+/* The columns of the small table by link-worker team, over one year. */
+typedef enum {
+    SPR_TEAM_FTE,                /* full-time equivalents, month-averaged */
+    SPR_TEAM_COST_LINK_WORKERS,  /* yen a year */
+    SPR_TEAM_REFERRALS,          /* in the year */
+    SPR_TEAM_WAITING,            /* waiting at the end of the year */
+    SPR_TEAM_COLUMNS
+} spr_team_column;
+
+typedef struct {
+    const char *name;  /* the CSV's measure (stable) */
+    const char *unit;
+    const char *label; /* the tables' heading, in its display unit */
+    double scale;      /* display unit per CSV unit (yen shown in millions) */
+    int digits;        /* decimals in the tables */
+} spr_report_column_info;
+
+/* The tables' units: a district or a team. */
+typedef enum { SPR_REPORT_DISTRICT, SPR_REPORT_TEAM } spr_report_unit;
+
+const spr_report_column_info *spr_report_district_column(spr_district_column c);
+const spr_report_column_info *spr_report_team_column(spr_team_column c);
+/* Column c of a unit's table (a spr_district_column or a spr_team_column), and their number. */
+const spr_report_column_info *spr_report_unit_column(spr_report_unit kind, int c);
+int spr_report_unit_columns(spr_report_unit kind);
+
+/* District d's (team t's) value of column c in replicate r over projection
+ * year `year`; NaN for a share whose denominator is 0. */
+double spr_report_district_value(const spr_results *res, int r, int d, int year, spr_district_column c);
+double spr_report_team_value(const spr_results *res, int r, int t, int year, spr_team_column c);
+
+/* The mean and 95% interval of the mean over the replicates of res of
+ * district (team) u's column c. */
+int spr_report_unit_interval(const spr_results *res, spr_report_unit kind, int u, int year, int c, spr_interval *out,
+                             spr_error *err);
+
 #endif

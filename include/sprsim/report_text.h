@@ -18,4 +18,9 @@ void spr_report_text_interval(char *out, size_t sz, spr_interval iv, int digits)
 /* the ICER, or what the signs of the differences say instead */
 void spr_report_text_icer(char *out, size_t sz, const spr_ce_summary *s);
 
+/* District (team) u's cell of column c in projection year y: its interval
+ * over replicates in the column's display unit and decimals. */
+int spr_report_text_unit_cell(char *out, size_t sz, const spr_results *res, spr_report_unit kind, int u, int year, int c,
+                              spr_error *err);
+
 #endif

@@ -60,7 +60,8 @@ typedef struct {
     char sweep_key[96];                  /* ... its (first) swept parameter */
     double sweep_at[SPR_SWEEP_MAX_PARAMS]; /* ... and its coordinates */
     char *resolved_yaml;   /* every parameter after extends and overrides (owned) */
-    uint64_t hash;         /* FNV-1a 64 of resolved_yaml */
+    struct spr_municipality *municipality; /* the tables params.municipality points to (a reference, owned) */
+    uint64_t hash;         /* FNV-1a 64 of resolved_yaml, continued over the municipality's files when it has them */
 } spr_scenario;
 
 /* Limits on scenario input (a scenario is a small text file; the
@@ -123,6 +124,10 @@ int spr_yaml_file_load(const char *path, const char *kind, struct yaml_document_
  * in allowed, is close to name; else "".  The scenario loader's rule, for
  * the other input files' unknown keys. */
 void spr_did_you_mean(const char *name, const char *allowed, char *hint, size_t size);
+
+/* The position of name in allowed (comma-separated names), or -1: the one
+ * rule for a value from a list, in scenarios and in CSV tables. */
+int spr_choice_index(const char *name, const char *allowed);
 
 /* FNV-1a 64-bit hash of a string (identifies a resolved scenario). */
 uint64_t spr_hash_fnv1a64(const char *s);

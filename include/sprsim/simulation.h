@@ -48,8 +48,18 @@ typedef struct {
 
 const spr_indicator_info *spr_indicator_describe(spr_indicator ind);
 
+/* One district's residents in one month (the district series of the results file). */
 typedef struct {
-    int replicates, months, districts;
+    int32_t population_65;   /* residents 65+ at the start of the month */
+    int32_t taking_part_65;  /* of them, in a community group */
+    int32_t isolated_65;
+    int32_t certified_65;    /* certified care need (support or care level) */
+    int32_t referrals, first_contacts; /* referrals made and first contacts, residents of the district */
+    double cost_resources_yen;         /* public cost of the district's groups */
+} spr_district_record;
+
+typedef struct {
+    int replicates, months, districts, teams;
     /* counts[((r * months + m) * SPR_IND_COUNT + ind) * SPR_SEXES * SPR_AGE_BANDS + s * SPR_AGE_BANDS + b] */
     int32_t *counts;
     /* [r][m][s][b] in yen over the month */
@@ -63,6 +73,13 @@ typedef struct {
     int32_t *district_population;
     /* the programme, [r][m] */
     spr_programme_month *programme;
+    /* each link-worker team, [r][m][team], and each district, [r][m][district] */
+    spr_team_month *team;
+    spr_district_record *district;
+    char (*district_name)[SPR_LABEL_MAX]; /* [district] */
+    char (*team_name)[SPR_LABEL_MAX];     /* [team] */
+    int32_t *district_team;               /* [district]: the team covering it */
+    int districts_from_data;              /* the districts are a municipality's (municipality.residents_file) */
     /* participants and places by type and district at the end of the month, [r][m][type][district] */
     int32_t *group_participants;
     double *group_places;
@@ -83,6 +100,21 @@ static inline size_t spr_results_index(const spr_results *res, int r, int m, int
     return (((size_t)r * (size_t)res->months + (size_t)m) * SPR_IND_COUNT + (size_t)ind) * SPR_SEXES * SPR_AGE_BANDS +
            (size_t)s * SPR_AGE_BANDS + (size_t)b;
 }
+static inline size_t spr_results_team_index(const spr_results *res, int r, int m, int t)
+{
+    return ((size_t)r * (size_t)res->months + (size_t)m) * (size_t)res->teams + (size_t)t;
+}
+static inline size_t spr_results_district_index(const spr_results *res, int r, int m, int d)
+{
+    return ((size_t)r * (size_t)res->months + (size_t)m) * (size_t)res->districts + (size_t)d;
+}
+/* Whether a report shows the results district by district: districts of a municipality's own tables,
+ * or statistical districts with a team each (link_workers.per_district); identical statistical
+ * districts sharing one team differ only by chance. */
+static inline int spr_results_by_district(const spr_results *res)
+{
+    return res->districts > 1 && (res->districts_from_data || res->teams > 1);
+}
 static inline size_t spr_results_cost_index(const spr_results *res, int r, int m, int s, int b)
 {
     return (((size_t)r * (size_t)res->months + (size_t)m) * SPR_SEXES + (size_t)s) * SPR_AGE_BANDS + (size_t)b;
@@ -100,7 +132,8 @@ int spr_simulation_run(const spr_params *p, const spr_model *m, spr_results **ou
 /* Allocates zeroed results of this size (the engine's and the reader's one
  * allocation): SPR_ERR_USAGE for sizes below 1 (districts above
  * SPR_MAX_DISTRICTS), SPR_ERR_NOMEM.  Free with spr_results_destroy. */
-int spr_results_create(int replicates, int months, int districts, int n_uncertain, spr_results **out, spr_error *err);
+int spr_results_create(int replicates, int months, int districts, int teams, int n_uncertain, spr_results **out,
+                       spr_error *err);
 void spr_results_destroy(spr_results *res);
 
 /* A cohort followed from a baseline month, for a target-trial emulation
