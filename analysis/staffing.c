@@ -79,10 +79,17 @@ static void team_waits(const spr_results *res, int r, int k, int m0, int m1, int
         }
 }
 
+/* Whether a share seen in time (and a caseload in use) meets the target. */
+static int meets_target(const spr_staff_target *t, double share, double utilisation)
+{
+    return !isnan(share) && share >= t->share && (t->max_utilisation <= 0 || utilisation <= t->max_utilisation);
+}
+
 /* Team k's measures in a run: per replicate, its share seen in time over the target years and
- * whether it meets the target; its referrals and link-worker cost a year; its share each year. */
+ * whether it meets the target (all_met[r] is cleared where it does not); its referrals and
+ * link-worker cost a year; its share each year. */
 static void team_of_run(const spr_staff_target *t, const spr_results *res, int k, spr_staff_team_level *tl, double *v,
-                        double *scratch)
+                        int *all_met, double *scratch)
 {
     int years = res->months / 12, w0 = first_target_year(t, years), m0 = 12 * w0, m1 = 12 * years;
     double use = 0, places = 0, referrals = 0, cost = 0;
@@ -93,8 +100,9 @@ static void team_of_run(const spr_staff_target *t, const spr_results *res, int k
         team_waits(res, r, k, m0, m1, ev, ce, &u, &pl);
         v[r] = spr_seen_within_km(ev, ce, (int)t->within_weeks);
         use += u, places += pl;
-        double util_r = pl > 0 ? u / pl : 1;
-        met += !isnan(v[r]) && v[r] >= t->share && (t->max_utilisation <= 0 || util_r <= t->max_utilisation);
+        int met_r = meets_target(t, v[r], pl > 0 ? u / pl : 1);
+        met += met_r;
+        all_met[r] &= met_r;
         /* referrals over the target years; the cost over the whole projection, as the programme's */
         for (int m = 0; m < res->months; m++) {
             const spr_team_month *tm = &res->team[spr_results_team_index(res, r, m, k)];
@@ -106,7 +114,7 @@ static void team_of_run(const spr_staff_target *t, const spr_results *res, int k
     tl->share = share.mean, tl->share_lo = share.lo, tl->share_hi = share.hi;
     tl->utilisation = places > 0 ? use / places : NAN;
     tl->p_meets = (double)met / res->replicates;
-    tl->meets = !isnan(tl->share) && tl->share >= t->share && (t->max_utilisation <= 0 || tl->utilisation <= t->max_utilisation);
+    tl->meets = meets_target(t, tl->share, tl->utilisation);
     tl->referrals_per_year = referrals / res->replicates / (years - w0);
     tl->link_worker_cost_per_year = cost / res->replicates / years;
     for (int y = 0; y < years; y++) {
@@ -115,25 +123,6 @@ static void team_of_run(const spr_staff_target *t, const spr_results *res, int k
         team_waits(res, -1, k, 12 * y, 12 * y + 12, ev, ce, &u, &pl);
         tl->share_by_year[y] = spr_seen_within_km(ev, ce, (int)t->within_weeks);
     }
-}
-
-/* Per replicate: whether every team meets its target (from the teams' per-replicate shares in v,
- * [team][replicate], and their caseloads). */
-static double share_of_replicates_all_met(const spr_staff_target *t, const spr_results *res, const double *v)
-{
-    int years = res->months / 12, w0 = first_target_year(t, years), met = 0;
-    for (int r = 0; r < res->replicates; r++) {
-        int all = 1;
-        for (int k = 0; k < res->teams && all; k++) {
-            int64_t ev[SPR_WAIT_WEEKS] = {0}, ce[SPR_WAIT_WEEKS] = {0};
-            double u = 0, pl = 0;
-            team_waits(res, r, k, 12 * w0, 12 * years, ev, ce, &u, &pl);
-            double s = v[(size_t)k * (size_t)res->replicates + (size_t)r], util_r = pl > 0 ? u / pl : 1;
-            all = !isnan(s) && s >= t->share && (t->max_utilisation <= 0 || util_r <= t->max_utilisation);
-        }
-        met += all;
-    }
-    return (double)met / res->replicates;
 }
 
 /* Mean discounted cost (medical, LTC, programme) and QALYs, and the
@@ -216,7 +205,13 @@ static int level_of_run(const spr_staff_target *t, const spr_params *q, const sp
     int replicates = res->replicates, years = res->months / 12, w0 = first_target_year(t, years);
     /* the share of each replicate (municipality, then each team) and its isolation, and scratch */
     double *v = calloc((size_t)(res->teams + 3) * ((size_t)replicates + 1), sizeof *v);
-    if (!v) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for a staffing level of %d replicates", replicates);
+    int *all_met = malloc(sizeof *all_met * (size_t)replicates); /* per replicate: every team meets the target */
+    if (!v || !all_met) {
+        free(v);
+        free(all_met);
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for a staffing level of %d replicates", replicates);
+    }
+    for (int r = 0; r < replicates; r++) all_met[r] = 1;
     double *iso = v + replicates + 1, *scratch = iso + replicates + 1, *tv = scratch + replicates + 1;
     spr_measure seen = *spr_measure_get(SPR_MEASURE_SEEN_WITHIN);
     seen.arg = (int)t->within_weeks;
@@ -238,14 +233,17 @@ static int level_of_run(const spr_staff_target *t, const spr_params *q, const sp
     lv->utilisation = use.den > 0 ? use.num / use.den : NAN;
     lv->meets = 1;
     for (int k = 0; k < res->teams; k++) {
-        team_of_run(t, res, k, &lv->team[k], tv + (size_t)k * (size_t)replicates, scratch);
+        team_of_run(t, res, k, &lv->team[k], tv + (size_t)k * (size_t)replicates, all_met, scratch);
         lv->meets = lv->meets && lv->team[k].meets;
     }
-    lv->p_meets = share_of_replicates_all_met(t, res, tv);
+    int met = 0;
+    for (int r = 0; r < replicates; r++) met += all_met[r];
+    lv->p_meets = (double)met / replicates;
     lv->wait_mean_days = projection_mean(q, res, SPR_MEASURE_WAIT_MEAN, scratch);
     lv->wait_p90_days = projection_mean(q, res, SPR_MEASURE_WAIT_P90, scratch);
     lv->served_per_year = served.num / replicates / (years - w0);
     free(v);
+    free(all_met);
     return SPR_OK;
 }
 

@@ -348,8 +348,7 @@ double spr_programme_team_fte(const spr_params *p, int team)
 {
     if (p->n_team_fte > 0) return p->team_fte[team];
     if (p->municipality != NULL && p->municipality->fte_from_file) return p->municipality->team[team].fte;
-    double share = team_share(p, team);
-    return share == 1.0 ? scenario_fte(p) : scenario_fte(p) * share;
+    return scenario_fte(p) * team_share(p, team); /* x 1 for one team: exactly the scenario's */
 }
 
 double spr_programme_fte(const spr_params *p)
