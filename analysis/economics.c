@@ -24,6 +24,13 @@ double spr_econ_prob_cost_effective(const double *d_cost, const double *d_effect
     return spr_econ_prob_cost_effective_draws(d_cost, d_effect, n, 1, wtp);
 }
 
+int spr_econ_return_defined(const double *extra, const double *spent, size_t n)
+{
+    int ok = n > 0;
+    for (size_t r = 0; r < n; r++) ok &= extra[r] > 0 && extra[r] > SPR_ECON_MATERIAL_SHARE * spent[r];
+    return ok;
+}
+
 double spr_econ_prob_cost_effective_draws(const double *d_cost, const double *d_effect, size_t draws, size_t per_draw,
                                           double wtp)
 {

@@ -185,7 +185,7 @@ static void add_months(const spr_results *res, int r, const spr_selection *sel, 
 static void month_programme_cost(const spr_measure *m, const spr_programme_month *pm, spr_measure_sum *acc)
 {
     (void)m;
-    acc->num += pm->cost_link_workers_yen + pm->cost_resources_yen + pm->cost_outreach_yen;
+    acc->num += spr_programme_month_cost(pm);
 }
 
 static void month_referrals(const spr_measure *m, const spr_programme_month *pm, spr_measure_sum *acc)
@@ -292,13 +292,20 @@ static double param_in_replicate(const spr_params *p, const spr_results *res, in
 /* Quality-adjusted life years: person-years weighted by the utility of each
  * functional state, less the dementia decrement, with the utilities replicate
  * r ran with (a probabilistic sensitivity analysis draws them too). */
+void spr_measure_utilities(const spr_params *p, const spr_results *res, int r, double u[SPR_FUNC_STATES],
+                           double *dementia_decrement)
+{
+    for (int f = 0; f < SPR_FUNC_STATES; f++) u[f] = param_in_replicate(p, res, r, "utility.function", f);
+    *dementia_decrement = param_in_replicate(p, res, r, "utility.dementia_decrement", 0);
+}
+
 static double qalys(const spr_measure *m, const spr_params *p, const spr_results *res, int r, const spr_selection *sel)
 {
     (void)m;
-    double q = 0;
-    for (int f = 0; f < SPR_FUNC_STATES; f++)
-        q += param_in_replicate(p, res, r, "utility.function", f) * count_sum(res, r, sel, SPR_IND_INDEPENDENT + f);
-    q -= param_in_replicate(p, res, r, "utility.dementia_decrement", 0) * count_sum(res, r, sel, SPR_IND_DEMENTIA);
+    double u[SPR_FUNC_STATES], dementia_decrement, q = 0;
+    spr_measure_utilities(p, res, r, u, &dementia_decrement);
+    for (int f = 0; f < SPR_FUNC_STATES; f++) q += u[f] * count_sum(res, r, sel, SPR_IND_INDEPENDENT + f);
+    q -= dementia_decrement * count_sum(res, r, sel, SPR_IND_DEMENTIA);
     return q / 12.0;
 }
 

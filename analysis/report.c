@@ -31,13 +31,15 @@ void spr_report_ce(const spr_params *p, const spr_results *res, const spr_result
         double ml = spr_measure_at(SPR_MEASURE_MEDICAL, p, res, r, year) + spr_measure_at(SPR_MEASURE_LTC, p, res, r, year);
         double ml0 = spr_measure_at(SPR_MEASURE_MEDICAL, p, ref, r, year) + spr_measure_at(SPR_MEASURE_LTC, p, ref, r, year);
         double d_ml = ml - ml0;
-        double d_pr = spr_measure_at(SPR_MEASURE_PROGRAMME, p, res, r, year) - spr_measure_at(SPR_MEASURE_PROGRAMME, p, ref, r, year);
+        double pr = spr_measure_at(SPR_MEASURE_PROGRAMME, p, res, r, year);
+        double d_pr = pr - spr_measure_at(SPR_MEASURE_PROGRAMME, p, ref, r, year);
         double d_qaly = spr_measure_at(SPR_MEASURE_QALY, p, res, r, year) - spr_measure_at(SPR_MEASURE_QALY, p, ref, r, year);
         double df = spr_econ_discount_factor(rate, y);
         out->d_cost_yen += (d_ml + d_pr) * df;
         out->d_qaly += d_qaly * df;
         out->d_medical_ltc_yen += d_ml * df;
         out->d_programme_yen += d_pr * df;
+        out->programme_yen += pr * df;
     }
 }
 
@@ -90,25 +92,31 @@ int spr_report_ce_summary(const spr_scenario *sc, spr_results *const *res, int i
     spr_ce_draw *d = NULL;
     int R = 0, rc = spr_report_ce_draws(sc, res, i, o, &d, &R, err);
     if (rc != SPR_OK) return rc;
-    /* incremental cost, QALYs, net benefit, return, and scratch for the intervals */
-    double *v = calloc(5 * ((size_t)R + 1), sizeof *v);
+    /* incremental cost, QALYs, net benefit, return, extra and own programme cost, and scratch for the intervals */
+    double *v = calloc(7 * ((size_t)R + 1), sizeof *v);
     if (v == NULL) {
         free(d);
         return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the cost-effectiveness of %s", sc[i].params.name);
     }
-    double *dc = v, *de = dc + R + 1, *nmb = de + R + 1, *roi = nmb + R + 1, *scratch = roi + R + 1;
+    double *dc = v, *de = dc + R + 1, *nmb = de + R + 1, *roi = nmb + R + 1, *extra = roi + R + 1;
+    double *own = extra + R + 1, *scratch = own + R + 1;
     for (int r = 0; r < R; r++) {
         dc[r] = d[r].d_cost_yen;
         de[r] = d[r].d_qaly;
         nmb[r] = spr_econ_nmb(d[r].d_cost_yen, d[r].d_qaly, o->wtp_yen);
-        roi[r] = d[r].d_programme_yen > 0 ? -d[r].d_medical_ltc_yen / d[r].d_programme_yen : NAN;
+        extra[r] = d[r].d_programme_yen;
+        own[r] = d[r].programme_yen;
+        roi[r] = extra[r] > 0 ? -d[r].d_medical_ltc_yen / extra[r] : NAN;
     }
     free(d);
     out->n = R;
     out->d_cost = spr_interval_of(dc, R, scratch);
     out->d_qaly = spr_interval_of(de, R, scratch);
     out->nmb = spr_interval_of(nmb, R, scratch);
-    out->roi = spr_interval_of(roi, R, scratch);
+    /* the mean of the replicates' returns, only where each spends materially more (a replicate left out
+     * would bias it) */
+    out->roi = spr_econ_return_defined(extra, own, (size_t)R) ? spr_interval_of(roi, R, scratch)
+                                                              : (spr_interval){NAN, NAN, NAN, 0};
     out->icer = spr_econ_icer(out->d_cost.mean, out->d_qaly.mean);
     out->n_draws = spr_report_ce_parameter_draws(sc, res, i, &out->per_draw);
     out->p_ce = out->n_draws > 0 ? spr_econ_prob_cost_effective_draws(dc, de, (size_t)out->n_draws, (size_t)out->per_draw,
@@ -276,4 +284,28 @@ int spr_report_unit_interval(const spr_results *res, spr_report_unit kind, int u
     *out = spr_interval_of(v, res->replicates, v);
     free(v);
     return SPR_OK;
+}
+
+/* ---- who pays and who saves ------------------------------------------------------ */
+
+const int SPR_REPORT_HORIZON_YEARS[SPR_REPORT_HORIZONS] = {5, 10};
+
+int spr_report_budget_impact(const spr_scenario *sc, spr_results *const *res, int i, const spr_financing *f,
+                             spr_budget_impact out[SPR_REPORT_HORIZONS], spr_error *err)
+{
+    int ref = spr_report_reference_of(sc, i);
+    for (int h = 0; h < SPR_REPORT_HORIZONS; h++) {
+        int rc = spr_financing_budget_impact(f, &sc[i].params, res[i], &sc[ref].params, res[ref],
+                                             SPR_REPORT_HORIZON_YEARS[h], &out[h], err);
+        if (rc != SPR_OK) return rc;
+    }
+    return SPR_OK;
+}
+
+spr_interval spr_report_net_position(const spr_budget_impact *bi)
+{
+    spr_interval net = bi->impact[SPR_PAYER_MUNICIPALITY];
+    double lo = net.lo;
+    net.mean = -net.mean, net.lo = -net.hi, net.hi = -lo;
+    return net;
 }

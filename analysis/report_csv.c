@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sprsim/economics.h"
+#include "sprsim/report_equity.h"
 #include "sprsim/text.h"
 
 /* The first columns of a line: scenario, replicate, draw, year, and district
@@ -60,22 +61,6 @@ static void add_coverage(spr_text *t, const spr_scenario *sc, const spr_results 
     }
 }
 
-/* A name as a CSV cell: quoted, with "" for a quote, when it holds a comma,
- * a quote or a line break (the municipality's files allow quoted names). */
-static const char *csv_cell(const char *name, char *out, size_t sz)
-{
-    if (strpbrk(name, ",\"\r\n") == NULL) return name;
-    size_t j = 0;
-    out[j++] = '"';
-    for (const char *c = name; *c && j + 3 < sz; c++) {
-        if (*c == '"') out[j++] = '"';
-        out[j++] = *c;
-    }
-    out[j++] = '"';
-    out[j] = '\0';
-    return out;
-}
-
 /* Every district's and team's columns of replicate r in year y. */
 static void add_districts(spr_text *t, const spr_params *p, const spr_results *res, int r, int k, int y)
 {
@@ -86,17 +71,48 @@ static void add_districts(spr_text *t, const spr_params *p, const spr_results *r
             double v = spr_report_district_value(res, r, d, y, c);
             if (isnan(v)) continue;
             spr_text_add(t, "%s,%d,%d,%d,%s,%s,%s,%s,%.10g\n", ROW_ARGS(p, r, k, y),
-                         csv_cell(res->district_name[d], dn, sizeof dn),
-                         csv_cell(res->team_name[res->district_team[d]], tn, sizeof tn), info->name, info->unit, v);
+                         spr_text_csv_cell(res->district_name[d], dn, sizeof dn),
+                         spr_text_csv_cell(res->team_name[res->district_team[d]], tn, sizeof tn), info->name, info->unit, v);
         }
     for (int tm = 0; tm < res->teams; tm++)
         for (int c = 0; c < SPR_TEAM_COLUMNS; c++) {
             const spr_report_column_info *info = spr_report_team_column(c);
             double v = spr_report_team_value(res, r, tm, y, c);
             if (isnan(v)) continue;
-            spr_text_add(t, "%s,%d,%d,%d,,%s,%s,%s,%.10g\n", ROW_ARGS(p, r, k, y), csv_cell(res->team_name[tm], tn, sizeof tn),
+            spr_text_add(t, "%s,%d,%d,%d,,%s,%s,%s,%.10g\n", ROW_ARGS(p, r, k, y), spr_text_csv_cell(res->team_name[tm], tn, sizeof tn),
                          info->name, info->unit, v);
         }
+}
+
+/* Who pays: each payer's yen in every year and replicate, and for a scenario that is not a reference
+ * its budget impact against the reference (undiscounted, paired by replicate), per year and
+ * cumulative, with the municipality's cumulative net position. */
+static void add_payers(spr_text *t, const spr_scenario *sc, spr_results *const *res, int i, const spr_financing *f)
+{
+    const spr_params *p = &sc[i].params;
+    int k = p->replicates_per_draw > 0 ? p->replicates_per_draw : 1, years = res[i]->months / 12;
+    int ref = spr_report_reference_of(sc, i), paired = !spr_report_is_reference(sc, i);
+    const spr_results *r0 = res[ref];
+    for (int r = 0; r < res[i]->replicates; r++) {
+        double cum[SPR_PAYERS] = {0};
+        for (int y = 0; y < years; y++) {
+            double out[SPR_PAYERS], out0[SPR_PAYERS];
+            spr_financing_split(f, p, res[i], r, 12 * y, 12 * (y + 1), out);
+            for (int q = 0; q < SPR_PAYERS; q++)
+                spr_text_add(t, ROW_START "payer_%s,yen,%.10g\n", ROW_ARGS(p, r, k, y), spr_payer_name((spr_payer)q),
+                             out[q]);
+            if (!paired || r >= r0->replicates || 12 * (y + 1) > r0->months) continue;
+            spr_financing_split(f, &sc[ref].params, r0, r, 12 * y, 12 * (y + 1), out0);
+            for (int q = 0; q < SPR_PAYERS; q++) {
+                const char *name = spr_payer_name((spr_payer)q);
+                cum[q] += out[q] - out0[q];
+                spr_text_add(t, ROW_START "budget_impact_%s,yen,%.10g\n", ROW_ARGS(p, r, k, y), name, out[q] - out0[q]);
+                spr_text_add(t, ROW_START "budget_impact_%s_cumulative,yen,%.10g\n", ROW_ARGS(p, r, k, y), name, cum[q]);
+            }
+            spr_text_add(t, ROW_START "municipality_net_position_cumulative,yen,%.10g\n", ROW_ARGS(p, r, k, y),
+                         -cum[SPR_PAYER_MUNICIPALITY]);
+        }
+    }
 }
 
 int spr_report_csv_write(const char *path, const spr_scenario *sc, spr_results *const *res, int n,
@@ -112,8 +128,14 @@ int spr_report_csv_write(const char *path, const spr_scenario *sc, spr_results *
         add_coverage(&t, &sc[i], res[i], k);
         for (int r = 0; r < res[i]->replicates; r++)
             for (int y = 0; y < years; y++) add_measures(&t, p, res[i], r, k, y);
+        if (o->financing != NULL) add_payers(&t, sc, res, i, o->financing);
         for (int r = 0; spr_results_by_district(res[i]) && r < res[i]->replicates; r++)
             for (int y = 0; y < years; y++) add_districts(&t, p, res[i], r, k, y);
+        int rc = spr_report_equity_csv(&t, sc, res, i, err);
+        if (rc != SPR_OK) {
+            spr_text_free(&t);
+            return rc;
+        }
         for (int r = 0; r < res[i]->replicates; r++) {
             double cum[4] = {0, 0, 0, 0};
             for (int y = 0; y < years; y++) {

@@ -7,6 +7,7 @@
 
 #include "sprsim/chart.h"
 #include "sprsim/economics.h"
+#include "sprsim/report_equity.h"
 #include "sprsim/report_text.h"
 #include "sprsim/text.h"
 #include "sprsim/version.h"
@@ -439,12 +440,73 @@ static int add_sweeps(spr_text *t, const spr_scenario *sc, spr_results *const *r
     return SPR_OK;
 }
 
+/* Scenario i's table: budget impact per payer over each horizon, return over the longer, and the
+ * municipality's net position. */
+static int add_payers_of(spr_text *t, const spr_scenario *sc, spr_results *const *res, int i, const spr_financing *f,
+                         spr_error *err)
+{
+    spr_budget_impact bi[SPR_REPORT_HORIZONS];
+    int rc = spr_report_budget_impact(sc, res, i, f, bi, err);
+    if (rc != SPR_OK) return rc;
+    const spr_budget_impact *last = &bi[SPR_REPORT_HORIZONS - 1];
+    char name[2 * SPR_LABEL_MAX], refname[2 * SPR_LABEL_MAX];
+    spr_text_html_escape(sc[i].params.name, name, sizeof name);
+    spr_text_html_escape(sc[spr_report_reference_of(sc, i)].params.name, refname, sizeof refname);
+    spr_text_add(t, "<h3>%s against %s</h3>\n<table class=\"payers\"><tr><th>payer</th>", name, refname);
+    for (int h = 0; h < SPR_REPORT_HORIZONS; h++) spr_text_add(t, "<th>budget impact, %d years</th>", bi[h].years);
+    spr_text_add(t, "<th>saved per yen spent, %d years</th></tr>\n", last->years);
+    for (int q = 0; q < SPR_PAYERS; q++) {
+        char label[200];
+        spr_text_add(t, "<tr><td>%s</td>", spr_text_html_escape(spr_payer_label((spr_payer)q), label, sizeof label));
+        for (int h = 0; h < SPR_REPORT_HORIZONS; h++) {
+            char cell[400];
+            spr_report_text_yen_interval(cell, sizeof cell, bi[h].impact[q], 1);
+            spr_text_add(t, "<td>%s</td>", cell);
+        }
+        if (last->defined[q])
+            spr_text_add(t, "<td>%.2f<br><small>[%.2f, %.2f]</small></td></tr>\n", last->ret[q].mean, last->ret[q].lo,
+                         last->ret[q].hi);
+        else spr_text_add(t, "<td>" SPR_REPORT_RETURN_UNDEFINED "</td></tr>\n");
+    }
+    spr_text_add(t, "<tr><th>municipality's net position (saved minus spent)</th>");
+    for (int h = 0; h < SPR_REPORT_HORIZONS; h++) {
+        spr_interval net = spr_report_net_position(&bi[h]);
+        char cell[400];
+        spr_report_text_yen_interval(cell, sizeof cell, net, 1);
+        spr_text_add(t, "<td>%s</td>", cell);
+    }
+    spr_text_add(t, "<td></td></tr>\n</table>\n");
+    return SPR_OK;
+}
+
+static int add_who_pays(spr_text *t, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o,
+                        spr_error *err)
+{
+    spr_text_add(t, "<h2>Who pays and who saves</h2>\n");
+    if (o->financing == NULL) {
+        spr_text_add(t, "<p class=\"note\">" SPR_REPORT_NO_FINANCING ".</p>\n");
+        return SPR_OK;
+    }
+    char path[2200];
+    spr_text_add(t, "<p class=\"note\">Extra yen each payer bears against the reference, undiscounted, paired by replicate "
+                    "(negative: it saves); mean and 95%% interval over replicates. Financing shares from %s. %s</p>\n",
+                 spr_text_html_escape(o->financing->path, path, sizeof path), SPR_REPORT_RAMP_NOTE);
+    for (int i = 1; i < n; i++) {
+        if (spr_report_is_reference(sc, i)) continue;
+        int rc = add_payers_of(t, sc, res, i, o->financing, err);
+        if (rc != SPR_OK) return rc;
+    }
+    return SPR_OK;
+}
+
 static int add_body(spr_text *t, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o,
                     spr_error *err)
 {
     int rc = add_expectancies(t, sc, res, n, err);
     if (rc == SPR_OK && n > 1) rc = add_ce_table(t, sc, res, n, o, err);
+    if (rc == SPR_OK && n > 1) rc = add_who_pays(t, sc, res, n, o, err);
     if (rc == SPR_OK) rc = add_districts(t, sc, res, n, err);
+    if (rc == SPR_OK) rc = spr_report_equity_tables(t, SPR_EQUITY_HTML, sc, res, n, err);
     spr_text_add(t, "<h2>Projections</h2>\n<div class=\"charts\">\n");
     if (rc == SPR_OK) rc = add_projections(t, sc, res, n, err);
     if (rc == SPR_OK && n > 1) rc = chart_ce_plane(t, sc, res, n, o, err);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sprsim/report_equity.h"
 #include "sprsim/text.h"
 
 void spr_report_text_interval(char *out, size_t sz, spr_interval iv, int digits)
@@ -124,11 +125,9 @@ static void print_sweeps(FILE *out, const spr_scenario *sc, spr_results *const *
 /* "label  mean [lo, hi]" in yen */
 static void print_yen_interval(FILE *out, const char *label, spr_interval iv)
 {
-    char y1[96], y2[96], y3[96];
-    spr_text_yen(y1, sizeof y1, iv.mean, 1);
-    spr_text_yen(y2, sizeof y2, iv.lo, 1);
-    spr_text_yen(y3, sizeof y3, iv.hi, 1);
-    fprintf(out, "    %-21s %s [%s, %s]\n", label, y1, y2, y3);
+    char cell[300];
+    spr_report_text_yen_interval(cell, sizeof cell, iv, 0);
+    fprintf(out, "    %-21s %s\n", label, cell);
 }
 
 static int print_ce(FILE *out, const spr_scenario *sc, spr_results *const *res, int i, const spr_report_options *o,
@@ -155,10 +154,78 @@ static int print_ce(FILE *out, const spr_scenario *sc, spr_results *const *res, 
     if (!isnan(s.roi.mean))
         fprintf(out, "    return on spending    %.2f [%.2f, %.2f] yen of medical and LTC cost avoided per yen\n", s.roi.mean,
                 s.roi.lo, s.roi.hi);
+    else
+        fprintf(out, "    return on spending    " SPR_REPORT_RETURN_UNDEFINED "\n");
     if (!isnan(s.param_share_nmb))
         fprintf(out, "    uncertainty           %.0f%% of the variance of the net benefit comes from parameters, "
                      "%.0f%% from chance\n", 100 * s.param_share_nmb, 100 * (1 - s.param_share_nmb));
     return SPR_OK;
+}
+
+/* Scenario i's budget impact per payer over each horizon, the municipality's net position and the
+ * return to each payer over the longer horizon. */
+static int print_payers(FILE *out, const spr_scenario *sc, spr_results *const *res, int i, const spr_financing *f,
+                        spr_error *err)
+{
+    spr_budget_impact bi[SPR_REPORT_HORIZONS];
+    int rc = spr_report_budget_impact(sc, res, i, f, bi, err);
+    if (rc != SPR_OK) return rc;
+    const spr_budget_impact *last = &bi[SPR_REPORT_HORIZONS - 1];
+    fprintf(out, "  %s against %s\n", sc[i].params.name, sc[spr_report_reference_of(sc, i)].params.name);
+    fprintf(out, "    %-44s", "payer");
+    for (int h = 0; h < SPR_REPORT_HORIZONS; h++) {
+        char head[64];
+        snprintf(head, sizeof head, "budget impact, %d years", bi[h].years);
+        fprintf(out, " %-48s", head);
+    }
+    fprintf(out, " saved per yen spent, %d years\n", last->years);
+    for (int q = 0; q < SPR_PAYERS; q++) {
+        fprintf(out, "    %-44s", spr_payer_label((spr_payer)q));
+        for (int h = 0; h < SPR_REPORT_HORIZONS; h++) {
+            char cell[300];
+            spr_report_text_yen_interval(cell, sizeof cell, bi[h].impact[q], 0);
+            fprintf(out, " %-48s", cell);
+        }
+        if (last->defined[q]) fprintf(out, " %.2f [%.2f, %.2f]\n", last->ret[q].mean, last->ret[q].lo, last->ret[q].hi);
+        else fprintf(out, " " SPR_REPORT_RETURN_UNDEFINED "\n");
+    }
+    for (int h = 0; h < SPR_REPORT_HORIZONS; h++) {
+        spr_interval net = spr_report_net_position(&bi[h]);
+        char cell[300], spent[96], saved[96];
+        spr_report_text_yen_interval(cell, sizeof cell, net, 0);
+        spr_text_yen(spent, sizeof spent, bi[h].spent[SPR_PAYER_MUNICIPALITY].mean, 1);
+        spr_text_yen(saved, sizeof saved, bi[h].saved[SPR_PAYER_MUNICIPALITY].mean, 1);
+        fprintf(out, "    municipality's net position, %2d years:    %s (saves %s, spends %s)\n", bi[h].years, cell, saved,
+                spent);
+    }
+    return SPR_OK;
+}
+
+static int print_who_pays(FILE *out, const spr_scenario *sc, spr_results *const *res, int n, const spr_report_options *o,
+                          spr_error *err)
+{
+    fprintf(out, "\nWho pays and who saves: extra yen each payer bears against the reference, undiscounted, paired by "
+                 "replicate (negative: it saves)\n");
+    if (o->financing == NULL) {
+        fprintf(out, "  " SPR_REPORT_NO_FINANCING "\n");
+        return SPR_OK;
+    }
+    fprintf(out, "  Financing shares from %s. %s\n", o->financing->path, SPR_REPORT_RAMP_NOTE);
+    for (int i = 1; i < n; i++) {
+        if (spr_report_is_reference(sc, i)) continue;
+        int rc = print_payers(out, sc, res, i, o->financing, err);
+        if (rc != SPR_OK) return rc;
+    }
+    return SPR_OK;
+}
+
+void spr_report_text_yen_interval(char *out, size_t sz, spr_interval iv, int html)
+{
+    char y1[96], y2[96], y3[96];
+    spr_text_yen(y1, sizeof y1, iv.mean, 1);
+    spr_text_yen(y2, sizeof y2, iv.lo, 1);
+    spr_text_yen(y3, sizeof y3, iv.hi, 1);
+    snprintf(out, sz, html ? "%s<br><small>[%s, %s]</small>" : "%s [%s, %s]", y1, y2, y3);
 }
 
 int spr_report_text_print(FILE *out, const spr_scenario *sc, spr_results *const *res, int n,
@@ -191,6 +258,12 @@ int spr_report_text_print(FILE *out, const spr_scenario *sc, spr_results *const 
         if (spr_results_by_district(res[i]) && (rc = print_districts(out, &sc[i], res[i], last, err)) != SPR_OK) return rc;
     print_sweeps(out, sc, res, n);
     if (n < 2) return SPR_OK;
+    spr_text who = {0};
+    rc = spr_report_equity_tables(&who, SPR_EQUITY_TEXT, sc, res, n, err);
+    if (rc == SPR_OK && who.oom) rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the report's groups");
+    if (rc == SPR_OK) fputs(who.s, out);
+    spr_text_free(&who);
+    if (rc != SPR_OK) return rc;
     fprintf(out, "\nCost-effectiveness against '%s' over %d years (paired by replicate)\n", p0->name, last + 1);
     for (int i = 1; i < n; i++) {
         if (spr_report_is_reference(sc, i)) {
@@ -199,5 +272,5 @@ int spr_report_text_print(FILE *out, const spr_scenario *sc, spr_results *const 
         }
         if ((rc = print_ce(out, sc, res, i, o, err)) != SPR_OK) return rc;
     }
-    return SPR_OK;
+    return print_who_pays(out, sc, res, n, o, err);
 }

@@ -119,3 +119,19 @@ const char *spr_text_html_escape(const char *in, char *out, size_t sz)
     out[j] = '\0';
     return out;
 }
+
+/* A name as a CSV cell: quoted, with "" for a quote, when it holds a comma,
+ * a quote or a line break (the municipality's files allow quoted names). */
+const char *spr_text_csv_cell(const char *name, char *out, size_t sz)
+{
+    if (strpbrk(name, ",\"\r\n") == NULL) return name;
+    size_t j = 0;
+    out[j++] = '"';
+    for (const char *c = name; *c && j + 3 < sz; c++) {
+        if (*c == '"') out[j++] = '"';
+        out[j++] = *c;
+    }
+    out[j++] = '"';
+    out[j] = '\0';
+    return out;
+}

@@ -17,18 +17,13 @@ typedef struct {
 
 static int bad(reader *R, const yaml_node_t *node, const char *key, const char *what)
 {
-    return spr_error_set(R->err, SPR_ERR_SCENARIO, "%s:%lu:%lu: key '%s': %s", R->cf->path,
-                         (unsigned long)node->start_mark.line + 1, (unsigned long)node->start_mark.column + 1, key, what);
+    return spr_yaml_error_at(R->err, R->cf->path, node, key, what);
 }
 
-static const char *scalar(const yaml_node_t *n)
-{
-    return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
 
 static int number_of(reader *R, const yaml_node_t *v, const char *key, double *out)
 {
-    const char *s = scalar(v);
+    const char *s = spr_yaml_scalar(v);
     char *end;
     if (s != NULL && *s != '\0') {
         double x = strtod(s, &end);
@@ -60,7 +55,7 @@ static int walk(reader *R, yaml_node_t *map, const char *where, const char *allo
     }
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(R->doc, p->key), *v = yaml_document_get_node(R->doc, p->value);
-        const char *name = scalar(k);
+        const char *name = spr_yaml_scalar(k);
         char key[200];
         snprintf(key, sizeof key, "%.60s%s%.100s", where, where[0] ? "." : "", name ? name : "?");
         int rc = name ? f(R, key, k, v, obj) : bad(R, k, key, "a key must be a plain name");
@@ -136,7 +131,7 @@ static int uncertainty_field(reader *R, const char *key, yaml_node_t *k, yaml_no
     double x = 0;
     int rc;
     if (strcmp(f, "method") == 0) {
-        const char *s = scalar(v);
+        const char *s = spr_yaml_scalar(v);
         if (s == NULL || strcmp(s, "sir") != 0)
             return bad(R, v, key, "expected sir (sampling-importance-resampling around the optimum, the one method)");
         return SPR_OK;
@@ -176,7 +171,7 @@ static int param_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *
     param_fields *pf = obj;
     const char *f = last(key);
     if (strcmp(f, "key") == 0) {
-        const char *s = scalar(v);
+        const char *s = spr_yaml_scalar(v);
         pf->p->def = s ? spr_param_find(s) : NULL;
         if (pf->p->def == NULL) return bad(R, v, key, "not a parameter (sprsim keys lists them)");
         if (pf->p->def->type != SPR_PT_DOUBLE || pf->p->def->count != 1)
@@ -186,7 +181,7 @@ static int param_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *
     }
     if (strcmp(f, "transform") == 0) {
         static const char *names[] = {"none", "log", "logit"};
-        const char *s = scalar(v);
+        const char *s = spr_yaml_scalar(v);
         for (int i = 0; i < 3 && s; i++)
             if (strcmp(s, names[i]) == 0) return pf->p->transform = (spr_transform)i, pf->have[4] = 1, SPR_OK;
         return bad(R, v, key, "expected none, log or logit");
@@ -274,13 +269,13 @@ static int target_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t 
     char where[200];
     snprintf(where, sizeof where, "%s", key);
     if (strcmp(f, "measure") == 0) {
-        const char *s = scalar(v);
+        const char *s = spr_yaml_scalar(v);
         t->measure = s ? spr_measure_find(s) : NULL;
         if (t->measure == NULL) return bad(R, v, key, "not a measure of the measure module (see docs/output.md)");
         return SPR_OK;
     }
     if (strcmp(f, "sex") == 0) {
-        const char *s = scalar(v);
+        const char *s = spr_yaml_scalar(v);
         tf->sex = v;
         if (s && strcmp(s, "both") == 0) return t->sex = SPR_SEX_BOTH, SPR_OK;
         if (s && strcmp(s, "male") == 0) return t->sex = SPR_MALE, SPR_OK;
@@ -324,7 +319,7 @@ static int target_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t 
         return SPR_OK;
     }
     if (strcmp(f, "source") == 0) {
-        const char *s = scalar(v);
+        const char *s = spr_yaml_scalar(v);
         if (s == NULL || strlen(s) >= SPR_CALIB_SOURCE_MAX) return bad(R, v, key, "expected a text of at most 255 characters");
         snprintf(t->source, sizeof t->source, "%s", s);
         return SPR_OK;
@@ -381,7 +376,7 @@ static int load_scenario(reader *R, yaml_node_t *node, const run_settings *rs)
 {
     spr_calib_file *cf = R->cf;
     if (node == NULL) return spr_error_set(R->err, SPR_ERR_SCENARIO, "%s: missing 'scenario'", cf->path);
-    const char *s = scalar(node);
+    const char *s = spr_yaml_scalar(node);
     if (s == NULL || *s == '\0') return bad(R, node, "scenario", "expected the path of a scenario file");
     const char *slash = strrchr(cf->path, '/');
     if (s[0] == '/' || slash == NULL) snprintf(cf->scenario_path, sizeof cf->scenario_path, "%s", s);

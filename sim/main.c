@@ -49,6 +49,7 @@ typedef struct {
     const char **vary;         /* tornado: key=low,high */
     int n_vary;
     const char *output;        /* run: FILE.h5; report, staff, tornado: PREFIX */
+    const char *financing;     /* report: the financing file (who pays) */
     int threads, quiet;
     double discount_rate, wtp_yen;
     double within_weeks, share, max_utilisation;
@@ -147,6 +148,9 @@ static const cli_option report_options[] = {
     OPTION_PREFIX("the results file without .h5"),
     OPTION_DISCOUNT,
     OPTION_WTP,
+    {"--financing", NULL, "FILE", OPT_TEXT, FIELD(financing), 0, 0, NULL,
+     "who pays and who saves: the financing shares (default: scenarios/financing.yaml as built into sprsim; "
+     "'none' for no payer table)"},
     OPTION_END,
 };
 
@@ -556,7 +560,7 @@ static int cmd_report(cli_args *a, int argc, char **argv)
 {
     (void)argc, (void)argv;
     const char *input = a->positional[0];
-    spr_report_options o = {a->discount_rate, a->wtp_yen, "sprsim: scenario comparison", input};
+    spr_report_options o = {a->discount_rate, a->wtp_yen, "sprsim: scenario comparison", input, NULL};
     char prefix[1024], csv[1100], html[1100];
     snprintf(prefix, sizeof prefix, "%s", a->output ? a->output : input);
     size_t len = strlen(prefix);
@@ -570,6 +574,19 @@ static int cmd_report(cli_args *a, int argc, char **argv)
     if (spr_output_read(input, &sc, &res, &n, &err) != SPR_OK) {
         fprintf(stderr, "sprsim: %s\n", err.msg);
         return EXIT_INPUT;
+    }
+    spr_financing financing;
+    if (a->financing == NULL || strcmp(a->financing, "none") != 0) {
+        int rc = a->financing == NULL ? spr_financing_load_shipped(&financing, &err)
+                                      : spr_financing_load(a->financing, &financing, &err);
+        if (rc != SPR_OK) {
+            fprintf(stderr, "sprsim: %s\n", err.msg);
+            for (int i = 0; i < n; i++) spr_results_destroy(res[i]);
+            free(res);
+            free(sc);
+            return EXIT_INPUT;
+        }
+        o.financing = &financing;
     }
     int status = 0;
     if (spr_report_text_print(stdout, sc, res, n, &o, &err) != SPR_OK || spr_report_csv_write(csv, sc, res, n, &o, &err) != SPR_OK ||
@@ -597,7 +614,7 @@ static int cmd_tornado(cli_args *a, int argc, char **argv)
 {
     (void)argc, (void)argv;
     const char *prefix = a->output ? a->output : "tornado";
-    spr_report_options o = {a->discount_rate, a->wtp_yen, "one-way sensitivity", NULL};
+    spr_report_options o = {a->discount_rate, a->wtp_yen, "one-way sensitivity", NULL, NULL};
     spr_scenario *sc = NULL;
     spr_tornado_bar *bars = NULL;
     int n_sc = 0, n_bars = 0;

@@ -21,6 +21,9 @@
 
 /* Every HDF5 call that can fail goes through CHECK: on failure the function
  * jumps to its cleanup with a message naming what it was doing. */
+/* The layout's version: 2 since issue 12 (subgroup series, the levers' costs, payers).  A file of
+ * another version is refused with the version and commit that wrote it. */
+#define FORMAT_VERSION 2
 #define CHECK(expr, what)                                                                       \
     do {                                                                                        \
         if ((expr) < 0) {                                                                       \
@@ -224,6 +227,9 @@ typedef struct {
 static const programme_series PROGRAMME_SERIES[] = {
     SERIES("referrals", "persons", "referrals made during the month, by source", referrals, COL_I32,
            SPR_REFERRAL_SOURCES),
+    SERIES("referrals_high_risk", "persons",
+           "referrals of the high-risk group (isolated and limited or certified, or with dementia) during the month",
+           referrals_high_risk, COL_I32, 1),
     SERIES("queue_waiting", "persons", "referred residents waiting for a link worker at the end of the month", waiting,
            COL_I32, 1),
     SERIES("caseload", "persons", "open cases at the end of the month", active, COL_I32, 1),
@@ -240,6 +246,34 @@ static const programme_series PROGRAMME_SERIES[] = {
     SERIES("cost_resources", "yen", "public cost of the groups: participants and new groups", cost_resources_yen,
            COL_F64, 1),
     SERIES("cost_outreach", "yen", "outreach events over the month", cost_outreach_yen, COL_F64, 1),
+    SERIES("cost_cognitive_checks", "yen", "cognitive checks over the month (checks x cognitive_check.cost_yen)",
+           cost_cognitive_checks_yen, COL_F64, 1),
+    SERIES("cost_clinic_payments", "yen",
+           "incentive payments to clinics over the month: clinic referrals x incentives.clinic_payment_yen",
+           cost_clinic_payments_yen, COL_F64, 1),
+    SERIES("cost_settled_payments", "yen",
+           "incentive payments for clients settled during the month x incentives.settled_payment_yen",
+           cost_settled_payments_yen, COL_F64, 1),
+    SERIES("cost_interview_support", "yen", "the interview-support tool's licence over the month",
+           cost_interview_support_yen, COL_F64, 1),
+    SERIES("cost_training", "yen", "link workers' training (professionalisation) over the month", cost_training_yen,
+           COL_F64, 1),
+    SERIES("cost_resources_by_provider", "yen",
+           "cost_resources by who runs the group (municipality, council, residents, company, npo; new groups the "
+           "budget opens: municipality)",
+           cost_resources_by_provider_yen, COL_F64, SPR_PROVIDERS),
+    SERIES("placed_at_risk", "persons",
+           "participants placed by link workers whose group was open this month (at risk of dropping out)",
+           placed_at_risk, COL_I32, 1),
+    SERIES("placed_dropouts", "persons", "of placed_at_risk, those who dropped out this month", placed_dropouts,
+           COL_I32, 1),
+    SERIES("cost_providers_own", "yen",
+           "the own cost of groups companies and NPOs opened (providers.*): not public spending",
+           cost_providers_own_yen, COL_F64, 1),
+    SERIES("cognitive_checks", "persons",
+           "the cognitive check's month: offered (old enough), checked, checked with dementia, flagged, flagged with "
+           "dementia, referred to a link worker (also counted in referrals' check-up source), asked to join a group",
+           checks, COL_I32, 7),
     SERIES("outcomes", "persons", "referrals by where they are at the end of the month (cumulative)", outcomes, COL_I64,
            SPR_OUTCOMES),
     SERIES("referrals_total", "persons", "referrals since the start", referrals_total, COL_I64, 1),
@@ -277,10 +311,30 @@ static const programme_series DISTRICT_SERIES[] = {
     DSERIES("taking_part_65", "persons", "residents 65+ in a community group", taking_part_65, COL_I32),
     DSERIES("isolated_65", "persons", "residents 65+ socially isolated", isolated_65, COL_I32),
     DSERIES("certified_65", "persons", "residents 65+ with certified care need", certified_65, COL_I32),
+    DSERIES("deaths_65", "persons", "deaths during the month of residents 65+ at its start", deaths_65, COL_I32),
     DSERIES("referrals", "persons", "referrals of the district's residents during the month", referrals, COL_I32),
     DSERIES("first_contacts", "persons", "first contacts of the district's residents", first_contacts, COL_I32),
     DSERIES("cost_resources", "yen", "public cost of the district's groups over the month", cost_resources_yen, COL_F64),
 };
+
+/* Residents 65+ by sex and household, [replicate, month, subgroup(, functional state)]. */
+#define GSERIES(name, units, description, field, count) FIELD(spr_subgroup_record, name, units, description, field, COL_I32, count)
+static const programme_series SUBGROUP_SERIES[] = {
+    GSERIES("population_65", "persons", "residents 65+ at the start of the month", population_65, 1),
+    GSERIES("taking_part_65", "persons", "residents 65+ in a community group", taking_part_65, 1),
+    GSERIES("isolated_65", "persons", "residents 65+ socially isolated", isolated_65, 1),
+    GSERIES("certified_65", "persons", "residents 65+ with certified care need", certified_65, 1),
+    GSERIES("dementia_65", "persons", "residents 65+ with dementia", dementia_65, 1),
+    GSERIES("deaths_65", "persons", "deaths during the month of residents 65+ at its start", deaths_65, 1),
+    GSERIES("function_65", "persons",
+            "residents 65+ by functional state (independent, limited, support, care 1-2, care 3-5): person-months "
+            "for QALYs",
+            function_65, SPR_FUNC_STATES),
+};
+#define N_SUBGROUP_SERIES (sizeof SUBGROUP_SERIES / sizeof SUBGROUP_SERIES[0])
+/* The subgroups in the order of spr_subgroup_of(sex, alone). */
+static char SUBGROUP_NAMES[SPR_SUBGROUPS][SPR_LABEL_MAX] = {"men, living with others", "men, living alone",
+                                                           "women, living with others", "women, living alone"};
 
 /* Where the records of one table of series are: the array, its record size and entities per month. */
 typedef struct {
@@ -623,6 +677,22 @@ out:
     return rc;
 }
 
+/* /scenarios/NAME/subgroups: residents 65+ by sex and household, month by month. */
+static int write_subgroups(hid_t g, const spr_results *res, const char *path, spr_error *err)
+{
+    int rc = SPR_OK;
+    hid_t sg = -1;
+    CHECK(sg = H5Gcreate2(g, "subgroups", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the subgroups group");
+    CHECK(attr_string(sg, "dimensions", "replicate, month, subgroup[, functional state]"), "write dimensions");
+    CHECK(write_labels(sg, "name", SUBGROUP_NAMES, SPR_SUBGROUPS, "subgroups: sex and household at the start of the month"),
+          "write subgroup names");
+    series_records groups = {res->subgroup, sizeof *res->subgroup, SPR_SUBGROUPS};
+    CHECK(write_series_table(sg, res, &groups, SUBGROUP_SERIES, N_SUBGROUP_SERIES), "write a subgroup series");
+out:
+    if (sg >= 0) H5Gclose(sg);
+    return rc;
+}
+
 static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results *res, int order, const char *path,
                           spr_error *err)
 {
@@ -671,6 +741,7 @@ static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results 
     if (rc != SPR_OK) goto out;
     rc = write_programme(g, res, path, err);
     if (rc == SPR_OK) rc = write_teams_and_districts(g, res, path, err);
+    if (rc == SPR_OK) rc = write_subgroups(g, res, path, err);
     if (rc == SPR_OK && res->n_uncertain > 0) rc = write_draws(g, &sc->params, res, path, err);
 out:
     if (d >= 0) H5Dclose(d);
@@ -826,7 +897,7 @@ int spr_output_write(const char *path, const spr_scenario *scenarios, spr_result
     file = spr_h5image_create(tmp, (size_t)4 << 20, err);
     if (file < 0) return err->code;
     CHECK(attr_string(file, "format", "sprsim results"), "write format");
-    CHECK(attr_int64(file, "format_version", 1), "write format_version");
+    CHECK(attr_int64(file, "format_version", FORMAT_VERSION), "write format_version");
     CHECK(g = H5Gcreate2(file, "meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /meta");
     char v[128];
     CHECK(attr_string(g, "sprsim_version", SPRSIM_VERSION), "write version");
@@ -875,7 +946,7 @@ typedef struct {
 } reader;
 
 #define FORMAT_NAME "sprsim results"
-#define FORMAT_VERSION 1
+
 
 static int read_error(const reader *rd, const char *fmt, const char *what)
 {
@@ -1046,9 +1117,23 @@ static int check_format(hid_t file, const reader *rd)
     if (rc == SPR_OK && strcmp(format, FORMAT_NAME) != 0)
         rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: the format is '%s', not '%s'", rd->path, format, FORMAT_NAME);
     if (rc == SPR_OK) rc = read_attr_int(file, "format_version", &version, rd);
-    if (rc == SPR_OK && version != FORMAT_VERSION)
-        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: format_version %lld, this sprsim reads version %d", rd->path,
-                           version, FORMAT_VERSION);
+    if (rc == SPR_OK && version != FORMAT_VERSION) {
+        /* say which sprsim wrote it, so that the user can re-run its stored scenarios or use that version */
+        char commit[64] = "unknown";
+        hid_t meta = H5Lexists(file, "meta", H5P_DEFAULT) > 0 ? H5Gopen2(file, "meta", H5P_DEFAULT) : -1;
+        if (meta >= 0) {
+            spr_error quiet;
+            reader silent = {rd->path, &quiet};
+            if (read_attr_string(meta, "git_commit", commit, sizeof commit, &silent) != SPR_OK)
+                snprintf(commit, sizeof commit, "unknown");
+            H5Gclose(meta);
+        }
+        rc = spr_error_set(rd->err, SPR_ERR_IO,
+                           "%s: format_version %lld (written by sprsim commit %s), this sprsim (%s) reads version %d: "
+                           "read it with the version that wrote it, or re-run its scenarios (stored in the file; "
+                           "docs/output.md) with this one",
+                           rd->path, version, commit, SPRSIM_GIT_COMMIT, FORMAT_VERSION);
+    }
     return rc;
 }
 
@@ -1163,6 +1248,16 @@ static int read_teams_and_districts(hid_t g, spr_results *res, const reader *rd)
         rc = read_series_table(dg, res, &districts, DISTRICT_SERIES, sizeof DISTRICT_SERIES / sizeof DISTRICT_SERIES[0], rd);
     if (tg >= 0) H5Gclose(tg);
     if (dg >= 0) H5Gclose(dg);
+    return rc;
+}
+
+static int read_subgroups(hid_t g, spr_results *res, const reader *rd)
+{
+    hid_t sg = -1;
+    int rc = open_subgroup(g, "subgroups", &sg, rd);
+    series_records groups = {res->subgroup, sizeof *res->subgroup, SPR_SUBGROUPS};
+    if (rc == SPR_OK) rc = read_series_table(sg, res, &groups, SUBGROUP_SERIES, N_SUBGROUP_SERIES, rd);
+    if (sg >= 0) H5Gclose(sg);
     return rc;
 }
 
@@ -1448,6 +1543,7 @@ static int read_scenario(hid_t file, const char *name, spr_scenario *sc, spr_res
     if (rc == SPR_OK) rc = read_monthly(mg, res, rd);
     if (rc == SPR_OK) rc = read_programme(g, res, rd);
     if (rc == SPR_OK) rc = read_teams_and_districts(g, res, rd);
+    if (rc == SPR_OK) rc = read_subgroups(g, res, rd);
     if (rc == SPR_OK) rc = read_draws(g, sc, res, rd);
     if (mg >= 0) H5Gclose(mg);
     H5Gclose(g);

@@ -101,13 +101,20 @@ static const char LINK_WORKER_SOURCES[] =
     "* **UK-SP**: Polley et al. 2017 (GP use -28%, weak evidence); Bickerdike et al. 2017 and Kiely et al. 2022 "
     "(high risk of bias, mixed results).\n";
 
+static const char LEVER_SOURCES[] =
+    "Each lever's default switches it off; docs/ODD.md 7.12 describes them.\n"
+    "\n"
+    "* **Creavin2016**: Creavin ST, et al. Mini-Mental State Examination (MMSE) for the detection of dementia in "
+    "clinically unevaluated people aged 65 and over in community and primary care populations. Cochrane Database "
+    "Syst Rev 2016;(1):CD011145: at cut point 24, sensitivity 0.85 (0.74-0.92), specificity 0.90 (0.82-0.95).\n";
+
 /* The page's sections, in order: a parameter goes to the first section one
  * of whose prefixes matches its key (a prefix ending in '.' matches a group,
  * any other the whole key); within a section, the table's order. */
 typedef struct {
     const char *title;
     const char *intro; /* NULL: none */
-    const char *prefixes[5];
+    const char *prefixes[6];
 } doc_section;
 
 static const doc_section SECTIONS[] = {
@@ -135,6 +142,7 @@ static const doc_section SECTIONS[] = {
      "A municipality's own tables (CSV files; formats in include/sprsim/municipality.h and docs/town.md) and local "
      "adjustment factors fitted to its own figures by `sprsim calibrate` (scenarios/town/local_targets.yaml).\n",
      {"municipality.", "local."}},
+    {"Policy levers", LEVER_SOURCES, {"cognitive_check.", "targeting.", "incentives.", "interview_support.", "professionalisation.", "providers."}},
     {"Quality of life (for QALYs)",
      "* **Shiroiwa2016**: Shiroiwa T, et al. Japanese population norms for preference-based measures: EQ-5D-3L, "
      "EQ-5D-5L, and SF-6D. Qual Life Res 25:707-719, 2016.\n",
@@ -254,6 +262,79 @@ static int finish(FILE *out, const char *what, spr_error *err)
     return SPR_OK;
 }
 
+/* The financing table of scenarios/financing.yaml (issue 12), every share with its source;
+ * tests/test_financing.c checks that it matches the file. */
+/* (one string a line: ISO C limits a string literal to 4095 characters) */
+static const char *const MARKDOWN_FINANCING[] = {
+    "\n",
+    "## Who pays: financing shares\n",
+    "\n",
+    "The financing table of `scenarios/financing.yaml`, built into `sprsim report` (another with\n",
+    "`--financing FILE`; analysis/financing.c); its comments give the sources' addresses.  Each route splits\n",
+    "a gross cost: `copayment` is the patients' share, the `benefit` shares split the rest among the\n",
+    "payers and sum to 1.  LTC spending is split into facility and home-based care by the facility\n",
+    "share of each care level, weighted by the person-months at each level; medical care goes by age\n",
+    "band (under 70, 70-74, 75+).  \"Verified\" marks shares checked against the sources named (local\n",
+    "government and insurer pages restating the law); the others are assumptions with the range a\n",
+    "sensitivity analysis should cover.  tests/test_financing.c keeps this table equal to the file.\n",
+    "\n",
+    "| key | value | source / note |\n",
+    "|---|---|---|\n",
+    "| `routes.ltc_home_based.copayment` | 0.1 | the rate of most users (介護保険法 art. 49-2: 20% or 30% for higher incomes); assumption, range 0.10-0.12 |\n",
+    "| `routes.ltc_home_based.benefit.first_insured` | 0.23 | 介護保険法 arts. 121-124; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.ltc_home_based.benefit.second_insured` | 0.27 | 介護保険法 arts. 121-124; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.ltc_home_based.benefit.national` | 0.25 | 介護保険法 arts. 121-124; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.ltc_home_based.benefit.prefecture` | 0.125 | 介護保険法 arts. 121-124; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.ltc_home_based.benefit.municipality` | 0.125 | 介護保険法 arts. 121-124; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.ltc_facility.copayment` | 0.1 | as home-based; assumption, range 0.10-0.12 |\n",
+    "| `routes.ltc_facility.benefit.first_insured` | 0.23 | 介護保険法 arts. 121-124 (national 15% + 5% adjustment grant); Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.ltc_facility.benefit.second_insured` | 0.27 | 介護保険法 arts. 121-124 (national 15% + 5% adjustment grant); Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.ltc_facility.benefit.national` | 0.2 | 介護保険法 arts. 121-124 (national 15% + 5% adjustment grant); Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.ltc_facility.benefit.prefecture` | 0.175 | 介護保険法 arts. 121-124 (national 15% + 5% adjustment grant); Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.ltc_facility.benefit.municipality` | 0.125 | 介護保険法 arts. 121-124 (national 15% + 5% adjustment grant); Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.medical_under_70.copayment` | 0.3 | 健康保険法 art. 74, 国民健康保険法 art. 42; verified against health insurers' guides (az-oncology.jp, forumeng-kenpo.jp) |\n",
+    "| `routes.medical_under_70.benefit.health_insurers` | 0.85 | assumption for the mix of insurers, range national 0.05-0.20, prefecture 0.01-0.05 (public subsidies: about 50% of municipal NHI benefits, small for the Japan Health Insurance Association, almost none for union-managed insurers: Cabinet Office 2003, verified) |\n",
+    "| `routes.medical_under_70.benefit.national` | 0.12 | assumption for the mix of insurers, range national 0.05-0.20, prefecture 0.01-0.05 (public subsidies: about 50% of municipal NHI benefits, small for the Japan Health Insurance Association, almost none for union-managed insurers: Cabinet Office 2003, verified) |\n",
+    "| `routes.medical_under_70.benefit.prefecture` | 0.03 | assumption for the mix of insurers, range national 0.05-0.20, prefecture 0.01-0.05 (public subsidies: about 50% of municipal NHI benefits, small for the Japan Health Insurance Association, almost none for union-managed insurers: Cabinet Office 2003, verified) |\n",
+    "| `routes.medical_70_74.copayment` | 0.2 | 健康保険法 art. 74 (20% since April 2014; 30% for high earners left out: assumption); verified against health insurers' guides (az-oncology.jp, forumeng-kenpo.jp) |\n",
+    "| `routes.medical_70_74.benefit.health_insurers` | 0.85 | as under 70 (assumption) |\n",
+    "| `routes.medical_70_74.benefit.national` | 0.12 | as under 70 (assumption) |\n",
+    "| `routes.medical_70_74.benefit.prefecture` | 0.03 | as under 70 (assumption) |\n",
+    "| `routes.medical_75_plus.copayment` | 0.1 | 高齢者の医療の確保に関する法律 art. 67 (10% for most; 20-30% for higher incomes left out: assumption, range 0.10-0.15); verified against health insurers' guides (az-oncology.jp, forumeng-kenpo.jp) |\n",
+    "| `routes.medical_75_plus.benefit.late_elders_support` | 0.4 | 高齢者の医療の確保に関する法律 arts. 93, 96, 98, 100 (public about 50% at national:prefecture:municipality = 4:1:1, support about 40%, premiums about 10%); wide-area unions of Yamaguchi and Aomori, Nanporo town (verified as \"about\" shares) |\n",
+    "| `routes.medical_75_plus.benefit.late_elders_premiums` | 0.1 | 高齢者の医療の確保に関する法律 arts. 93, 96, 98, 100 (public about 50% at national:prefecture:municipality = 4:1:1, support about 40%, premiums about 10%); wide-area unions of Yamaguchi and Aomori, Nanporo town (verified as \"about\" shares) |\n",
+    "| `routes.medical_75_plus.benefit.national` | 0.3333 | 高齢者の医療の確保に関する法律 arts. 93, 96, 98, 100 (public about 50% at national:prefecture:municipality = 4:1:1, support about 40%, premiums about 10%); wide-area unions of Yamaguchi and Aomori, Nanporo town (verified as \"about\" shares) |\n",
+    "| `routes.medical_75_plus.benefit.prefecture` | 0.08333 | 高齢者の医療の確保に関する法律 arts. 93, 96, 98, 100 (public about 50% at national:prefecture:municipality = 4:1:1, support about 40%, premiums about 10%); wide-area unions of Yamaguchi and Aomori, Nanporo town (verified as \"about\" shares) |\n",
+    "| `routes.medical_75_plus.benefit.municipality` | 0.08333 | 高齢者の医療の確保に関する法律 arts. 93, 96, 98, 100 (public about 50% at national:prefecture:municipality = 4:1:1, support about 40%, premiums about 10%); wide-area unions of Yamaguchi and Aomori, Nanporo town (verified as \"about\" shares) |\n",
+    "| `routes.general_account.copayment` | 0 | none |\n",
+    "| `routes.general_account.benefit.municipality` | 1 | definition: the municipality funds it alone |\n",
+    "| `routes.comprehensive_support.copayment` | 0 | none |\n",
+    "| `routes.comprehensive_support.benefit.national` | 0.385 | 包括的支援事業・任意事業; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.comprehensive_support.benefit.prefecture` | 0.1925 | 包括的支援事業・任意事業; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.comprehensive_support.benefit.municipality` | 0.1925 | 包括的支援事業・任意事業; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.comprehensive_support.benefit.first_insured` | 0.23 | 包括的支援事業・任意事業; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.comprehensive_prevention.copayment` | 0 | none |\n",
+    "| `routes.comprehensive_prevention.benefit.first_insured` | 0.23 | 介護予防・日常生活支援総合事業, financed like home-based benefits; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.comprehensive_prevention.benefit.second_insured` | 0.27 | 介護予防・日常生活支援総合事業, financed like home-based benefits; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.comprehensive_prevention.benefit.national` | 0.25 | 介護予防・日常生活支援総合事業, financed like home-based benefits; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.comprehensive_prevention.benefit.prefecture` | 0.125 | 介護予防・日常生活支援総合事業, financed like home-based benefits; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.comprehensive_prevention.benefit.municipality` | 0.125 | 介護予防・日常生活支援総合事業, financed like home-based benefits; Matsuno town (Ehime), 介護保険事業の財源構成 (verified) |\n",
+    "| `routes.national_grant.copayment` | 0 | none |\n",
+    "| `routes.national_grant.benefit.national` | 1 | insurers' incentive grants (保険者機能強化推進交付金, 介護保険保険者努力支援交付金): national grants to the municipality; Maibara and Amakusa cities (verified) |\n",
+    "| `ltc_facility_share.support` | 0 | assumption: those certified as needing support cannot enter LTC insurance facilities |\n",
+    "| `ltc_facility_share.care_1_2` | 0.15 | assumption, range 0.05-0.25 (LTC welfare facilities admit care level 3+ since 2015; LTC health and specified facilities take care 1-2) |\n",
+    "| `ltc_facility_share.care_3_5` | 0.5 | assumption, range 0.35-0.65 (with the others about a third of LTC spending is facility care, the order of 介護給付費等実態統計; not verified here) |\n",
+    "| `programme.link_workers` | general_account | scenario choice (default): employed by the municipality; comprehensive_support if funded as life-support coordinators |\n",
+    "| `programme.groups` | comprehensive_prevention | scenario choice (default): kayoi-no-ba support is a comprehensive prevention project |\n",
+    "| `programme.outreach` | general_account | scenario choice (default) |\n",
+    "| `programme.clinic_payments` | medical_75_plus | scenario choice (default): a fee like a medical-fee item, paid by the insurers with a co-payment; those at risk are mostly 75+ (assumption; medical_under_70 or medical_70_74 for younger patients, general_account for a municipal payment) |\n",
+    "| `programme.settled_payments` | national_grant | scenario choice (default): an outcome payment from the state, like the insurers' incentive grants |\n",
+    "| `programme.interview_support` | general_account | scenario choice (default): the tool's licence |\n",
+    "| `programme.training` | general_account | scenario choice (default) |\n",
+    "| `programme.cognitive_checks` | comprehensive_support | scenario choice (default): dementia measures are comprehensive support projects (認知症総合支援事業) |\n",
+    NULL,
+};
+
 int spr_paramdoc_markdown(FILE *out, spr_error *err)
 {
     size_t n;
@@ -284,6 +365,7 @@ int spr_paramdoc_markdown(FILE *out, spr_error *err)
             fputs(" |\n", out);
         }
     }
+    for (const char *const *line = MARKDOWN_FINANCING; *line; line++) fputs(*line, out);
     return finish(out, "the parameter documentation", err);
 }
 

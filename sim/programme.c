@@ -29,15 +29,26 @@ struct spr_programme {
     int32_t *record_group;  /* per row of the register: its group now, or -1 */
     spr_team_month team_month[SPR_MAX_TEAMS];
     spr_district_month *district_month; /* [districts] */
-    double awareness;
+    /* awareness of local activities by district: the status quo plus the outreach (outreach_gain, the
+     * municipal figure uncapped), spread evenly or by risk (targeting.outreach_share) */
+    double awareness[SPR_MAX_DISTRICTS], outreach_gain;
+    double risk_share[SPR_MAX_DISTRICTS]; /* residents 65+ isolated or living alone (targeting's risk score) */
+    double n65[SPR_MAX_DISTRICTS];        /* residents 65+ when the risk score was set */
+    /* targeting.referral_tilt: referral thresholds x (1 + tilt) for the high-risk group, x tilt_other for
+     * the others (set each month so that the expected referrals stay those without the tilt) */
+    double tilt_other;
     /* monthly probabilities as thresholds */
-    uint32_t thr_checkup, thr_nurse, thr_self, thr_clinic[SPR_AGE_BANDS][SPR_FUNC_STATES];
+    uint32_t thr_checkup, thr_nurse, thr_self[SPR_MAX_DISTRICTS], thr_clinic[SPR_AGE_BANDS][SPR_FUNC_STATES];
     uint32_t thr_join[SPR_SEXES][SPR_MAX_DISTRICTS]; /* by sex (population_approach.hr_female) */
     uint32_t thr_benefit_loss, thr_volunteer, thr_close, thr_replace;
+    /* the cognitive check: checked this month, flagged with and without dementia, referred, to a group */
+    uint32_t thr_cc_check, thr_cc_flag_dementia, thr_cc_flag_other, thr_cc_refer, thr_cc_group;
     double share65[SPR_MAX_DISTRICTS];     /* participation share of residents 65+, last month */
     /* accounting */
     int64_t outcomes[SPR_OUTCOMES];
     int64_t referrals_total;
+    double provider_credit; /* providers.share accumulated over the budget's groups: a whole one is a provider's */
+    int64_t settled_before; /* settled cases at the end of last month (the incentives pay for this month's) */
     double unmet[SPR_MAX_DISTRICTS], unmet_type[SPR_MAX_DISTRICTS][SPR_RESOURCE_TYPES];
     double volunteer_pool[SPR_MAX_DISTRICTS];
     /* groups of each type and district, and their free places (to skip full ones quickly) */
@@ -96,6 +107,7 @@ typedef struct {
     int max_function;
     double fixed_cost_yen_per_month;
     int record;
+    int provider; /* spr_provider */
 } group_spec;
 
 static int add_resource(spr_resources *r, const group_spec *gs, int month, int origin)
@@ -113,6 +125,7 @@ static int add_resource(spr_resources *r, const group_spec *gs, int month, int o
         ok &= grow((void **)&r->max_function, &(size_t){r->cap}, c, 1) == 0;
         ok &= grow((void **)&r->fixed_cost_yen_per_month, &(size_t){r->cap}, c, sizeof *r->fixed_cost_yen_per_month) == 0;
         ok &= grow((void **)&r->record, &(size_t){r->cap}, c, sizeof *r->record) == 0;
+        ok &= grow((void **)&r->provider, &(size_t){r->cap}, c, 1) == 0;
         if (!ok) return -1;
         r->cap = c;
     }
@@ -125,6 +138,7 @@ static int add_resource(spr_resources *r, const group_spec *gs, int month, int o
     r->max_function[i] = (uint8_t)gs->max_function;
     r->fixed_cost_yen_per_month[i] = gs->fixed_cost_yen_per_month;
     r->record[i] = gs->record;
+    r->provider[i] = (uint8_t)gs->provider;
     r->occupancy[i] = 0;
     r->prescribed[i] = 0;
     r->opened_month[i] = month;
@@ -159,10 +173,24 @@ static int has_place(const spr_programme *g, size_t i, int kind)
            (g->p->lw_open_places || r->origin[i] == SPR_ORIGIN_STOCK);
 }
 
+/* Who runs a group of this type without a register (resources.provider: 0 municipality, 1 NPO, 2 private). */
+static int type_provider(const spr_params *p, int type)
+{
+    static const int CODE[3] = {SPR_PROVIDER_MUNICIPALITY, SPR_PROVIDER_NPO, SPR_PROVIDER_COMPANY};
+    return CODE[(int)p->res_provider[type]];
+}
+
 /* A new group of the type's defaults (resources.capacity, .max_function, cost per participant). */
 static group_spec default_group(const spr_params *p, int type, int d)
 {
-    return (group_spec){type, d, p->res_capacity[type], (int)p->res_max_function[type], 0, -1};
+    return (group_spec){type, d, p->res_capacity[type], (int)p->res_max_function[type], 0, -1, type_provider(p, type)};
+}
+
+/* A group a company or NPO opens (providers.*): its own places, the type's eligibility. */
+static group_spec provider_group(const spr_params *p, int type, int d)
+{
+    const int kind = strcmp(p->prov_kind, "company") == 0 ? SPR_PROVIDER_COMPANY : SPR_PROVIDER_NPO;
+    return (group_spec){type, d, p->prov_capacity, (int)p->res_max_function[type], 0, -1, kind};
 }
 
 /* A group of the municipality's register, row k. */
@@ -170,7 +198,7 @@ static group_spec registered_group(const spr_municipality *mu, size_t k)
 {
     const spr_group_record *gr = &mu->group[k];
     return (group_spec){gr->type, gr->district, gr->capacity, gr->max_function, gr->public_cost_yen_per_year / 12.0,
-                        (int)k};
+                        (int)k, gr->provider};
 }
 
 /* Opens a group and files it under its type and district. */
@@ -196,8 +224,9 @@ static int add_group(spr_programme *g, int type, int d, int month, int origin)
 static int replace_group(spr_programme *g, size_t r, int month)
 {
     const spr_municipality *mu = g->p->municipality;
-    group_spec gs = g->res.record[r] >= 0 ? registered_group(mu, (size_t)g->res.record[r])
-                                          : default_group(g->p, g->res.type[r], g->res.district[r]);
+    group_spec gs = g->res.record[r] >= 0                     ? registered_group(mu, (size_t)g->res.record[r])
+                    : g->res.origin[r] == SPR_ORIGIN_PROVIDER ? provider_group(g->p, g->res.type[r], g->res.district[r])
+                                                              : default_group(g->p, g->res.type[r], g->res.district[r]);
     return add_spec(g, &gs, month, g->res.origin[r]);
 }
 
@@ -359,6 +388,18 @@ double spr_programme_fte(const spr_params *p)
     return fte;
 }
 
+int spr_programme_trained(const spr_params *p, uint32_t month)
+{
+    return (p->pro_engage_factor != 1.0 || p->pro_dropout_factor != 1.0) && month >= p->pro_training_months;
+}
+
+double spr_programme_caseload(const spr_params *p)
+{
+    if (p->is_minutes_saved <= 0) return p->lw_max_caseload;
+    const double saved = p->is_share_to_caseload * p->is_minutes_saved;
+    return p->lw_max_caseload * p->is_session_minutes / (p->is_session_minutes - saved);
+}
+
 /* One queue per team: its link workers are whole FTEs and one part-time for the remainder. */
 static int create_queues(spr_programme *g)
 {
@@ -374,7 +415,7 @@ static int create_queues(spr_programme *g)
         if (places == NULL) return -1;
         for (int w = 0; w < workers; w++) {
             double share = fte - w >= 1.0 ? 1.0 : fte - w;
-            places[w] = (int)floor(share * p->lw_max_caseload + 1e-9);
+            places[w] = (int)floor(share * spr_programme_caseload(p) + 1e-9);
         }
         g->queues[k] = spr_queue_create(workers > 0 ? workers : 0, places, p->lw_priority_high_risk);
         free(places);
@@ -402,6 +443,59 @@ static void set_neighbours(spr_programme *g)
     }
 }
 
+/* Targeting's risk score of each district: the share of its residents 65+ who are isolated or
+ * live alone (from counts of residents 65+ and of those at risk). */
+static void set_risk_shares(spr_programme *g, const int64_t *pop65, const int64_t *risk65)
+{
+    for (int d = 0; d < g->districts; d++) {
+        g->risk_share[d] = pop65[d] > 0 ? (double)risk65[d] / (double)pop65[d] : 0;
+        g->n65[d] = (double)pop65[d];
+    }
+}
+
+static int at_risk(int base_state) { return spr_state_isolated(base_state) || spr_state_alone(base_state); }
+
+static void risk_scores(spr_programme *g, const spr_population *pop)
+{
+    int64_t pop65[SPR_MAX_DISTRICTS] = {0}, risk65[SPR_MAX_DISTRICTS] = {0};
+    for (size_t i = 0; i < pop->n; i++) {
+        if (pop->age_months[i] < 65 * 12) continue;
+        pop65[pop->district[i]]++;
+        risk65[pop->district[i]] += at_risk(spr_state_base(pop->state[i]));
+    }
+    set_risk_shares(g, pop65, risk65);
+}
+
+/* Awareness by district.  Without targeting every district has the municipal figure, status quo plus
+ * outreach events per 10,000 residents (the events spread evenly over the residents 65+ they reach).
+ * With targeting.outreach_share s, that share of the events goes to districts in proportion to their
+ * residents 65+ at risk instead: district d's outreach is the municipal one times (1 - s) + s x
+ * risk_d / mean risk (the mean over residents 65+), so the events and their cost stay the same. */
+static void set_awareness(spr_programme *g)
+{
+    const spr_params *p = g->p;
+    const double s = p->targeting_outreach_share;
+    double mean_risk = 0, n65 = 0;
+    if (s > 0) {
+        for (int d = 0; d < g->districts; d++) {
+            mean_risk += g->n65[d] * g->risk_share[d];
+            n65 += g->n65[d];
+        }
+        mean_risk = n65 > 0 ? mean_risk / n65 : 0;
+    }
+    for (int d = 0; d < g->districts; d++) {
+        double f = s > 0 && mean_risk > 0 ? (1.0 - s) + s * g->risk_share[d] / mean_risk : 1.0;
+        g->awareness[d] = fmin(1.0, p->pa_awareness + g->outreach_gain * f);
+    }
+}
+
+/* A clinician's referral probability per visit: with the incentive payment, times its factor. */
+static double clinic_refer_probability(const spr_params *p)
+{
+    return p->inc_clinic_payment_yen > 0 ? p->clinic_refer_probability * p->inc_clinic_referral_factor
+                                         : p->clinic_refer_probability;
+}
+
 static void set_referral_thresholds(spr_programme *g)
 {
     const spr_params *p = g->p;
@@ -409,12 +503,27 @@ static void set_referral_thresholds(spr_programme *g)
     g->thr_checkup = spr_rng_threshold(fmin(1.0, p->checkup_uptake / 12.0 * p->checkup_refer_probability * mult[SPR_SRC_CHECKUP]));
     g->thr_nurse = spr_rng_threshold(-expm1(-p->nurse_contacts_per_year / 12.0 * p->nurse_refer_probability * mult[SPR_SRC_NURSE]));
     /* outreach raises self-referral only through loop 2 (population to high-risk) */
-    double aware = p->loop2_enabled ? g->awareness : p->pa_awareness;
-    g->thr_self = spr_rng_threshold(per_month(p->self_referral_rate * aware * mult[SPR_SRC_SELF]));
+    for (int d = 0; d < g->districts; d++) {
+        double aware = p->loop2_enabled ? g->awareness[d] : p->pa_awareness;
+        g->thr_self[d] = spr_rng_threshold(per_month(p->self_referral_rate * aware * mult[SPR_SRC_SELF]));
+    }
     for (int b = 0; b < SPR_AGE_BANDS; b++)
         for (int f = 0; f < SPR_FUNC_STATES; f++)
             g->thr_clinic[b][f] = spr_rng_threshold(-expm1(-p->clinic_visits_per_year[b] * p->clinic_visit_multiplier[f] / 12.0 *
-                                                           p->clinic_refer_probability * mult[SPR_SRC_CLINIC]));
+                                                           clinic_refer_probability(p) * mult[SPR_SRC_CLINIC]));
+}
+
+/* The cognitive check: a yearly uptake spread over the months (uptake / 12 a month, with no memory
+ * of the last check, so the expected checks a year are the uptake); flagged with probability
+ * sensitivity with dementia and 1 - specificity without. */
+static void set_cognitive_check_thresholds(spr_programme *g)
+{
+    const spr_params *p = g->p;
+    g->thr_cc_check = spr_rng_threshold(p->cc_uptake / 12.0);
+    g->thr_cc_flag_dementia = spr_rng_threshold(p->cc_sensitivity);
+    g->thr_cc_flag_other = spr_rng_threshold(1.0 - p->cc_specificity);
+    g->thr_cc_refer = spr_rng_threshold(p->cc_refer_probability);
+    g->thr_cc_group = spr_rng_threshold(p->cc_group_probability);
 }
 
 /* Joining on one's own, per district, from last month's supply and participation. */
@@ -428,7 +537,7 @@ static void set_join_thresholds(spr_programme *g, const int64_t *pop65)
         double per100 = pop65[d] > 0 ? 100.0 * places / (double)pop65[d] : 0;
         double supply = fmin(2.0, per100 / p->pa_reference_places);
         double neighbourhood = 1.0 + p->pa_neighbourhood_effect * g->share65[d] / p->pa_reference_share;
-        const double rate = p->pa_join_rate * g->awareness * supply * neighbourhood;
+        const double rate = p->pa_join_rate * g->awareness[d] * supply * neighbourhood;
         g->thr_join[SPR_MALE][d] = spr_rng_threshold(per_month(rate));
         g->thr_join[SPR_FEMALE][d] = spr_rng_threshold(per_month(rate * p->pa_hr_female));
     }
@@ -524,6 +633,8 @@ static int registered_groups_change(spr_programme *g, uint32_t month, spr_progra
     return 0;
 }
 
+static void initial_tilt(spr_programme *g, const spr_population *pop);
+
 int spr_programme_create(const spr_params *p, const spr_model *m, const spr_population *pop_c, spr_rng_key key,
                          spr_programme **out, spr_error *err)
 {
@@ -535,7 +646,10 @@ int spr_programme_create(const spr_params *p, const spr_model *m, const spr_popu
     g->key = key;
     g->districts = p->districts;
     double per10k = (double)pop->n / 10000.0;
-    g->awareness = fmin(1.0, p->pa_awareness + p->pa_awareness_per_event * p->pa_outreach_events_per_year / (per10k > 0 ? per10k : 1));
+    g->outreach_gain = p->pa_awareness_per_event * p->pa_outreach_events_per_year / (per10k > 0 ? per10k : 1);
+    g->tilt_other = 1.0;
+    risk_scores(g, pop);
+    set_awareness(g);
     g->district_month = calloc((size_t)g->districts, sizeof *g->district_month);
     if (g->district_month == NULL || initial_groups(g, pop->n) < 0 || create_queues(g) < 0) goto oom;
     set_neighbours(g);
@@ -545,6 +659,7 @@ int spr_programme_create(const spr_params *p, const spr_model *m, const spr_popu
     g->thr_volunteer = spr_rng_threshold(per_month(p->loop1_volunteer_rate));
     g->thr_close = spr_rng_threshold(per_month(p->res_close_rate));
     g->thr_replace = spr_rng_threshold(p->res_replacement);
+    set_cognitive_check_thresholds(g);
     count_free_places(g);
     initial_participants(g, pop);
     int64_t pop65[SPR_MAX_DISTRICTS] = {0}, part65[SPR_MAX_DISTRICTS] = {0};
@@ -555,6 +670,7 @@ int spr_programme_create(const spr_params *p, const spr_model *m, const spr_popu
     }
     for (int d = 0; d < g->districts; d++) g->share65[d] = pop65[d] ? (double)part65[d] / (double)pop65[d] : 0;
     set_join_thresholds(g, pop65);
+    if (p->targeting_referral_tilt > 0) initial_tilt(g, pop);
     *out = g;
     return SPR_OK;
 oom:
@@ -576,6 +692,7 @@ void spr_programme_destroy(spr_programme *g)
     free(g->res.max_function);
     free(g->res.fixed_cost_yen_per_month);
     free(g->res.record);
+    free(g->res.provider);
     free(g->record_group);
     free(g->district_month);
     free(g->leaver_arrival);
@@ -623,16 +740,75 @@ static int referable(int age, int base_state)
            (alone && age >= 65 && spr_state_func(base_state) >= SPR_FUNC_LIMITED);
 }
 
-/* The first source whose draw hits, or -1.  Each source has its own word. */
-static int referral_source(const spr_programme *g, int age, int base_state, const uint32_t w[4])
+/* Each source's monthly threshold for this resident (of district d), 0 where its condition does not
+ * hold: check-up, clinic, public-health nurse, self (the order of the sources and of their words). */
+static void source_thresholds(const spr_programme *g, int age, int base_state, int d, uint32_t thr[SPR_REFERRAL_SOURCES])
 {
     const int f = spr_state_func(base_state), iso = spr_state_isolated(base_state);
     const int alone = spr_state_alone(base_state), met = spr_state_metabolic(base_state);
-    if (age >= 40 && age < 75 && met && (iso || alone) && w[0] < g->thr_checkup) return SPR_SRC_CHECKUP;
-    if (iso && w[1] < g->thr_clinic[spr_age_band(age)][f]) return SPR_SRC_CLINIC;
-    if (age >= 65 && (iso || (f >= SPR_FUNC_LIMITED && alone)) && w[2] < g->thr_nurse) return SPR_SRC_NURSE;
-    if (iso && w[3] < g->thr_self) return SPR_SRC_SELF;
+    thr[SPR_SRC_CHECKUP] = age >= 40 && age < 75 && met && (iso || alone) ? g->thr_checkup : 0;
+    thr[SPR_SRC_CLINIC] = iso ? g->thr_clinic[spr_age_band(age)][f] : 0;
+    thr[SPR_SRC_NURSE] = age >= 65 && (iso || (f >= SPR_FUNC_LIMITED && alone)) ? g->thr_nurse : 0;
+    thr[SPR_SRC_SELF] = iso ? g->thr_self[d] : 0;
+}
+
+/* A threshold times the referral tilt's factor (factor 1: the same threshold). */
+static uint32_t tilted(uint32_t thr, double factor)
+{
+    if (factor == 1.0) return thr;
+    const double t = (double)thr * factor;
+    return t >= (double)UINT32_MAX ? UINT32_MAX : (uint32_t)t;
+}
+
+/* The referral tilt's factor for this resident: 1 + tilt for the high-risk group, tilt_other for the others. */
+static double tilt_factor(const spr_programme *g, int base_state)
+{
+    if (g->p->targeting_referral_tilt <= 0) return 1.0;
+    return high_risk(base_state) ? 1.0 + g->p->targeting_referral_tilt : g->tilt_other;
+}
+
+/* The first source whose draw hits, or -1.  Each source has its own word. */
+static int referral_source(const spr_programme *g, int age, int base_state, int d, const uint32_t w[4])
+{
+    uint32_t thr[SPR_REFERRAL_SOURCES];
+    source_thresholds(g, age, base_state, d, thr);
+    const double factor = tilt_factor(g, base_state);
+    for (int src = 0; src < SPR_REFERRAL_SOURCES; src++)
+        if (w[src] < tilted(thr[src], factor)) return src;
     return -1;
+}
+
+/* The referral tilt keeps the expected referrals: a resident who may be referred adds its untilted
+ * sources' thresholds (the monthly probabilities, small, as integers: the sum is exact and the same
+ * whatever the threads) to its group's mass, high-risk (1) or not (0). */
+static void add_referral_mass(const spr_programme *g, int age, int base_state, int d, uint64_t mass[2])
+{
+    uint32_t thr[SPR_REFERRAL_SOURCES];
+    source_thresholds(g, age, base_state, d, thr);
+    for (int src = 0; src < SPR_REFERRAL_SOURCES; src++) mass[high_risk(base_state)] += thr[src];
+}
+
+/* The others' factor that keeps the expected referrals: (1 + tilt) x high-risk mass + factor x other
+ * mass = both masses; 0 at the least (then the tilt moves fewer referrals than it would). */
+static void set_tilt_other(spr_programme *g, const uint64_t mass[2])
+{
+    const double tilt = g->p->targeting_referral_tilt;
+    g->tilt_other = mass[0] > 0 ? fmax(0.0, 1.0 - tilt * (double)mass[1] / (double)mass[0]) : 1.0;
+}
+
+/* The referral tilt's factor for the first month, from the residents who may be referred at the start. */
+static void initial_tilt(spr_programme *g, const spr_population *pop)
+{
+    const spr_params *p = g->p;
+    uint64_t mass[2] = {0, 0};
+    for (size_t i = 0; i < pop->n && g->active; i++) {
+        const int age = pop->age_months[i] / 12, base_state = spr_state_base(pop->state[i]);
+        if ((pop->sp[i] & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING)) || age < p->referral_min_age ||
+            !referable(age, base_state))
+            continue;
+        add_referral_mass(g, age, base_state, pop->district[i], mass);
+    }
+    set_tilt_other(g, mass);
 }
 
 /* The re-referral rule (referral.rereferral_wait_months).  A resident in no
@@ -646,6 +822,42 @@ static int referral_barred(const spr_population *pop, size_t i) { return pop->sp
 static void bar_referral(const spr_params *p, spr_population *pop, size_t i)
 {
     pop->sp_months[i] = (uint8_t)p->referral_rereferral_wait_months; /* at most 240 (the table's bound) */
+}
+
+/* The cognitive check of resident i this month (its own draws: SPR_STREAM_PROGRAMME blocks 4 and 5,
+ * drawn only with the check service, so other scenarios' draws are untouched): checked with
+ * probability uptake / 12, flagged as the check's sensitivity and specificity say for its dementia
+ * state; a flagged resident free to be referred (free: in no group, queue or case, outside the
+ * re-referral wait, not referred or asking to join this month) is referred to a link worker, or
+ * else may ask to join a group on its own.  Returns its programme flags. */
+static uint8_t cognitive_check(const spr_programme *g, const spr_population *pop, size_t i, int base_state,
+                               uint32_t month, uint8_t sp, int free, spr_programme_tally *t)
+{
+    const uint32_t id = pop->id[i];
+    uint32_t w[4], wd[4];
+    t->checks.eligible++;
+    spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 4, w);
+    if (w[0] >= g->thr_cc_check) return sp;
+    const int dementia = spr_state_dementia(base_state);
+    t->checks.checked++;
+    t->checks.checked_dementia += dementia;
+    if (w[1] >= (dementia ? g->thr_cc_flag_dementia : g->thr_cc_flag_other)) return sp;
+    t->checks.flagged++;
+    t->checks.flagged_dementia += dementia;
+    if (!free) return sp;
+    if (spr_programme_active(g) && w[2] < g->thr_cc_refer) {
+        spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 5, wd);
+        PUSH(t, referrals, n_referrals, cap_referrals,
+             ((spr_referral_request){id, SPR_SRC_CHECKUP, (uint8_t)high_risk(base_state), wd[0], wd[1]}));
+        t->checks.referred++;
+        return (uint8_t)(sp | SPR_SP_WAITING);
+    }
+    if (w[3] < g->thr_cc_group) {
+        spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 5, wd);
+        PUSH(t, joins, n_joins, cap_joins, ((spr_join_request){id, wd[2]}));
+        t->checks.to_group++;
+    }
+    return sp;
 }
 
 void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t i, int alive, int age, int base_state,
@@ -673,7 +885,12 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
             double rate = p->res_dropout_rate + p->res_dropout_early_rate * exp(-pop->sp_months[i] / p->res_dropout_early_months);
             if (p->loop2_enabled && (sp & SPR_SP_VIA_LW))
                 rate *= 1.0 - p->loop2_retention_gain * loop2_gain(g, d);
+            if ((sp & SPR_SP_VIA_LW) && spr_programme_trained(p, month)) rate *= p->pro_dropout_factor;
             leave = w[0] < spr_rng_threshold(per_month(rate));
+            if (sp & SPR_SP_VIA_LW) {
+                t->placed_at_risk++;
+                t->placed_dropouts += leave;
+            }
         }
         if (leave) {
             if (sp & SPR_SP_PRESCRIBED) t->prescribed_delta[r]--;
@@ -698,7 +915,13 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
         benefit = 0;
         pop->state[i] = (uint8_t)base_state;
     }
-    if (age >= 65) t->pop65[d]++;
+    if (age >= 65) {
+        t->pop65[d]++;
+        t->risk65[d] += at_risk(base_state);
+    }
+    /* free for the cognitive check's referral: in no group, queue or case, and not within the re-referral wait */
+    const int free_to_refer = !(sp & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING)) && !referral_barred(pop, i);
+    int asked_to_join = 0;
     if (!(sp & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING))) {
         uint32_t wr[4], wd[4];
         int referred = 0;
@@ -706,7 +929,8 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
             pop->sp_months[i]--; /* one month of the wait after an unplaced or declined case has passed */
         } else if (spr_programme_active(g) && age >= p->referral_min_age && referable(age, base_state)) {
             spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 1, wr);
-            int src = referral_source(g, age, base_state, wr);
+            if (p->targeting_referral_tilt > 0) add_referral_mass(g, age, base_state, d, t->referral_mass);
+            int src = referral_source(g, age, base_state, d, wr);
             if (src >= 0) {
                 spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 2, wd);
                 PUSH(t, referrals, n_referrals, cap_referrals,
@@ -718,8 +942,11 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
         if (!referred && may_join && w[3] < g->thr_join[female(pop, i)][d]) {
             spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 2, wd);
             PUSH(t, joins, n_joins, cap_joins, ((spr_join_request){id, wd[2]}));
+            asked_to_join = 1;
         }
     }
+    if (g->thr_cc_check != 0 && age >= p->cc_min_age)
+        sp = cognitive_check(g, pop, i, base_state, month, sp, free_to_refer && !(sp & SPR_SP_WAITING) && !asked_to_join, t);
     pop->sp[i] = sp;
 }
 
@@ -742,6 +969,10 @@ void spr_programme_tally_clear(spr_programme_tally *t, size_t n_resources)
     memset(t->pop65, 0, sizeof t->pop65);
     memset(t->part65, 0, sizeof t->part65);
     t->participants = t->volunteers_total = 0;
+    t->placed_at_risk = t->placed_dropouts = 0;
+    memset(&t->checks, 0, sizeof t->checks);
+    memset(t->risk65, 0, sizeof t->risk65);
+    t->referral_mass[0] = t->referral_mass[1] = 0;
 }
 
 void spr_programme_tally_free(spr_programme_tally *t)
@@ -791,6 +1022,7 @@ static void try_match(spr_programme *g, spr_population *pop, size_t i, uint32_t 
         return;
     }
     double engage = p->lw_engage_probability;
+    if (spr_programme_trained(p, month)) engage *= p->pro_engage_factor;
     if (p->loop2_enabled) engage *= 1.0 + p->loop2_engage_gain * loop2_gain(g, d);
     uint32_t w[4];
     spr_rng_block(g->key, pop->id[i], month, SPR_STREAM_PROGRAMME, 3, w);
@@ -845,9 +1077,19 @@ static int open_budget_groups(spr_programme *g, uint32_t month, spr_programme_mo
         spr_resource_type type = 0;
         for (int t = 1; t < SPR_RESOURCE_TYPES; t++)
             if (g->unmet_type[best][t] > g->unmet_type[best][type]) type = (spr_resource_type)t;
-        if (open_group(g, type, best, month, SPR_ORIGIN_BUDGET, out) < 0) return -1;
-        out->cost_resources_yen += p->res_new_group_cost_yen;
-        g->district_month[best].cost_resources_yen += p->res_new_group_cost_yen;
+        g->provider_credit += p->prov_share;
+        if (g->provider_credit >= 1.0 - 1e-9) {
+            /* a company or NPO opens this one, at its own expense */
+            g->provider_credit -= 1.0;
+            group_spec gs = provider_group(p, type, best);
+            if (add_spec(g, &gs, (int)month, SPR_ORIGIN_PROVIDER) < 0) return -1;
+            out->groups_opened++;
+        } else {
+            if (open_group(g, type, best, month, SPR_ORIGIN_BUDGET, out) < 0) return -1;
+            out->cost_resources_yen += p->res_new_group_cost_yen;
+            out->cost_resources_by_provider_yen[SPR_PROVIDER_MUNICIPALITY] += p->res_new_group_cost_yen;
+            g->district_month[best].cost_resources_yen += p->res_new_group_cost_yen;
+        }
         g->unmet[best] -= p->res_capacity[type];
         g->unmet_type[best][type] -= p->res_capacity[type];
     }
@@ -892,6 +1134,8 @@ typedef struct {
     int *wait_hist;
     spr_error *err;
     int64_t pop65[SPR_MAX_DISTRICTS], part65[SPR_MAX_DISTRICTS]; /* residents 65+, and those taking part */
+    int64_t risk65[SPR_MAX_DISTRICTS];                           /* residents 65+ isolated or living alone */
+    uint64_t referral_mass[2];                                   /* the referral tilt's masses (add_referral_mass) */
 } month_step;
 
 /* The index of resident id, who must be in the population: the serial step
@@ -911,6 +1155,17 @@ static int out_of_memory(const month_step *s, const char *where)
     return spr_error_set(s->err, SPR_ERR_NOMEM, "out of memory %s (month %u)", where, s->month);
 }
 
+static void add_checks(spr_cognitive_checks *sum, const spr_cognitive_checks *c)
+{
+    sum->eligible += c->eligible;
+    sum->checked += c->checked;
+    sum->checked_dementia += c->checked_dementia;
+    sum->flagged += c->flagged;
+    sum->flagged_dementia += c->flagged_dementia;
+    sum->referred += c->referred;
+    sum->to_group += c->to_group;
+}
+
 /* 1. Places freed by leavers (who dropped out in the parallel step) and by
  * departures (deaths, moves) who took part; the month's counts by district. */
 static void free_places_of_leavers(spr_programme *g, month_step *s)
@@ -924,8 +1179,14 @@ static void free_places_of_leavers(spr_programme *g, month_step *s)
         for (int d = 0; d < g->districts; d++) {
             s->pop65[d] += s->tl[k].pop65[d];
             s->part65[d] += s->tl[k].part65[d];
+            s->risk65[d] += s->tl[k].risk65[d];
         }
         s->out->volunteers += (int32_t)s->tl[k].volunteers_total;
+        s->out->placed_at_risk += (int32_t)s->tl[k].placed_at_risk;
+        s->out->placed_dropouts += (int32_t)s->tl[k].placed_dropouts;
+        add_checks(&s->out->checks, &s->tl[k].checks);
+        s->referral_mass[0] += s->tl[k].referral_mass[0];
+        s->referral_mass[1] += s->tl[k].referral_mass[1];
         for (size_t j = 0; j < s->tl[k].n_exits; j++) {
             const spr_programme_exit *e = &s->tl[k].exits[j];
             if (e->sp & SPR_SP_PARTICIPATING) {
@@ -1031,6 +1292,7 @@ static int referrals_join_queues(spr_programme *g, month_step *s)
                 g->arrivals[n++] = (spr_queue_client){rq->id, s->t0 + spr_rng_u01(rq->u_time) * SPR_MONTH_DAYS,
                                                       case_days(p, rq->u_service), rq->high_risk, rq->source};
                 s->out->referrals[rq->source]++;
+                s->out->referrals_high_risk += rq->high_risk;
                 g->team_month[qk].referrals++;
                 g->district_month[s->pop->district[idx]].referrals++;
                 g->referrals_total++;
@@ -1172,8 +1434,21 @@ static void next_months_joining(spr_programme *g, const month_step *s)
     set_join_thresholds(g, s->pop65);
 }
 
+/* Targeting: the referral tilt's factor from this month's masses, and each December the districts'
+ * risk scores and with them the outreach's share of each district. */
+static void targeting_next_month(spr_programme *g, const month_step *s)
+{
+    const spr_params *p = g->p;
+    if (p->targeting_referral_tilt > 0) set_tilt_other(g, s->referral_mass);
+    if (p->targeting_outreach_share > 0 && s->month % 12 == 11) {
+        set_risk_shares(g, s->pop65, s->risk65);
+        set_awareness(g);
+        set_referral_thresholds(g);
+    }
+}
+
 /* 11. The month's record: queues, waits, costs and the accounting. */
-static void record_the_month(spr_programme *g, spr_programme_month *out)
+static void record_the_month(spr_programme *g, uint32_t month, spr_programme_month *out)
 {
     const spr_params *p = g->p;
     const double yen_per_fte_month = p->lw_salary_yen_per_year * (1.0 + p->lw_overhead_share) / 12.0;
@@ -1199,14 +1474,29 @@ static void record_the_month(spr_programme *g, spr_programme_month *out)
     }
     out->cost_link_workers_yen = spr_programme_fte(p) * p->lw_salary_yen_per_year * (1.0 + p->lw_overhead_share) / 12.0;
     for (size_t r = 0; r < g->res.n; r++) {
-        /* a registered group costs its public cost while it meets; the others, per participant */
-        double c = g->res.record[r] < 0
-                       ? (g->res.occupancy[r] + g->res.prescribed[r]) * p->res_cost_yen_per_participant_month[g->res.type[r]]
-                       : (g->res.open[r] ? g->res.fixed_cost_yen_per_month[r] : 0.0);
+        /* a registered group costs its public cost while it meets; the others, per participant (a provider's
+         * group, its subsidy; and its own cost, not public) */
+        const int participants = g->res.occupancy[r] + g->res.prescribed[r];
+        double c = g->res.record[r] >= 0                     ? (g->res.open[r] ? g->res.fixed_cost_yen_per_month[r] : 0.0)
+                   : g->res.origin[r] == SPR_ORIGIN_PROVIDER ? participants * p->prov_public_cost_yen_per_participant_month
+                                                             : participants * p->res_cost_yen_per_participant_month[g->res.type[r]];
+        if (g->res.origin[r] == SPR_ORIGIN_PROVIDER)
+            out->cost_providers_own_yen += participants * p->prov_own_cost_yen_per_participant_month;
         out->cost_resources_yen += c;
+        out->cost_resources_by_provider_yen[g->res.provider[r]] += c;
         g->district_month[g->res.district[r]].cost_resources_yen += c;
     }
     out->cost_outreach_yen = p->pa_outreach_events_per_year * p->pa_outreach_cost_yen / 12.0;
+    out->cost_cognitive_checks_yen = out->checks.checked * p->cc_cost_yen;
+    out->cost_clinic_payments_yen = out->referrals[SPR_SRC_CLINIC] * p->inc_clinic_payment_yen;
+    out->cost_settled_payments_yen =
+        (double)(g->outcomes[SPR_OUT_SETTLED] - g->settled_before) * p->inc_settled_payment_yen;
+    g->settled_before = g->outcomes[SPR_OUT_SETTLED];
+    /* the training is paid over its months (all in the first month when it takes none) */
+    const double training_months = fmax(1.0, ceil(p->pro_training_months));
+    if (p->pro_training_yen_per_fte > 0 && month < training_months)
+        out->cost_training_yen = spr_programme_fte(p) * p->pro_training_yen_per_fte / training_months;
+    if (p->is_minutes_saved > 0) out->cost_interview_support_yen = spr_programme_fte(p) * p->is_licence_yen_per_fte_year / 12.0;
     memcpy(out->outcomes, g->outcomes, sizeof out->outcomes);
     out->referrals_total = g->referrals_total;
 }
@@ -1241,10 +1531,20 @@ int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, sp
     if (rc == SPR_OK) rc = self_joiners(g, &s);
     if (rc == SPR_OK) rc = groups_close_and_open(g, &s);
     if (rc != SPR_OK) return rc;
+    targeting_next_month(g, &s);
     next_months_joining(g, &s);
-    record_the_month(g, out);
+    record_the_month(g, month, out);
     return SPR_OK;
 }
+
+double spr_programme_month_cost(const spr_programme_month *pm)
+{
+    return pm->cost_link_workers_yen + pm->cost_resources_yen + pm->cost_outreach_yen + pm->cost_cognitive_checks_yen +
+           pm->cost_clinic_payments_yen + pm->cost_settled_payments_yen + pm->cost_interview_support_yen +
+           pm->cost_training_yen;
+}
+
+double spr_programme_awareness(const spr_programme *g, int d) { return g->awareness[d]; }
 
 const spr_team_month *spr_programme_team_month(const spr_programme *g, int t) { return &g->team_month[t]; }
 const spr_district_month *spr_programme_district_month(const spr_programme *g, int d) { return &g->district_month[d]; }

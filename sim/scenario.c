@@ -1227,20 +1227,37 @@ int spr_yaml_file_load(const char *path, const char *kind, yaml_document_t *doc,
         return spr_error_set(err, SPR_ERR_NOMEM, "out of memory reading %s", path);
     }
     t[len] = '\0';
-    rc = check_yaml_shape(&L, t, len);
-    yaml_parser_t parser;
-    if (rc == SPR_OK && !yaml_parser_initialize(&parser)) rc = spr_error_set(err, SPR_ERR_NOMEM, "cannot start the YAML parser");
-    else if (rc == SPR_OK) {
-        yaml_parser_set_input_string(&parser, t, len);
-        if (!yaml_parser_load(&parser, doc)) rc = yaml_error(&L, &parser);
-        yaml_parser_delete(&parser);
-    }
+    rc = spr_yaml_text_load(path, t, len, doc, err);
     if (rc != SPR_OK) {
         free(t);
         return rc;
     }
     *text = (char *)t;
     return SPR_OK;
+}
+
+const char *spr_yaml_scalar(const yaml_node_t *n)
+{
+    return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+int spr_yaml_error_at(spr_error *err, const char *path, const yaml_node_t *node, const char *key, const char *what)
+{
+    return spr_error_set(err, SPR_ERR_SCENARIO, "%s:%lu:%lu: key '%s': %s", path,
+                         (unsigned long)node->start_mark.line + 1, (unsigned long)node->start_mark.column + 1, key, what);
+}
+
+int spr_yaml_text_load(const char *name, const unsigned char *text, size_t len, yaml_document_t *doc, spr_error *err)
+{
+    loader L = {.err = err, .file = name};
+    int rc = check_yaml_shape(&L, text, len);
+    if (rc != SPR_OK) return rc;
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) return spr_error_set(err, SPR_ERR_NOMEM, "cannot start the YAML parser");
+    yaml_parser_set_input_string(&parser, text, len);
+    if (!yaml_parser_load(&parser, doc)) rc = yaml_error(&L, &parser);
+    yaml_parser_delete(&parser);
+    return rc;
 }
 
 /* The scenario the user named (depth 0) or an overlay (depth -1: no 'extends', as for --set). */

@@ -59,6 +59,7 @@ int spr_results_create(int replicates, int months, int districts, int teams, int
     res->programme = calloc(rm, sizeof *res->programme);
     res->team = calloc(rm * (size_t)teams, sizeof *res->team);
     res->district = calloc(rm * (size_t)districts, sizeof *res->district);
+    res->subgroup = calloc(rm * SPR_SUBGROUPS, sizeof *res->subgroup);
     res->district_name = calloc((size_t)districts, sizeof *res->district_name);
     res->team_name = calloc((size_t)teams, sizeof *res->team_name);
     res->district_team = calloc((size_t)districts, sizeof *res->district_team);
@@ -70,7 +71,7 @@ int spr_results_create(int replicates, int months, int districts, int teams, int
     res->calib_row = calloc((size_t)replicates * SPR_DRAW_TABLES_MAX, sizeof *res->calib_row);
     if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->expected_deaths || !res->district_population ||
         !res->programme || !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws ||
-        !res->calib_row || !res->team || !res->district || !res->district_name || !res->team_name ||
+        !res->calib_row || !res->team || !res->district || !res->subgroup || !res->district_name || !res->team_name ||
         !res->district_team) {
         spr_results_destroy(res);
         return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the results (%d replicates of %d months)",
@@ -91,6 +92,7 @@ void spr_results_destroy(spr_results *res)
     free(res->programme);
     free(res->team);
     free(res->district);
+    free(res->subgroup);
     free(res->district_name);
     free(res->team_name);
     free(res->district_team);
@@ -121,8 +123,12 @@ typedef struct {
     uint64_t death_thresholds[SPR_SEXES][SPR_AGE_BANDS];
     int64_t out_migrants[SPR_SEXES][SPR_AGE_BANDS];
     int64_t district[SPR_MAX_DISTRICTS];
-    /* residents 65+ by district: all, taking part, isolated, certified */
-    int64_t district65[SPR_MAX_DISTRICTS][4];
+    /* residents 65+ by district: all, taking part, isolated, certified, deaths */
+    int64_t district65[SPR_MAX_DISTRICTS][5];
+    /* residents 65+ by sex and household: taking part, deaths (the other counts of the
+     * subgroups come from the states' tally, at no cost per resident) */
+    int64_t taking_part65[SPR_SEXES][SPR_HOUSEHOLDS];
+    int64_t deaths65[SPR_SEXES][SPR_HOUSEHOLDS];
     /* births: mother's index and the child's sex, in increasing mother index */
     size_t n_births, cap_births;
     size_t *birth_mother;
@@ -141,6 +147,8 @@ static void tally_clear(tally *t, size_t n_resources)
     memset(t->out_migrants, 0, sizeof t->out_migrants);
     memset(t->district, 0, sizeof t->district);
     memset(t->district65, 0, sizeof t->district65);
+    memset(t->taking_part65, 0, sizeof t->taking_part65);
+    memset(t->deaths65, 0, sizeof t->deaths65);
     t->n_births = 0;
 }
 
@@ -200,10 +208,12 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     if (pop->sp[i] & SPR_SP_PARTICIPATING) t->participants[female][band]++;
     if (age >= 65) {
         int64_t *d65 = t->district65[pop->district[i]];
+        const int taking_part = (pop->sp[i] & SPR_SP_PARTICIPATING) != 0;
         d65[0]++;
-        d65[1] += (pop->sp[i] & SPR_SP_PARTICIPATING) != 0;
+        d65[1] += taking_part;
         d65[2] += spr_state_isolated(st);
         d65[3] += spr_state_func(st) >= SPR_FUNC_SUPPORT;
+        t->taking_part65[female][spr_state_alone(st)] += taking_part;
     }
 
     const int ben = spr_state_benefit(st), base = spr_state_base(st);
@@ -216,6 +226,10 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     if (wh[H_DEATH] < T->die[female][age][f][dem][iso][ben]) {
         pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
         t->deaths[female][band]++;
+        if (age >= 65) {
+            t->district65[pop->district[i]][4]++;
+            t->deaths65[female][alone]++;
+        }
         spr_programme_resident(g, pop, i, 0, age, base, month, t->prog);
         return;
     }
@@ -247,6 +261,33 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
 
     pop->state[i] = (uint8_t)(spr_state_index(f2, dem2, iso2, alone2, met2) + SPR_STATES * ben2);
     pop->age_months[i] = (uint16_t)(age_m + 1);
+}
+
+/* The month's residents 65+ by sex and household: states from the tally by sex, band and state
+ * code, taking part and deaths from their own tallies. */
+static void record_subgroups(spr_results *res, int r, int m, const tally *tl, int nthreads)
+{
+    const int band65 = spr_age_band(65);
+    for (int s = 0; s < SPR_SEXES; s++) {
+        spr_subgroup_record *sg = &res->subgroup[spr_results_subgroup_index(res, r, m, spr_subgroup_of(s, 0))];
+        memset(sg, 0, SPR_HOUSEHOLDS * sizeof *sg);
+        for (int k = 0; k < nthreads; k++) {
+            for (int h = 0; h < SPR_HOUSEHOLDS; h++) {
+                sg[h].taking_part_65 += (int32_t)tl[k].taking_part65[s][h];
+                sg[h].deaths_65 += (int32_t)tl[k].deaths65[s][h];
+            }
+            for (int b = band65; b < SPR_AGE_BANDS; b++)
+                for (int st = 0; st < SPR_STATE_CODES; st++) {
+                    const int32_t c = (int32_t)tl[k].state[s][b][st];
+                    spr_subgroup_record *g = &sg[spr_state_alone(st)];
+                    g->population_65 += c;
+                    g->isolated_65 += spr_state_isolated(st) ? c : 0;
+                    g->certified_65 += spr_state_func(st) >= SPR_FUNC_SUPPORT ? c : 0;
+                    g->dementia_65 += spr_state_dementia(st) ? c : 0;
+                    g->function_65[spr_state_func(st)] += c;
+                }
+        }
+    }
 }
 
 /* Writes the month's tallies into the results (serially, in thread order). */
@@ -292,10 +333,10 @@ static void record_month(const spr_model *M, spr_results *res, int r, int m, tal
             res->expected_deaths[spr_results_cost_index(res, r, m, s, b)] = (double)death_thresholds * 0x1p-32;
         }
     for (int d = 0; d < res->districts; d++) {
-        int64_t c = 0, c65[4] = {0, 0, 0, 0};
+        int64_t c = 0, c65[5] = {0, 0, 0, 0, 0};
         for (int k = 0; k < nthreads; k++) {
             c += tl[k].district[d];
-            for (int j = 0; j < 4; j++) c65[j] += tl[k].district65[d][j];
+            for (int j = 0; j < 5; j++) c65[j] += tl[k].district65[d][j];
         }
         res->district_population[(size_t)r * res->months * res->districts + (size_t)m * res->districts + d] = (int32_t)c;
         spr_district_record *dr = &res->district[spr_results_district_index(res, r, m, d)];
@@ -303,7 +344,9 @@ static void record_month(const spr_model *M, spr_results *res, int r, int m, tal
         dr->taking_part_65 = (int32_t)c65[1];
         dr->isolated_65 = (int32_t)c65[2];
         dr->certified_65 = (int32_t)c65[3];
+        dr->deaths_65 = (int32_t)c65[4];
     }
+    record_subgroups(res, r, m, tl, nthreads);
 }
 
 /* Ids at or above this reserve streams for population-level draws. */

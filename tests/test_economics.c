@@ -22,6 +22,12 @@ int main(void)
      * NMB at 5 million: 5e6 x 3 - 12e6 = +3 million; at 3 million: -3 million */
     CHECK(spr_econ_icer(12e6, 3) == 4e6, "ICER");
     CHECK(spr_econ_nmb(12e6, 3, 5e6) == 3e6 && spr_econ_nmb(12e6, 3, 3e6) == -3e6, "NMB");
+    /* a return only where every replicate spends materially more: 1% of what it spends in all */
+    const double extra[3] = {5, 2, 1.5}, spent[3] = {100, 100, 100}, tiny[3] = {5, 2, 0.5}, less[3] = {5, -2, 3};
+    CHECK(spr_econ_return_defined(extra, spent, 3), "spends 1.5%% more or above: defined");
+    CHECK(!spr_econ_return_defined(tiny, spent, 3), "one replicate spends 0.5%% more: not defined");
+    CHECK(!spr_econ_return_defined(less, spent, 3), "one replicate spends less: not defined");
+    CHECK(!spr_econ_return_defined(extra, spent, 0), "no replicates: not defined");
     CHECK(isinf(spr_econ_icer(1e6, 0)) && spr_econ_icer(1e6, 0) > 0, "no effect, more cost: no ratio");
     CHECK(isnan(spr_econ_icer(0, 0)), "nothing changes: undefined");
     CHECK(spr_econ_icer(-5e6, 1) == -5e6, "cheaper and better: negative ratio (dominant)");

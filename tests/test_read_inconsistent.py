@@ -74,7 +74,7 @@ def missing_programme_series(f):
 
 
 def format_version(f):
-    f.attrs["format_version"] = np.int64(2)
+    f.attrs["format_version"] = np.int64(1)
 
 
 def wrong_type(f):
@@ -106,7 +106,7 @@ cases = [
     (years_out_of_bounds, "parameter simulation.years = 1e+09 is outside its bounds"),
     (missing_dataset, "dataset /scenarios/tiny/monthly/deaths is missing"),
     (missing_programme_series, "dataset /scenarios/tiny/programme/wait_weeks is missing"),
-    (format_version, "format_version 2, this sprsim reads version 1"),
+    (format_version, "format_version 1 (written by sprsim commit"),
     (wrong_type, "dataset /scenarios/tiny/programme/caseload holds floating point values, expected integer"),
     (wrong_rank, "dataset /scenarios/tiny/monthly/ltc_cost has shape [1,12], expected [1,12,2,21]"),
     (longer_series, "dataset /scenarios/tiny/programme/outcomes has shape [1,12,9], expected [1,12,7]"),

@@ -20,6 +20,17 @@ head -1 "$WORK/run.csv" | grep -qx "scenario,replicate,draw,year,district,team,m
 rows=$(tail -n +2 "$WORK/run.csv" | wc -l)
 [ "$rows" -ge $((4 * 8 * 4 * 21)) ]; ok $? "CSV rows: $rows"
 grep -q '^baseline,4,2,2023,' "$WORK/run.csv" && grep -q '^dual_cycle,7,3,2025,' "$WORK/run.csv"; ok $? "draw numbers in the CSV (2 replicates a draw)"
+# who benefits: a table per policy scenario (three against baseline), with its groups, gaps and intervals
+[ "$(grep -c "^Who benefits: .* against baseline, residents 65+" "$WORK/report.txt")" -eq 3 ]; ok $? "three 'Who benefits' tables"
+for g in "65+, living alone " "65+, women " "gap: living alone - living with others "; do
+  grep -A8 "^Who benefits: dual_cycle against baseline" "$WORK/report.txt" | grep -F "  $g" |
+    grep -qE "  [-+][0-9.]+ \[[-+][0-9.]+, [-+][0-9.]+\]"
+  ok $? "dual_cycle's 'Who benefits' row '$g' with an interval"
+done
+grep -q '^<h2>Who benefits</h2>' "$WORK/run.html" && [ "$(grep -c '<table class="equity">' "$WORK/run.html")" -eq 3 ]
+ok $? "the page's 'Who benefits' tables"
+grep -q '^baseline,0,0,2022,,,isolated_65_living_alone,%,' "$WORK/run.csv" && grep -q '^dual_cycle,,,,,,gap_alone_isolated_65_lo,%,' "$WORK/run.csv"
+ok $? "groups and gaps in the CSV"
 # ten identical statistical districts sharing one team: no table by district (they differ only by chance)
 ! grep -q 'By district' "$WORK/report.txt" && ! grep -q ',district_residents,' "$WORK/run.csv"
 ok $? "no tables or CSV rows by district for identical statistical districts"

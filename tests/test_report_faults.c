@@ -39,7 +39,8 @@ void *__wrap_realloc(void *p, size_t n) { return injected() ? NULL : __real_real
 enum { N = 3, R = 4, YEARS = 3 };
 static spr_scenario sc[N];
 static spr_results *res[N];
-static spr_report_options opt = {0.02, 5e6, "faults", "synthetic.h5"};
+static spr_report_options opt = {0.02, 5e6, "faults", "synthetic.h5", NULL};
+static spr_financing financing; /* who pays: every route to the municipality (made, not read: reading allocates) */
 static spr_staff_target target = {4, 0.9, 0, 100, 1, 8, 0.02};
 static spr_staff_result staff;
 static spr_tornado_bar bars[2] = {{"effects.hr_death", 0.6, 0.9, 1e6, 3e6}, {"link_workers.fte", 2, 8, -2e6, 5e6}};
@@ -66,6 +67,17 @@ static int run_html(void)
     snprintf(path, sizeof path, "%s/out.html", dir);
     return spr_report_html_write(path, sc, res, N, &opt, &err);
 }
+/* the three outputs again with the payer table (issue 12) */
+static int with_financing(int (*f)(void))
+{
+    opt.financing = &financing;
+    int rc = f();
+    opt.financing = NULL;
+    return rc;
+}
+static int run_text_payers(void) { return with_financing(run_text); }
+static int run_csv_payers(void) { return with_financing(run_csv); }
+static int run_html_payers(void) { return with_financing(run_html); }
 static int run_staffing(void)
 {
     spr_error err;
@@ -151,6 +163,8 @@ static void make_inputs(void)
         snprintf(sc[i].sweep_key, sizeof sc[i].sweep_key, "link_workers.fte");
         sc[i].sweep_at[0] = 2 * i;
     }
+    for (int k = 0; k < SPR_ROUTES; k++) financing.route[k].benefit[SPR_PAYER_MUNICIPALITY] = 1;
+    snprintf(financing.path, sizeof financing.path, "synthetic");
     static spr_staff_level levels[2];
     static double share[2][YEARS] = {{0.5, 0.6, 0.7}, {0.9, 0.95, 0.97}};
     static double per_year[YEARS] = {2, 2, 3};
@@ -172,6 +186,9 @@ int main(void)
     every_failure("table", run_text);
     every_failure("csv", run_csv);
     every_failure("html", run_html);
+    every_failure("table+payers", run_text_payers);
+    every_failure("csv+payers", run_csv_payers);
+    every_failure("html+payers", run_html_payers);
     every_failure("staffing", run_staffing);
     every_failure("tornado", run_tornado);
     clear_dir();

@@ -33,4 +33,12 @@ double spr_econ_prob_cost_effective(const double *d_cost, const double *d_effect
 double spr_econ_prob_cost_effective_draws(const double *d_cost, const double *d_effect, size_t draws, size_t per_draw,
                                           double wtp);
 
+/* A return (yen saved per extra yen spent) is a ratio: with an extra
+ * spending near zero, as when two policies have the same budget, it is noise
+ * without meaning.  It is defined only when every replicate spends more, by
+ * at least SPR_ECON_MATERIAL_SHARE of what it spends in all (extra[r] >
+ * share x spent[r]); otherwise the report says "not defined". */
+#define SPR_ECON_MATERIAL_SHARE 0.01
+int spr_econ_return_defined(const double *extra, const double *spent, size_t n);
+
 #endif

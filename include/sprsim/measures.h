@@ -114,6 +114,11 @@ const spr_measure *spr_measure_get(spr_measure_id id);
 /* The measure of that name, or NULL. */
 const spr_measure *spr_measure_find(const char *name);
 
+/* The utility weights replicate r ran with (its parameter draw's where the run drew them, else
+ * p's): by functional state, and the decrement for dementia. */
+void spr_measure_utilities(const spr_params *p, const spr_results *res, int r, double u[SPR_FUNC_STATES],
+                           double *dementia_decrement);
+
 /* A measure's own selection over a period. */
 spr_selection spr_measure_selection(const spr_measure *m, spr_period period);
 

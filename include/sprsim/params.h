@@ -287,6 +287,39 @@ typedef struct {
     /* quality of life (QALY weights, used by the analysis only) */
     double utility_function[SPR_FUNC_STATES];
     double utility_dementia_decrement;
+
+    /* policy levers (issue 12; docs/ODD.md 7.12); every default switches its lever off */
+    /* early detection of cognitive decline: a check service run with the municipality */
+    double cc_uptake;                   /* share of residents from cc_min_age checked a year */
+    double cc_min_age;
+    double cc_sensitivity;              /* the check flags a resident with dementia */
+    double cc_specificity;              /* the check does not flag a resident without dementia */
+    double cc_refer_probability;        /* a flagged resident is referred to a link worker */
+    double cc_group_probability;        /* a flagged resident not referred asks to join a group */
+    double cc_cost_yen;                 /* per check */
+    /* risk-based targeting at the same budget */
+    double targeting_outreach_share;    /* share of the outreach events sent to districts by risk */
+    double targeting_referral_tilt;     /* high-risk referral x (1 + tilt), the others' lowered to match */
+    /* incentives */
+    double inc_clinic_payment_yen;      /* per referral from a clinic, to the clinic (0: none) */
+    double inc_clinic_referral_factor;  /* clinic referrals x this with the payment */
+    double inc_settled_payment_yen;     /* per client settled in a group, to the municipality or provider */
+    /* interview support for link workers (a record-keeping tool) */
+    double is_minutes_saved;            /* per session (0: none) */
+    double is_session_minutes;          /* a session with its record-keeping, without the tool */
+    double is_share_to_caseload;        /* of the time saved, the share that becomes caseload (the rest: longer sessions) */
+    double is_licence_yen_per_fte_year;
+    /* professionalisation of link workers (training) */
+    double pro_training_yen_per_fte;    /* the training's cost per FTE, spread over its months */
+    double pro_training_months;         /* months before it takes effect */
+    double pro_engage_factor;           /* then: link_workers.engage_probability x this */
+    double pro_dropout_factor;          /* then: drop-out of clients placed by link workers x this */
+    /* private companies and NPOs opening groups beside the municipality's */
+    double prov_share;                  /* share of the groups the budget opens that a company or NPO opens instead */
+    double prov_capacity;               /* places of such a group */
+    double prov_public_cost_yen_per_participant_month; /* the municipality's subsidy (0: costs it nothing) */
+    double prov_own_cost_yen_per_participant_month;    /* the provider's own cost (fees, sponsors: not public) */
+    char prov_kind[SPR_TEXT_MAX];       /* company or npo */
 } spr_params;
 
 typedef enum { SPR_PT_INT, SPR_PT_INT64, SPR_PT_DOUBLE, SPR_PT_BOOL, SPR_PT_STRING } spr_param_type;

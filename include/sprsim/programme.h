@@ -20,6 +20,7 @@
 
 #include "sprsim/error.h"
 #include "sprsim/model.h"
+#include "sprsim/municipality.h"
 #include "sprsim/params.h"
 #include "sprsim/population.h"
 #include "sprsim/rng.h"
@@ -56,6 +57,13 @@ enum {
     SPR_OUTCOMES
 };
 
+/* The cognitive check's counts (cognitive_check.*): residents old enough to be offered it, those
+ * checked, checked with dementia (the model's state), flagged, flagged with dementia, and flagged
+ * and referred to a link worker (counted with the check-up source) or asking to join a group. */
+typedef struct {
+    int32_t eligible, checked, checked_dementia, flagged, flagged_dementia, referred, to_group;
+} spr_cognitive_checks;
+
 /* Requests a resident makes in the parallel step. */
 typedef struct {
     uint32_t id;
@@ -88,11 +96,15 @@ typedef struct {
     size_t n_delta;
     int64_t pop65[SPR_MAX_DISTRICTS], part65[SPR_MAX_DISTRICTS];
     int64_t participants, volunteers_total;
+    int64_t placed_at_risk, placed_dropouts; /* link workers' placed participants: see spr_programme_month */
+    spr_cognitive_checks checks;
+    int64_t risk65[SPR_MAX_DISTRICTS]; /* residents 65+ isolated or living alone (targeting's risk score) */
+    uint64_t referral_mass[2];         /* the referral tilt's masses: others, high-risk */
     int oom;
 } spr_programme_tally;
 
 /* Who opened a group. */
-enum { SPR_ORIGIN_STOCK = 0, SPR_ORIGIN_BUDGET = 1, SPR_ORIGIN_VOLUNTEERS = 2 };
+enum { SPR_ORIGIN_STOCK = 0, SPR_ORIGIN_BUDGET = 1, SPR_ORIGIN_VOLUNTEERS = 2, SPR_ORIGIN_PROVIDER = 3 };
 
 /* Community resources (groups), a structure of arrays.  Each group has open
  * places, which anyone may take, and a few prescribed places kept for link
@@ -100,6 +112,7 @@ enum { SPR_ORIGIN_STOCK = 0, SPR_ORIGIN_BUDGET = 1, SPR_ORIGIN_VOLUNTEERS = 2 };
 typedef struct {
     size_t n, cap;
     uint8_t *type, *district, *open, *origin;
+    uint8_t *provider;             /* who runs it (spr_provider) */
     uint8_t *max_function;         /* eligibility: the most severe functional state admitted */
     double *fixed_cost_yen_per_month; /* a registered group's public cost; generated groups cost per participant (0 here) */
     int32_t *record;               /* the group's row in the municipality's register, or -1 */
@@ -129,7 +142,35 @@ typedef struct {
      * Not written to the results file (the programme field table in output.c leaves it out), so 0
      * in results read back. */
     int32_t unmet_demand;
+    spr_cognitive_checks checks;     /* the cognitive check's month (zeros without it) */
+    int32_t referrals_high_risk;     /* referrals of the high-risk group (isolated and limited, or dementia) */
+    double cost_cognitive_checks_yen; /* checks x cognitive_check.cost_yen */
+    /* incentives: clinic referrals x incentives.clinic_payment_yen; clients settled this month x
+     * incentives.settled_payment_yen (apart: different payers bear them, scenarios/financing.yaml) */
+    double cost_clinic_payments_yen, cost_settled_payments_yen;
+    double cost_interview_support_yen; /* the tool's licence: FTE x interview_support.licence_yen_per_fte_year / 12 */
+    double cost_training_yen;          /* professionalisation: FTE x training cost / training months, in those months */
+    /* cost_resources_yen by who runs the group it pays for (spr_provider order; new groups the budget opens:
+     * the municipality); their sum is cost_resources_yen */
+    double cost_resources_by_provider_yen[SPR_PROVIDERS];
+    /* the own cost of groups companies and NPOs opened (providers.*): not public spending, not in the
+     * programme's cost */
+    double cost_providers_own_yen;
+    /* participants placed by link workers whose group was open this month (at risk of dropping out),
+     * and those of them who dropped out: the retention professionalisation acts on */
+    int32_t placed_at_risk, placed_dropouts;
 } spr_programme_month;
+
+/* A full-time link worker's caseload places: link_workers.max_caseload, scaled by the time the
+ * interview-support tool saves (session / (session - share to caseload x minutes saved)). */
+double spr_programme_caseload(const spr_params *p);
+
+/* Professionalisation: whether the link workers' training has taken effect in month m. */
+int spr_programme_trained(const spr_params *p, uint32_t month);
+
+/* The programme's whole cost of a month: link workers, groups, outreach and the levers' costs (the
+ * one place that adds up the cost fields). */
+double spr_programme_month_cost(const spr_programme_month *pm);
 
 /* One link-worker team's month (a team covers one or more districts and has its own staff and
  * queue; without municipality data the teams are one per district with link_workers.per_district,
@@ -185,6 +226,10 @@ void spr_programme_tally_free(spr_programme_tally *t);
 /* Serial part of month m: resolves requests of nthreads tallies, in order. */
 int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, spr_programme_tally *tl, int nthreads,
                        spr_programme_month *out, int wait_hist[SPR_WAIT_DAYS], spr_error *err);
+
+/* The awareness of local activities in district d (status quo plus outreach; targeting.outreach_share
+ * sends the outreach to districts by risk), as used for the coming month. */
+double spr_programme_awareness(const spr_programme *g, int d);
 
 /* Team t's and district d's record of the month just stepped. */
 const spr_team_month *spr_programme_team_month(const spr_programme *g, int t);

@@ -7,6 +7,7 @@
 #define SPRSIM_REPORT_H
 
 #include "sprsim/error.h"
+#include "sprsim/financing.h"
 #include "sprsim/measures.h"
 #include "sprsim/scenario.h"
 #include "sprsim/simulation.h"
@@ -16,6 +17,7 @@ typedef struct {
     double wtp_yen;       /* willingness to pay per QALY (default 5,000,000) */
     const char *title;
     const char *source;   /* the results file, shown in the page */
+    const spr_financing *financing; /* who pays (the shipped table or --financing FILE); NULL: not shown */
 } spr_report_options;
 
 /* Official 2022 life expectancy and healthy life expectancy at birth, men
@@ -31,6 +33,7 @@ int spr_report_interval(const spr_params *p, const spr_results *res, spr_measure
  * the utilities of p (the reference's). */
 typedef struct {
     double d_cost_yen, d_qaly, d_medical_ltc_yen, d_programme_yen;
+    double programme_yen; /* the scenario's own programme cost (what the return is material against) */
 } spr_ce_draw;
 
 void spr_report_ce(const spr_params *p, const spr_results *res, const spr_results *ref, int r, double rate,
@@ -152,5 +155,26 @@ double spr_report_team_value(const spr_results *res, int r, int t, int year, spr
  * district (team) u's column c. */
 int spr_report_unit_interval(const spr_results *res, spr_report_unit kind, int u, int year, int c, spr_interval *out,
                              spr_error *err);
+
+/* ---- who pays and who saves (issue 12) ------------------------------------------ */
+
+/* The budget-impact horizons of the report, in projection years from the first. */
+enum { SPR_REPORT_HORIZONS = 2 };
+extern const int SPR_REPORT_HORIZON_YEARS[SPR_REPORT_HORIZONS]; /* 5 and 10 */
+
+/* Why the report shows no payer table, and what the programme's costs do in the first years
+ * (the text, the page and docs/output.md alike). */
+#define SPR_REPORT_RETURN_UNDEFINED "not defined (spends no more, or under 1%% more, in some replicate)" /* a printf format: %% is one percent sign */
+#define SPR_REPORT_NO_FINANCING "not shown (--financing none)"
+#define SPR_REPORT_RAMP_NOTE                                                                                          \
+    "No separate uptake ramp: the groups' and outreach costs grow as referrals build up in the model, but the link "  \
+    "workers are costed at full staffing from the first month."
+
+/* Scenario i against its reference, undiscounted, per payer over each horizon. */
+int spr_report_budget_impact(const spr_scenario *sc, spr_results *const *res, int i, const spr_financing *f,
+                             spr_budget_impact out[SPR_REPORT_HORIZONS], spr_error *err);
+
+/* The municipality's net position (saved minus spent: minus its budget impact) over a horizon. */
+spr_interval spr_report_net_position(const spr_budget_impact *bi);
 
 #endif

@@ -15,6 +15,8 @@ int spr_report_text_print(FILE *out, const spr_scenario *sc, spr_results *const 
 
 /* "mean [lo, hi]" with digits decimals; "-" without values, the mean alone with one */
 void spr_report_text_interval(char *out, size_t sz, spr_interval iv, int digits);
+/* "¥mean [¥lo, ¥hi]" (signed yen), or with html "¥mean<br><small>[¥lo, ¥hi]</small>" */
+void spr_report_text_yen_interval(char *out, size_t sz, spr_interval iv, int html);
 /* the ICER, or what the signs of the differences say instead */
 void spr_report_text_icer(char *out, size_t sz, const spr_ce_summary *s);
 

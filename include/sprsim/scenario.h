@@ -120,6 +120,20 @@ struct yaml_document_s;
 int spr_yaml_file_load(const char *path, const char *kind, struct yaml_document_s *doc, char **text,
                        spr_error *err);
 
+/* The text of a scalar node, or NULL for a map or list. */
+struct yaml_node_s;
+const char *spr_yaml_scalar(const struct yaml_node_s *n);
+
+/* An error in another YAML input file: "PATH:LINE:COLUMN: key 'KEY': WHAT"
+ * at node (SPR_ERR_SCENARIO, returned). */
+int spr_yaml_error_at(spr_error *err, const char *path, const struct yaml_node_s *node, const char *key,
+                      const char *what);
+
+/* The same for YAML text already in memory (a table built into the binary),
+ * named in messages as name. */
+int spr_yaml_text_load(const char *name, const unsigned char *text, size_t len, struct yaml_document_s *doc,
+                       spr_error *err);
+
 /* hint = " (did you mean 'X'?)" when X, one of the comma-separated names
  * in allowed, is close to name; else "".  The scenario loader's rule, for
  * the other input files' unknown keys. */

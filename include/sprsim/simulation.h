@@ -54,9 +54,27 @@ typedef struct {
     int32_t taking_part_65;  /* of them, in a community group */
     int32_t isolated_65;
     int32_t certified_65;    /* certified care need (support or care level) */
+    int32_t deaths_65;       /* deaths during the month of residents 65+ at its start */
     int32_t referrals, first_contacts; /* referrals made and first contacts, residents of the district */
     double cost_resources_yen;         /* public cost of the district's groups */
 } spr_district_record;
+
+/* The "who benefits" groups: residents 65+ by sex and household (living alone or not, at the
+ * start of the month).  Sums over households give the groups by sex, over sexes those by
+ * household; person-months by functional state and with dementia give QALYs by group with the
+ * replicate's utility weights (analysis/equity.c), as the qalys measure does for everyone. */
+#define SPR_HOUSEHOLDS 2 /* 0 living with others, 1 living alone */
+#define SPR_SUBGROUPS (SPR_SEXES * SPR_HOUSEHOLDS)
+typedef struct {
+    int32_t population_65;                /* residents 65+ at the start of the month */
+    int32_t taking_part_65;               /* of them, in a community group */
+    int32_t isolated_65;
+    int32_t certified_65;                 /* certified care need (support or care level) */
+    int32_t dementia_65;
+    int32_t deaths_65;                    /* deaths during the month */
+    int32_t function_65[SPR_FUNC_STATES]; /* residents by functional state (person-months) */
+} spr_subgroup_record;
+static inline int spr_subgroup_of(int sex, int alone) { return sex * SPR_HOUSEHOLDS + alone; }
 
 typedef struct {
     int replicates, months, districts, teams;
@@ -76,6 +94,7 @@ typedef struct {
     /* each link-worker team, [r][m][team], and each district, [r][m][district] */
     spr_team_month *team;
     spr_district_record *district;
+    spr_subgroup_record *subgroup; /* [r][m][spr_subgroup_of(sex, alone)] */
     char (*district_name)[SPR_LABEL_MAX]; /* [district] */
     char (*team_name)[SPR_LABEL_MAX];     /* [team] */
     int32_t *district_team;               /* [district]: the team covering it */
@@ -103,6 +122,10 @@ static inline size_t spr_results_index(const spr_results *res, int r, int m, int
 static inline size_t spr_results_team_index(const spr_results *res, int r, int m, int t)
 {
     return ((size_t)r * (size_t)res->months + (size_t)m) * (size_t)res->teams + (size_t)t;
+}
+static inline size_t spr_results_subgroup_index(const spr_results *res, int r, int m, int k)
+{
+    return ((size_t)r * (size_t)res->months + (size_t)m) * SPR_SUBGROUPS + (size_t)k;
 }
 static inline size_t spr_results_district_index(const spr_results *res, int r, int m, int d)
 {

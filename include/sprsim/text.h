@@ -39,6 +39,9 @@ int spr_text_write_csv_html(const char *prefix, spr_text *csv, spr_text *html, s
 void spr_text_thousands(char *out, size_t sz, double v, int decimals);
 /* yen as "¥1,234 million" (or billion), with a + when sign is set */
 void spr_text_yen(char *out, size_t sz, double v, int sign);
+/* A name as a CSV cell: itself, or quoted (with "" for a quote) into out when it holds a comma, a
+ * quote or a line break (the municipality's files allow quoted names); returns the cell. */
+const char *spr_text_csv_cell(const char *name, char *out, size_t sz);
 /* in with <, >, & and " escaped for HTML, into out; returns out */
 const char *spr_text_html_escape(const char *in, char *out, size_t sz);
 
