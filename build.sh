@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")"
 JOBS=$(nproc 2>/dev/null || echo 2)
-PACKAGES="build-essential cmake pkg-config libgsl-dev libhdf5-dev hdf5-tools libyaml-dev librandom123-dev python3-h5py python3-numpy chromium"
+PACKAGES="build-essential cmake pkg-config libgsl-dev libhdf5-dev hdf5-tools libyaml-dev librandom123-dev python3-h5py python3-numpy python3-pandas chromium fonts-noto-cjk poppler-utils"
 
 install_deps() {
   missing=""
@@ -33,7 +33,7 @@ case "${1:-}" in
     install_deps
     build build
     mkdir -p results
-    ./build/sprsim run scenarios/baseline.yaml -o results/baseline.h5
+    ./build/sprsim run scenarios/baseline.yaml -o results/baseline.h5 --force  # a second ./build.sh run replaces it
     ;;
   test)
     install_deps

@@ -11,6 +11,16 @@
 
 const double SPR_OFFICIAL_LE0[SPR_SEXES] = {81.05, 87.09}, SPR_OFFICIAL_HLE0[SPR_SEXES] = {72.57, 75.45};
 
+int spr_report_lang_valid(const char *lang)
+{
+    return lang == NULL || strcmp(lang, "en") == 0 || strcmp(lang, "ja") == 0;
+}
+
+const char *spr_report_title(const spr_scenario *sc)
+{
+    return sc->params.title[0] != '\0' && sc->sweep_of[0] == '\0' ? sc->params.title : sc->params.name;
+}
+
 int spr_report_interval(const spr_params *p, const spr_results *res, spr_measure_id id, int year, spr_interval *out,
                         spr_error *err)
 {
@@ -178,6 +188,50 @@ void spr_report_coverage(const spr_scenario *sc, spr_results *const *res, int n,
     if (cd->n_tables > 0 && used < sizeof calib) snprintf(calib + used, sizeof calib - used, ")");
     snprintf(out, size, "Intervals cover parameters and chance: %d parameter draws of %d replicates each%s.",
              spr_report_parameter_draws(&sc[i], res[i]), sc[i].params.replicates_per_draw, calib);
+}
+
+/* ---- effects against the reference ------------------------------------------ */
+
+double spr_report_effect_value(spr_effect e, const spr_params *p, const spr_results *res, int r, int y0, int y1)
+{
+    spr_period period = spr_period_years(y0, y1);
+    switch (e) {
+    case SPR_EFFECT_ISOLATED_65: return spr_measure_at(SPR_MEASURE_ISOLATED_65, p, res, r, period);
+    case SPR_EFFECT_CARE_NEED_65: return spr_measure_at(SPR_MEASURE_CARE_NEED_65, p, res, r, period);
+    case SPR_EFFECT_DEATHS: return spr_measure_at(SPR_MEASURE_DEATHS, p, res, r, period);
+    case SPR_EFFECT_HLE_MALE: return spr_measure_at(SPR_MEASURE_HLE0_MALE, p, res, r, period);
+    case SPR_EFFECT_HLE_FEMALE: return spr_measure_at(SPR_MEASURE_HLE0_FEMALE, p, res, r, period);
+    case SPR_EFFECT_ISOLATED_PY: return spr_measure_at(SPR_MEASURE_ISOLATED_PERSON_YEARS, p, res, r, period);
+    case SPR_EFFECT_COST:
+        return spr_measure_at(SPR_MEASURE_MEDICAL, p, res, r, period) + spr_measure_at(SPR_MEASURE_LTC, p, res, r, period) +
+               spr_measure_at(SPR_MEASURE_PROGRAMME, p, res, r, period);
+    case SPR_EFFECT_HEALTHY_PY: {
+        double py = 0;
+        for (int y = y0; y < y1; y++)
+            py += spr_measure_at(SPR_MEASURE_POPULATION, p, res, r, spr_period_year(y)) *
+                  (1 - spr_measure_at(SPR_MEASURE_LIMITED, p, res, r, spr_period_year(y)) / 100);
+        return py;
+    }
+    case SPR_EFFECTS: break;
+    }
+    return NAN;
+}
+
+int spr_report_effect_difference(const spr_scenario *sc, spr_results *const *res, int i, spr_effect e, int y0, int y1,
+                                 spr_interval *out, spr_error *err)
+{
+    int ref = spr_report_reference_of(sc, i);
+    int R = res[i]->replicates < res[ref]->replicates ? res[i]->replicates : res[ref]->replicates;
+    double *d = malloc(sizeof *d * (size_t)(R > 0 ? R : 1));
+    if (d == NULL)
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for the differences of %s (%d replicates)",
+                             sc[i].params.name, R);
+    for (int r = 0; r < R; r++)
+        d[r] = spr_report_effect_value(e, &sc[i].params, res[i], r, y0, y1) -
+               spr_report_effect_value(e, &sc[ref].params, res[ref], r, y0, y1);
+    *out = spr_interval_of(d, R, d);
+    free(d);
+    return SPR_OK;
 }
 
 /* ---- by district and by team ------------------------------------------------ */

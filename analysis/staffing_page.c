@@ -124,18 +124,16 @@ static void add_csv(spr_text *c, const spr_staff_result *r)
 static void chart_levels(spr_text *b, const char *id, const char *title, const char *ylabel, const spr_staff_result *r,
                          const double *x, const double *y, double target)
 {
-    spr_chart_axes a = {r->levels[0].fte, r->levels[r->n_levels - 1].fte, INFINITY, -INFINITY};
+    spr_chart_axes a = {r->levels[0].fte, r->levels[r->n_levels - 1].fte, INFINITY, -INFINITY, 0, 0};
     for (int i = 0; i < r->n_levels; i++)
         if (!isnan(y[i])) a.y0 = fmin(a.y0, y[i]), a.y1 = fmax(a.y1, y[i]);
     if (!isnan(target)) a.y0 = fmin(a.y0, target), a.y1 = fmax(a.y1, target);
     if (!isfinite(a.y0)) a.y0 = 0, a.y1 = 1;
     spr_chart_open(b, id, title, "link workers (FTE)", ylabel, &a);
     if (!isnan(target))
-        spr_text_add(b, "<line class=\"wtp\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"><title>target</title></line>\n",
-                     SPR_CHART_ML, SPR_CHART_W - SPR_CHART_MR, spr_chart_y(&a, target), spr_chart_y(&a, target));
+        spr_chart_reference_line(b, &a, a.x0, target, a.x1, target, "target");
     if (r->recommended >= 0)
-        spr_text_add(b, "<line class=\"wtp\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"><title>recommended</title></line>\n",
-                     spr_chart_x(&a, r->recommended), spr_chart_x(&a, r->recommended), SPR_CHART_MT, SPR_CHART_H - SPR_CHART_MB);
+        spr_chart_reference_line(b, &a, r->recommended, a.y0, r->recommended, a.y1, "recommended");
     spr_chart_line_points(b, &a, x, y, r->n_levels, spr_chart_colour(1));
     spr_chart_close(b);
 }
@@ -161,15 +159,22 @@ static int add_level_charts(spr_text *b, const spr_staff_target *t, const spr_st
 /* Link workers (FTE) needed each year. */
 static void chart_years(spr_text *b, const spr_params *p, const spr_staff_result *r)
 {
-    spr_chart_axes a = {p->start_year, p->start_year + r->years - 1, INFINITY, -INFINITY};
+    spr_chart_axes a = {p->start_year, p->start_year + r->years, INFINITY, -INFINITY, 0, SPR_CHART_WHOLE_X};
     for (int y = 0; y < r->years; y++)
         if (r->per_year[y] >= 0) a.y0 = fmin(a.y0, r->per_year[y]), a.y1 = fmax(a.y1, r->per_year[y]);
     if (!isfinite(a.y0)) a.y0 = 0, a.y1 = 1;
-    spr_chart_open(b, "staff-years", "Link workers needed each year", "year", "FTE", &a);
-    spr_text_add(b, "<polyline class=\"line\" stroke=\"%s\" points=\"", spr_chart_colour(2));
-    for (int y = 0; y < r->years; y++)
-        if (r->per_year[y] >= 0) spr_text_add(b, "%.1f,%.1f ", spr_chart_x(&a, p->start_year + y), spr_chart_y(&a, r->per_year[y]));
-    spr_text_add(b, "\"/>\n</svg></figure>\n</div>\n");
+    spr_chart_open(b, "staff-years", "Link workers needed each year (the least that meets the target)", "year",
+                   "link workers (FTE)", &a);
+    enum { YEARS_MAX = 120 }; /* simulation.years' upper bound (sim/params.c) */
+    double x[YEARS_MAX], y[YEARS_MAX];
+    int n = r->years < YEARS_MAX ? r->years : YEARS_MAX;
+    for (int k = 0; k < n; k++) {
+        x[k] = p->start_year + k;
+        y[k] = r->per_year[k] >= 0 ? r->per_year[k] : NAN;
+    }
+    spr_chart_step_line(b, &a, x, y, n, spr_chart_colour(2));
+    spr_chart_close(b);
+    spr_text_add(b, "</div>\n");
 }
 
 static void add_levels_table(spr_text *b, const spr_staff_result *r)
@@ -236,7 +241,7 @@ static int add_page(spr_text *b, const spr_params *p, const spr_staff_target *t,
 {
     char title[600];
     snprintf(title, sizeof title, "Link-worker staffing: %s", p->name);
-    spr_chart_page_start(b, title);
+    spr_chart_page_start(b, title, "en");
     spr_text_add(b, "<h1>%s</h1>\n<p class=\"note\">Target: %.0f%% of referrals first seen within %g weeks%s. %d replicates a "
                     "level, common random numbers; years from %d.</p>\n",
                  title, 100 * t->share, t->within_weeks, t->max_utilisation > 0 ? " and caseload use capped" : "",

@@ -6,6 +6,7 @@
  * forget an option.  The cmd_* functions then do the work. */
 #include <limits.h>
 #include <math.h>
+#include <errno.h>
 #include <omp.h>
 #include <signal.h>
 #include <stddef.h>
@@ -14,11 +15,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
+#include <yaml.h>
 
 #include "sprsim/calibrate.h"
 #include "sprsim/emulate.h"
+#include "sprsim/export.h"
 #include "sprsim/model.h"
 #include "sprsim/output.h"
 #include "sprsim/paramdoc.h"
@@ -50,7 +54,10 @@ typedef struct {
     int n_vary;
     const char *output;        /* run: FILE.h5; report, staff, tornado: PREFIX */
     const char *financing;     /* report: the financing file (who pays) */
+    int pdf, png;              /* report: PREFIX.pdf, PREFIX-charts/ID.png (headless Chromium) */
+    const char *lang;          /* report: the page's language, en or ja */
     int threads, quiet;
+    int force;                 /* run, extract: overwrite an existing output file */
     double discount_rate, wtp_yen;
     double within_weeks, share, max_utilisation;
     double max_fte;            /* staff: FTE per team */
@@ -132,7 +139,16 @@ static const cli_option run_options[] = {
      "OpenMP threads, 1 to 1024 (default: OMP_NUM_THREADS or every core); results do not depend on it"},
     OPTION_SET,
     OPTION_OVERLAY,
-    {"--quiet", "-q", NULL, OPT_FLAG, FIELD(quiet), 0, 0, NULL, "no progress line on the terminal"},
+    {"--force", NULL, NULL, OPT_FLAG, FIELD(force), 0, 0, NULL, "overwrite the results file if it exists"},
+    {"--quiet", "-q", NULL, OPT_FLAG, FIELD(quiet), 0, 0, NULL,
+     "no progress and no summary table: only errors, on stderr"},
+    OPTION_END,
+};
+
+static const cli_option extract_options[] = {
+    {"--output", "-o", "FILE.yaml", OPT_TEXT, FIELD(output), 0, 0, NULL,
+     "the scenario file to write (default SCENARIO.yaml); with municipality data also FILE.residents.csv etc."},
+    {"--force", NULL, NULL, OPT_FLAG, FIELD(force), 0, 0, NULL, "overwrite the files if they exist"},
     OPTION_END,
 };
 
@@ -151,6 +167,13 @@ static const cli_option report_options[] = {
     {"--financing", NULL, "FILE", OPT_TEXT, FIELD(financing), 0, 0, NULL,
      "who pays and who saves: the financing shares (default: scenarios/financing.yaml as built into sprsim; "
      "'none' for no payer table)"},
+    {"--pdf", NULL, NULL, OPT_FLAG, FIELD(pdf), 0, 0, NULL,
+     "also write PREFIX.pdf, the page printed on A4 (needs headless Chromium: chromium or chromium-browser on "
+     "PATH, or the program SPRSIM_CHROMIUM names)"},
+    {"--png", NULL, NULL, OPT_FLAG, FIELD(png), 0, 0, NULL,
+     "also write each chart's PREFIX-charts/ID.svg as ID.png, 1200 pixels wide on white, for slides (needs "
+     "headless Chromium)"},
+    {"--lang", NULL, "LANG", OPT_TEXT, FIELD(lang), 0, 0, NULL, "the page's labels: en (default) or ja (Japanese)"},
     OPTION_END,
 };
 
@@ -383,32 +406,82 @@ static void free_command_line(cli_args *a)
     free(a->vary);
 }
 
+/* The exit status a library error code calls for. */
+static int fail_status(int code) { return code == SPR_ERR_SCENARIO || code == SPR_ERR_USAGE ? EXIT_INPUT : EXIT_RUNTIME; }
+
 /* An error from the library: its message, and the exit status its code calls for. */
 static int fail(const spr_error *err, int code)
 {
     fprintf(stderr, "sprsim: %s\n", err->msg);
-    return code == SPR_ERR_SCENARIO || code == SPR_ERR_USAGE ? EXIT_INPUT : EXIT_RUNTIME;
+    return fail_status(code);
 }
 
 /* ---- run ------------------------------------------------------------------ */
 
-/* Progress on a terminal, for runs longer than a second. */
+/* Progress of a run, with an estimate of the time left: on a terminal one
+ * line redrawn in place (for runs longer than a second); otherwise (a log
+ * file, a cluster job's output) a plain line every log_seconds, so that the
+ * log of a long run shows where it is.  The estimate takes every
+ * resident-month of the run to cost what those done so far cost. */
 typedef struct {
-    double start, last;
-    int scenario, n_scenarios, replicates, months, shown;
+    double start, last, log_seconds;
+    int terminal, shown;
+    int scenario, n_scenarios, replicates, months;
     const char *name;
+    double work_before, work_here, work_total; /* resident-months: scenarios before this one, this one, the run */
 } progress_state;
+
+enum { PROGRESS_LOG_SECONDS = 5 }; /* a line a log, at most, this often */
+
+/* The seconds between progress lines in a log: SPRSIM_PROGRESS_SECONDS
+ * (a number above 0; tests shorten it) or PROGRESS_LOG_SECONDS.  0 and a
+ * message when the variable is set to something else. */
+static double progress_log_seconds(void)
+{
+    const char *text = getenv("SPRSIM_PROGRESS_SECONDS");
+    if (text == NULL) return PROGRESS_LOG_SECONDS;
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || !isfinite(v) || v <= 0) {
+        fprintf(stderr, "sprsim: SPRSIM_PROGRESS_SECONDS: '%s' is not a number of seconds above 0\n", text);
+        return 0;
+    }
+    return v;
+}
+
+/* A scenario's resident-months (replicates x months x residents at the start): what its run costs. */
+static double scenario_work(const spr_params *p) { return (double)p->replicates * 12.0 * p->years * (double)p->population; }
+
+/* "about 12 min left" (minutes rounded up), or "less than a minute left". */
+static void format_time_left(double seconds, char *out, size_t size)
+{
+    if (seconds < 60) snprintf(out, size, "less than a minute left");
+    else snprintf(out, size, "about %.0f min left", ceil(seconds / 60));
+}
 
 static void show_progress(void *ctx, int replicate, int month)
 {
     progress_state *ps = ctx;
     double now = omp_get_wtime();
-    if (now - ps->start < 1.0 || now - ps->last < 0.2) return;
+    /* on a terminal the first line after a second (sooner when SPRSIM_PROGRESS_SECONDS is shorter), then
+     * redrawn at most five times a second */
+    if (ps->terminal ? now - ps->start < fmin(1.0, ps->log_seconds) || now - ps->last < fmin(0.2, ps->log_seconds)
+                     : now - ps->last < ps->log_seconds)
+        return;
     ps->last = now;
-    ps->shown = 1;
-    double done = ((double)replicate * ps->months + month + 1) / ((double)ps->replicates * ps->months);
-    fprintf(stderr, "\r  [%d/%d] %-20s replicate %d/%d, year %d/%d  %3.0f%%   ", ps->scenario + 1, ps->n_scenarios,
-            ps->name, replicate + 1, ps->replicates, month / 12 + 1, ps->months / 12, 100.0 * done);
+    ps->shown = ps->terminal;
+    double done_here = ((double)replicate * ps->months + month + 1) / ((double)ps->replicates * ps->months);
+    double done = (ps->work_before + done_here * ps->work_here) / ps->work_total;
+    char left[64];
+    format_time_left(done > 0 ? (now - ps->start) * (1 - done) / done : 0, left, sizeof left);
+    if (ps->terminal)
+        fprintf(stderr, "\r  [%d/%d] %-20s replicate %d/%d, year %d/%d  %3.0f%% of the run, %s   ", ps->scenario + 1,
+                ps->n_scenarios, ps->name, replicate + 1, ps->replicates, month / 12 + 1, ps->months / 12,
+                100.0 * done, left);
+    else
+        fprintf(stderr, "sprsim run: [%d/%d] %s replicate %d/%d, year %d/%d, %.0f%% of the run, %s\n",
+                ps->scenario + 1, ps->n_scenarios, ps->name, replicate + 1, ps->replicates, month / 12 + 1,
+                ps->months / 12, 100.0 * done, left);
     fflush(stderr);
 }
 
@@ -464,18 +537,38 @@ static int remove_temp_output_on_signals(const char *out_path)
     return 1;
 }
 
+/* An existing file at path is kept unless --force: a run's results are
+ * not lost to a repeated command.  0, or the exit status (2) with a message. */
+static int refuse_to_overwrite(const cli_args *a, const char *path)
+{
+    struct stat st;
+    if (a->force || stat(path, &st) != 0) return 0;
+    fprintf(stderr, "sprsim %s: %s exists; use --force to overwrite it, or -o to write another file\n", a->command,
+            path);
+    return EXIT_INPUT;
+}
+
 static int simulate_all(const cli_args *a, const spr_scenario *sc, int n, spr_results **res)
 {
+    progress_state ps = {.start = omp_get_wtime(), .terminal = isatty(STDERR_FILENO), .n_scenarios = n};
+    ps.last = ps.start;
+    ps.log_seconds = progress_log_seconds();
+    if (ps.log_seconds == 0) return EXIT_INPUT;
+    for (int i = 0; i < n; i++) ps.work_total += scenario_work(&sc[i].params);
     for (int i = 0; i < n; i++) {
         spr_error err = {0};
         spr_model *model = NULL;
-        progress_state ps = {omp_get_wtime(), 0, i, n, sc[i].params.replicates, 12 * sc[i].params.years, 0,
-                             sc[i].params.name};
-        int use_progress = !a->quiet && isatty(STDERR_FILENO);
+        ps.scenario = i;
+        ps.replicates = sc[i].params.replicates;
+        ps.months = 12 * sc[i].params.years;
+        ps.name = sc[i].params.name;
+        ps.work_here = scenario_work(&sc[i].params);
+        ps.shown = 0;
         int rc = spr_model_create(&sc[i].params, &model, &err);
         if (rc == SPR_OK)
-            rc = spr_simulation_run(&sc[i].params, model, &res[i], use_progress ? show_progress : NULL, &ps, &err);
-        if (ps.shown) fprintf(stderr, "\r%*s\r", 78, "");
+            rc = spr_simulation_run(&sc[i].params, model, &res[i], a->quiet ? NULL : show_progress, &ps, &err);
+        ps.work_before += ps.work_here;
+        if (ps.shown) fprintf(stderr, "\r%*s\r", 110, "");
         spr_model_destroy(model);
         if (rc != SPR_OK) {
             fprintf(stderr, "sprsim: %s: %s\n", sc[i].path, err.msg);
@@ -509,9 +602,11 @@ static int cmd_run(cli_args *a, int argc, char **argv)
     char start[64];
     strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
     double wall0 = omp_get_wtime();
-    /* a bad -o (a directory, a FIFO, a device) is refused before the simulation, not after */
+    /* a bad -o (a directory, a FIFO, a device) or an existing results file is refused before the
+     * simulation, not after */
     rc = spr_output_check_target(out_path, &err);
-    int status = rc == SPR_OK ? simulate_all(a, sc, n, res) : fail(&err, rc);
+    int status = rc == SPR_OK ? refuse_to_overwrite(a, out_path) : fail(&err, rc);
+    if (status == 0) status = simulate_all(a, sc, n, res);
     double wall = omp_get_wtime() - wall0;
     if (status == 0 && !remove_temp_output_on_signals(out_path)) {
         fprintf(stderr, "sprsim: cannot prepare the output %s (path too long, or signals)\n", out_path);
@@ -522,11 +617,11 @@ static int cmd_run(cli_args *a, int argc, char **argv)
         rc = spr_output_write(out_path, sc, res, n, &info, &err);
         if (rc != SPR_OK) status = fail(&err, rc);
     }
-    if (status == 0 && spr_summary_print(stdout, sc, res, n) != SPR_OK) {
+    if (status == 0 && !a->quiet && spr_summary_print(stdout, sc, res, n) != SPR_OK) {
         fprintf(stderr, "sprsim: out of memory for the summary (the results file %s is complete)\n", out_path);
         status = EXIT_RUNTIME;
     }
-    if (status == 0) {
+    if (status == 0 && !a->quiet) {
         printf("\nwrote %s (%.1f s, %d thread%s)\n", out_path, wall, omp_get_max_threads(),
                omp_get_max_threads() == 1 ? "" : "s");
     }
@@ -539,34 +634,271 @@ static int cmd_run(cli_args *a, int argc, char **argv)
 
 /* ---- check ---------------------------------------------------------------- */
 
+/* An overlay (scenarios/uncertainty.yaml, a calibration's PREFIX-overlay.yaml) is a map of
+ * parameters with neither 'extends' nor 'name': every scenario sets its name, by itself or
+ * through what it extends.  A file that does not parse is taken for a scenario, whose loader
+ * then says what is wrong with it. */
+static int is_overlay(const char *path)
+{
+    yaml_document_t doc;
+    char *text = NULL;
+    spr_error err = {0};
+    if (spr_yaml_file_load(path, "scenario", &doc, &text, &err) != SPR_OK) return 0;
+    free(text);
+    const yaml_node_t *root = yaml_document_get_root_node(&doc);
+    int overlay = root != NULL && root->type == YAML_MAPPING_NODE;
+    for (const yaml_node_pair_t *pr = overlay ? root->data.mapping.pairs.start : NULL;
+         pr != NULL && pr < root->data.mapping.pairs.top; pr++) {
+        const char *key = spr_yaml_scalar(yaml_document_get_node(&doc, pr->key));
+        if (key != NULL && (strcmp(key, "extends") == 0 || strcmp(key, "name") == 0)) overlay = 0;
+    }
+    yaml_document_delete(&doc);
+    return overlay;
+}
+
+/* Checks an overlay as run --overlay applies it: on the reference scenario (every parameter at its
+ * default, the values of scenarios/baseline.yaml), then the command line's overrides. */
+static int check_overlay(const cli_args *a, const char *path)
+{
+    char ref_path[4200];
+    const char *tmpdir = getenv("TMPDIR");
+    snprintf(ref_path, sizeof ref_path, "%s/sprsim-reference-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
+    spr_error err = {0};
+    int fd = mkstemp(ref_path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f == NULL) {
+        fprintf(stderr, "sprsim check: cannot write the reference scenario to %s: %s\n", ref_path, strerror(errno));
+        if (fd >= 0) close(fd), unlink(ref_path);
+        return EXIT_RUNTIME;
+    }
+    int rc = spr_paramdoc_reference_yaml(f, &err);
+    if (fclose(f) != 0 && rc == SPR_OK) rc = spr_error_set(&err, SPR_ERR_IO, "cannot write %s", ref_path);
+    spr_override *ov = calloc((size_t)a->n_overrides + 1, sizeof *ov);
+    char *at = malloc(strlen(path) + 2);
+    if (rc == SPR_OK && (ov == NULL || at == NULL)) rc = spr_error_set(&err, SPR_ERR_NOMEM, "out of memory");
+    spr_scenario sc;
+    if (rc == SPR_OK) {
+        sprintf(at, "@%s", path);
+        ov[0] = (spr_override){at, NULL};
+        for (int i = 0; i < a->n_overrides; i++) ov[i + 1] = a->overrides[i];
+        rc = spr_scenario_load(ref_path, ov, a->n_overrides + 1, &sc, &err);
+    }
+    unlink(ref_path);
+    free(ov);
+    free(at);
+    size_t ref_len = strlen(ref_path);
+    if (rc != SPR_OK && strncmp(err.msg, ref_path, ref_len) == 0) {
+        /* the temporary file means nothing to the user: say what it is */
+        fprintf(stderr, "sprsim: the reference scenario with the overlay %s%s\n", path, err.msg + ref_len);
+        return fail_status(rc);
+    }
+    if (rc != SPR_OK) return fail(&err, rc);
+    printf("ok %s (an overlay: no 'extends' or 'name'; checked on the reference scenario, for run --overlay)\n", path);
+    spr_scenario_free(&sc);
+    return 0;
+}
+
+/* Scenario files are loaded together, as run loads them (the checks across scenarios included);
+ * each overlay on its own.  One "ok FILE" line per file, in the order given. */
 static int cmd_check(cli_args *a, int argc, char **argv)
 {
     (void)argc, (void)argv;
     spr_scenario *sc = NULL;
-    int n = 0;
+    int n = 0, n_scenarios = 0;
+    const char **scenario_paths = calloc((size_t)a->n_positional, sizeof *scenario_paths);
+    char *overlay = calloc((size_t)a->n_positional, 1);
+    if (scenario_paths == NULL || overlay == NULL) {
+        fprintf(stderr, "sprsim: out of memory\n");
+        free(scenario_paths);
+        free(overlay);
+        return EXIT_RUNTIME;
+    }
+    for (int i = 0; i < a->n_positional; i++)
+        if (!(overlay[i] = (char)is_overlay(a->positional[i]))) scenario_paths[n_scenarios++] = a->positional[i];
     spr_error err = {0};
-    int rc = spr_scenario_load_run(a->positional, a->n_positional, a->overrides, a->n_overrides, &sc, &n, &err);
-    if (rc != SPR_OK) return fail(&err, rc);
-    for (int i = 0; i < n; i++)
-        printf("%s: ok (scenario '%s', %lld residents, %d years, %d replicates)\n", sc[i].path, sc[i].params.name,
-               (long long)sc[i].params.population, sc[i].params.years, sc[i].params.replicates);
+    int status = 0;
+    if (n_scenarios > 0) {
+        int rc = spr_scenario_load_run(scenario_paths, n_scenarios, a->overrides, a->n_overrides, &sc, &n, &err);
+        if (rc != SPR_OK) status = fail(&err, rc);
+    }
+    for (int i = 0, k = 0; i < a->n_positional && status == 0; i++) {
+        if (overlay[i]) {
+            status = check_overlay(a, a->positional[i]);
+            continue;
+        }
+        /* a sweep's points follow each other, each with its file's path */
+        int points = 0;
+        while (k + points < n && strcmp(sc[k + points].path, a->positional[i]) == 0 &&
+               (points == 0 || (sc[k + points].sweep_of[0] != '\0' && strcmp(sc[k + points].sweep_of, sc[k].sweep_of) == 0)))
+            points++;
+        if (points == 0) continue;
+        const spr_params *p = &sc[k].params;
+        if (sc[k].sweep_of[0] != '\0')
+            printf("ok %s (scenario '%s', a sweep of %d points, %lld residents, %d years, %d replicates)\n",
+                   a->positional[i], sc[k].sweep_of, points, (long long)p->population, p->years, p->replicates);
+        else
+            printf("ok %s (scenario '%s', %lld residents, %d years, %d replicates)\n", a->positional[i], p->name,
+                   (long long)p->population, p->years, p->replicates);
+        k += points;
+    }
     spr_scenario_list_free(sc, n);
+    free(scenario_paths);
+    free(overlay);
+    return status;
+}
+
+/* ---- extract -------------------------------------------------------------- */
+
+/* A file's text written whole; 0, or the exit status with a message. */
+static int write_text_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    int written = f != NULL && fputs(text, f) >= 0;
+    if (f != NULL && fclose(f) != 0) written = 0;
+    if (!written) {
+        fprintf(stderr, "sprsim extract: cannot write %s: %s\n", path, strerror(errno));
+        return EXIT_RUNTIME;
+    }
     return 0;
 }
 
+/* The name of the municipality file k written beside the scenario FILE.yaml: FILE.residents.csv. */
+static void municipality_file_path(const char *yaml_path, int k, char *out, size_t size)
+{
+    size_t stem = strlen(yaml_path);
+    if (stem > 5 && strcmp(yaml_path + stem - 5, ".yaml") == 0) stem -= 5;
+    const char *what = spr_municipality_file_key[k] + strlen("municipality.");
+    snprintf(out, size, "%.*s.%.*s.csv", (int)stem, yaml_path, (int)(strlen(what) - strlen("_file")), what);
+}
+
+/* The stored scenario with each municipality file's path (the run's own, relative to where it ran)
+ * replaced by the copy's name beside it: the loader resolves a file relative to the scenario. */
+static char *rewrite_municipality_paths(const char *yaml, const char *yaml_path, char *const *text)
+{
+    size_t len = strlen(yaml), cap = len + 1;
+    char names[SPR_MUNI_FILES][4200];
+    for (int k = 0; k < SPR_MUNI_FILES; k++) {
+        municipality_file_path(yaml_path, k, names[k], sizeof names[k]);
+        const char *slash = strrchr(names[k], '/');
+        if (slash != NULL) memmove(names[k], slash + 1, strlen(slash));
+        cap += 2 * strlen(names[k]) + 4;
+    }
+    char *out = malloc(cap);
+    if (out == NULL) return NULL;
+    out[0] = '\0';
+    for (const char *line = yaml; *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) + 1 : strlen(line);
+        int replaced = 0;
+        for (int k = 0; k < SPR_MUNI_FILES && !replaced; k++) {
+            const char *key = spr_municipality_file_key[k];
+            const char *at = line + strspn(line, " ");
+            size_t kl = strlen(key);
+            if (text[k] == NULL || strncmp(at, key, kl) != 0 || at[kl] != ':') continue;
+            /* a double-quoted YAML string: the name's '"' and '\\' escaped */
+            char *o = out + strlen(out);
+            o += sprintf(o, "%.*s: \"", (int)(at + kl - line), line);
+            for (const char *c = names[k]; *c; c++) {
+                if (*c == '"' || *c == '\\') *o++ = '\\';
+                *o++ = *c;
+            }
+            strcpy(o, "\"\n");
+            replaced = 1;
+        }
+        if (!replaced) strncat(out, line, n);
+        line += n;
+    }
+    return out;
+}
+
+/* Writes one stored scenario of a results file back as a scenario file (and its municipality's
+ * files), so that sprsim run reproduces the run (docs/reproduce.md). */
+static int cmd_extract(cli_args *a, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    const char *results = a->positional[0], *name = a->positional[1];
+    char default_out[SPR_NAME_MAX + 8], csv[SPR_MUNI_FILES][4200];
+    snprintf(default_out, sizeof default_out, "%s.yaml", name);
+    const char *out = a->output ? a->output : default_out;
+    spr_scenario_text t;
+    spr_error err = {0};
+    int rc = spr_output_read_scenario_text(results, name, &t, &err);
+    if (rc != SPR_OK) return fail(&err, rc);
+    int status = refuse_to_overwrite(a, out);
+    for (int k = 0; k < SPR_MUNI_FILES && status == 0; k++) {
+        municipality_file_path(out, k, csv[k], sizeof csv[k]);
+        if (t.municipality[k] != NULL) status = refuse_to_overwrite(a, csv[k]);
+    }
+    char *yaml = status == 0 ? rewrite_municipality_paths(t.yaml, out, t.municipality) : NULL;
+    if (status == 0 && yaml == NULL) {
+        fprintf(stderr, "sprsim: out of memory\n");
+        status = EXIT_RUNTIME;
+    }
+    for (int k = 0; k < SPR_MUNI_FILES && status == 0; k++)
+        if (t.municipality[k] != NULL) status = write_text_file(csv[k], t.municipality[k]);
+    if (status == 0) status = write_text_file(out, yaml);
+    if (status == 0) {
+        printf("wrote %s", out);
+        for (int k = 0; k < SPR_MUNI_FILES; k++)
+            if (t.municipality[k] != NULL) printf(", %s", csv[k]);
+        printf(" (scenario '%s' of %s)\n", name, results);
+    }
+    free(yaml);
+    spr_scenario_text_free(&t);
+    return status;
+}
+
 /* ---- report --------------------------------------------------------------- */
+
+/* --pdf and --png: the page printed for meetings and its charts as pictures
+ * for slides, through headless Chromium (found before the report is made). */
+static int export_report(const cli_args *a, const char *chromium, const char *prefix, const char *html)
+{
+    spr_error err = {0};
+    if (a->pdf) {
+        char pdf[1100];
+        snprintf(pdf, sizeof pdf, "%s.pdf", prefix);
+        if (spr_export_pdf(chromium, html, pdf, &err) != SPR_OK) {
+            fprintf(stderr, "sprsim report: --pdf: %s\n", err.msg);
+            return EXIT_RUNTIME;
+        }
+        printf("wrote %s\n", pdf);
+    }
+    if (a->png) {
+        char dir[1100];
+        int n = 0;
+        snprintf(dir, sizeof dir, "%s-charts", prefix);
+        if (spr_export_chart_pngs(chromium, dir, SPR_EXPORT_PNG_WIDTH_PX, &n, &err) != SPR_OK) {
+            fprintf(stderr, "sprsim report: --png: %s\n", err.msg);
+            return EXIT_RUNTIME;
+        }
+        printf("wrote %d chart%s as PNG in %s/\n", n, n == 1 ? "" : "s", dir);
+    }
+    return 0;
+}
 
 static int cmd_report(cli_args *a, int argc, char **argv)
 {
     (void)argc, (void)argv;
     const char *input = a->positional[0];
-    spr_report_options o = {a->discount_rate, a->wtp_yen, "sprsim: scenario comparison", input, NULL};
+    /* a missing Chromium is a missing tool (status 1), found before any work is done */
+    char chromium[4096] = "";
+    spr_error find_err = {0};
+    if ((a->pdf || a->png) && spr_export_find_chromium(chromium, sizeof chromium, &find_err) != SPR_OK) {
+        fprintf(stderr, "sprsim report: %s: %s\n", a->pdf ? "--pdf" : "--png", find_err.msg);
+        return EXIT_RUNTIME;
+    }
+    spr_report_options o = {a->discount_rate, a->wtp_yen, "sprsim: scenario comparison", input, NULL, a->lang, NULL};
     char prefix[1024], csv[1100], html[1100];
     snprintf(prefix, sizeof prefix, "%s", a->output ? a->output : input);
     size_t len = strlen(prefix);
     if (!a->output && len > 3 && strcmp(prefix + len - 3, ".h5") == 0) prefix[len - 3] = '\0';
     snprintf(csv, sizeof csv, "%s.csv", prefix);
     snprintf(html, sizeof html, "%s.html", prefix);
+    if (!spr_report_lang_valid(a->lang)) {
+        fprintf(stderr, "sprsim: report: --lang %s: expected en or ja\n", a->lang);
+        return EXIT_INPUT;
+    }
     spr_scenario *sc = NULL;
     spr_results **res = NULL;
     int n = 0;
@@ -575,6 +907,10 @@ static int cmd_report(cli_args *a, int argc, char **argv)
         fprintf(stderr, "sprsim: %s\n", err.msg);
         return EXIT_INPUT;
     }
+    /* the run's command line: the page shows its overrides (a file that reads back has it) */
+    static char command_line[8192];
+    if (spr_output_read_command_line(input, command_line, sizeof command_line, &err) == SPR_OK)
+        o.command_line = command_line;
     spr_financing financing;
     if (a->financing == NULL || strcmp(a->financing, "none") != 0) {
         int rc = a->financing == NULL ? spr_financing_load_shipped(&financing, &err)
@@ -595,6 +931,7 @@ static int cmd_report(cli_args *a, int argc, char **argv)
         status = EXIT_RUNTIME;
     } else {
         printf("\nwrote %s and %s\n", csv, html);
+        status = export_report(a, chromium, prefix, html);
     }
     for (int i = 0; i < n; i++) spr_results_destroy(res[i]);
     free(res);
@@ -614,7 +951,7 @@ static int cmd_tornado(cli_args *a, int argc, char **argv)
 {
     (void)argc, (void)argv;
     const char *prefix = a->output ? a->output : "tornado";
-    spr_report_options o = {a->discount_rate, a->wtp_yen, "one-way sensitivity", NULL, NULL};
+    spr_report_options o = {a->discount_rate, a->wtp_yen, "one-way sensitivity", NULL, NULL, NULL, NULL};
     spr_scenario *sc = NULL;
     spr_tornado_bar *bars = NULL;
     int n_sc = 0, n_bars = 0;
@@ -899,16 +1236,27 @@ static const cli_command commands[] = {
     {"run", "SCENARIO.yaml...", 1, -1, "simulate scenarios and write one HDF5 results file and a summary",
      "Simulates each scenario (common random numbers: the same seed gives the same residents) and writes one\n"
      "HDF5 file and a summary table.  A scenario that declares a sweep runs every point of its grid.  Every\n"
-     "scenario of a run must have the same simulation.years and start_year.",
+     "scenario of a run must have the same simulation.years and start_year.  An existing results file is\n"
+     "kept unless --force.  Progress, with the time left, goes to stderr: a line redrawn on a terminal,\n"
+     "otherwise a plain line every 5 seconds (the environment variable SPRSIM_PROGRESS_SECONDS sets the\n"
+     "interval, and shortens the terminal's first second), so that a cluster job's log shows where the run is.",
      run_options, cmd_run},
     {"check", "SCENARIO.yaml...", 1, -1, "validate scenarios without running them",
      "Loads and validates the scenarios as run would (sweeps expanded, every point validated) and prints\n"
-     "each one's size, without running anything.",
+     "\"ok FILE\" with each one's size, without running anything.  A file with neither 'extends' nor 'name'\n"
+     "is an overlay (e.g. scenarios/uncertainty.yaml): it is checked as run --overlay applies it, on the\n"
+     "reference scenario (sprsim keys --yaml) followed by the options given here.",
      check_options, cmd_check},
     {"report", "RESULTS.h5", 1, 1, "compare the scenarios of a results file (table, CSV, HTML)",
      "Compares the scenarios of a results file, the first being the reference: a table here, PREFIX.csv\n"
      "(tidy: scenario, replicate, year, measure) and PREFIX.html (charts).",
      report_options, cmd_report},
+    {"extract", "RESULTS.h5 SCENARIO", 2, 2, "write a scenario of a results file back as a scenario file",
+     "Writes the resolved scenario a results file stores for SCENARIO (every parameter, the seed and\n"
+     "replicates included) as a scenario file; sprsim run on it gives the same results (docs/reproduce.md).\n"
+     "With municipality data, its files as the run read them are written beside it (FILE.residents.csv,\n"
+     "FILE.districts.csv, FILE.groups.csv, FILE.teams.csv) and the scenario names them.",
+     extract_options, cmd_extract},
     {"staff", "SCENARIO.yaml", 1, 1, "find the smallest link-worker staffing meeting a service target",
      "Finds the smallest link-worker staffing, in FTE (whole posts of link_workers.staffing_step_fte, default\n"
      "1), meeting a service target (default: 90% of referrals first seen within 4 weeks, from the second\n"

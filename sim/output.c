@@ -21,9 +21,10 @@
 
 /* Every HDF5 call that can fail goes through CHECK: on failure the function
  * jumps to its cleanup with a message naming what it was doing. */
-/* The layout's version: 2 since issue 12 (subgroup series, the levers' costs, payers).  A file of
- * another version is refused with the version and commit that wrote it. */
-#define FORMAT_VERSION 2
+/* The layout's version: 2 since issue 12 (subgroup series, the levers' costs, payers), 3 since issue 13
+ * (the scenario key title).  A file of another version is refused with the version and commit that
+ * wrote it. */
+#define FORMAT_VERSION 3
 #define CHECK(expr, what)                                                                       \
     do {                                                                                        \
         if ((expr) < 0) {                                                                       \
@@ -1083,8 +1084,9 @@ static int read_attr_int(hid_t obj, const char *name, long long *v, const reader
     return read_checked(&ATTRIBUTE, obj, name, H5T_NATIVE_LLONG, 0, NULL, v, rd);
 }
 
-/* A scalar string dataset or attribute, into out (truncated to outsz). */
-static int read_text(const object_kind *kind, hid_t loc, const char *name, char *out, size_t outsz, const reader *rd)
+/* A scalar string dataset or attribute, whole, in a new NUL-terminated
+ * buffer *out (the caller frees it). */
+static int read_text_alloc(const object_kind *kind, hid_t loc, const char *name, char **out, const reader *rd)
 {
     hid_t type = H5Tcopy(H5T_C_S1);
     H5Tset_size(type, H5T_VARIABLE);
@@ -1092,9 +1094,20 @@ static int read_text(const object_kind *kind, hid_t loc, const char *name, char 
     char *s = NULL;
     int rc = read_checked(kind, loc, name, type, 0, NULL, &s, rd);
     if (rc == SPR_OK && s == NULL) rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: %s %s is empty", rd->path, kind->kind, name);
-    if (rc == SPR_OK) snprintf(out, outsz, "%s", s);
+    if (rc == SPR_OK && (*out = strdup(s)) == NULL)
+        rc = spr_error_set(rd->err, SPR_ERR_NOMEM, "%s: out of memory reading %s %s", rd->path, kind->kind, name);
     if (s != NULL) H5free_memory(s);
     H5Tclose(type);
+    return rc;
+}
+
+/* The same, into out (truncated to outsz). */
+static int read_text(const object_kind *kind, hid_t loc, const char *name, char *out, size_t outsz, const reader *rd)
+{
+    char *s = NULL;
+    int rc = read_text_alloc(kind, loc, name, &s, rd);
+    if (rc == SPR_OK) snprintf(out, outsz, "%s", s);
+    free(s);
     return rc;
 }
 
@@ -1596,25 +1609,46 @@ static int scenario_order(hid_t file, const char *name, int n, long long *order,
     return rc;
 }
 
+/* Opens a results file for reading and lists its scenarios (in the order
+ * of their names): SPR_ERR_USAGE "no such file" when path does not exist,
+ * SPR_ERR_IO when it is not a results file this reader knows.  On success
+ * the caller closes *file and frees names->names. */
+static int open_results(const char *path, hid_t *file, name_list *names, const reader *rd)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT) return spr_error_set(rd->err, SPR_ERR_USAGE, "%s: no such file", path);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (*file < 0) return spr_error_set(rd->err, SPR_ERR_IO, "%s: cannot open as HDF5", path);
+    hid_t g = -1;
+    int rc = check_format(*file, rd);
+    if (rc == SPR_OK && (H5Lexists(*file, "scenarios", H5P_DEFAULT) <= 0 || (g = H5Gopen2(*file, "scenarios", H5P_DEFAULT)) < 0))
+        rc = read_error(rd, "a group is missing:", "/scenarios");
+    if (rc == SPR_OK && H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_name, names) < 0)
+        rc = read_error(rd, "cannot list", "/scenarios");
+    if (rc == SPR_OK && (names->oom || names->too_long))
+        rc = names->oom ? spr_error_set(rd->err, SPR_ERR_NOMEM, "out of memory listing the scenarios of %s", path)
+                        : spr_error_set(rd->err, SPR_ERR_IO, "%s: a scenario name is longer than %d characters", path,
+                                        SPR_NAME_MAX - 1);
+    if (rc == SPR_OK && names->n == 0) rc = read_error(rd, "no scenarios in", "/scenarios");
+    if (g >= 0) H5Gclose(g);
+    if (rc != SPR_OK) {
+        H5Fclose(*file);
+        free(names->names);
+        names->names = NULL;
+    }
+    return rc;
+}
+
 int spr_output_read(const char *path, spr_scenario **scenarios, spr_results ***results, int *n, spr_error *err)
 {
     reader rd = {path, err};
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), g = -1;
-    if (file < 0) return spr_error_set(err, SPR_ERR_IO, "%s: cannot open as HDF5", path);
+    hid_t file = -1;
     name_list names = {NULL, 0, 0, 0, 0};
     spr_scenario *sc = NULL;
     spr_results **res = NULL;
-    int rc = check_format(file, &rd);
-    if (rc == SPR_OK && (H5Lexists(file, "scenarios", H5P_DEFAULT) <= 0 || (g = H5Gopen2(file, "scenarios", H5P_DEFAULT)) < 0))
-        rc = read_error(&rd, "a group is missing:", "/scenarios");
-    if (rc == SPR_OK && H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_name, &names) < 0)
-        rc = read_error(&rd, "cannot list", "/scenarios");
-    if (rc == SPR_OK && (names.oom || names.too_long))
-        rc = names.oom ? spr_error_set(err, SPR_ERR_NOMEM, "out of memory listing the scenarios of %s", path)
-                       : spr_error_set(err, SPR_ERR_IO, "%s: a scenario name is longer than %d characters", path,
-                                       SPR_NAME_MAX - 1);
-    if (rc == SPR_OK && names.n == 0) rc = read_error(&rd, "no scenarios in", "/scenarios");
+    int rc = open_results(path, &file, &names, &rd);
+    if (rc != SPR_OK) return rc;
     if (rc == SPR_OK) {
         sc = calloc((size_t)names.n, sizeof *sc);
         res = calloc((size_t)names.n, sizeof *res);
@@ -1629,7 +1663,6 @@ int spr_output_read(const char *path, spr_scenario **scenarios, spr_results ***r
                                names.names[i], order);
         if (rc == SPR_OK) rc = read_scenario(file, names.names[i], &sc[order], &res[order], &rd);
     }
-    if (g >= 0) H5Gclose(g);
     H5Fclose(file);
     if (rc == SPR_OK) {
         *scenarios = sc;
@@ -1641,6 +1674,74 @@ int spr_output_read(const char *path, spr_scenario **scenarios, spr_results ***r
         free(sc);
     }
     free(names.names);
+    return rc;
+}
+
+void spr_scenario_text_free(spr_scenario_text *t)
+{
+    free(t->yaml);
+    for (int k = 0; k < SPR_MUNI_FILES; k++) free(t->municipality[k]);
+    memset(t, 0, sizeof *t);
+}
+
+/* "a, b, c": the scenarios a file holds, for a message naming a missing one. */
+static void join_names(const name_list *names, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (int i = 0; i < names->n; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", i ? ", " : "", names->names[i]);
+    }
+}
+
+int spr_output_read_command_line(const char *path, char *buf, size_t size, spr_error *err)
+{
+    reader rd = {path, err};
+    hid_t file = -1, meta = -1;
+    name_list names = {NULL, 0, 0, 0, 0};
+    int rc = open_results(path, &file, &names, &rd); /* on failure it has closed the file */
+    if (rc != SPR_OK) return rc;
+    free(names.names);
+    if (H5Lexists(file, "meta", H5P_DEFAULT) <= 0 || (meta = H5Gopen2(file, "meta", H5P_DEFAULT)) < 0)
+        rc = read_error(&rd, "a group is missing:", "/meta");
+    if (rc == SPR_OK) rc = read_attr_string(meta, "command_line", buf, size, &rd);
+    if (meta >= 0) H5Gclose(meta);
+    H5Fclose(file);
+    return rc;
+}
+
+int spr_output_read_scenario_text(const char *path, const char *name, spr_scenario_text *t, spr_error *err)
+{
+    memset(t, 0, sizeof *t);
+    reader rd = {path, err};
+    hid_t file = -1, sg = -1, mg = -1;
+    name_list names = {NULL, 0, 0, 0, 0};
+    int rc = open_results(path, &file, &names, &rd);
+    if (rc != SPR_OK) return rc;
+    int found = 0;
+    for (int i = 0; i < names.n; i++) found |= strcmp(names.names[i], name) == 0;
+    if (!found) {
+        char list[1024];
+        join_names(&names, list, sizeof list);
+        rc = spr_error_set(err, SPR_ERR_USAGE, "%s: no scenario '%s' (the file holds: %s)", path, name, list);
+    }
+    char grp[SPR_NAME_MAX + 16];
+    snprintf(grp, sizeof grp, "/scenarios/%s", name);
+    if (rc == SPR_OK && (sg = H5Gopen2(file, grp, H5P_DEFAULT)) < 0) rc = read_error(&rd, "cannot open the group", grp);
+    if (rc == SPR_OK) rc = read_text_alloc(&DATASET, sg, "scenario_yaml", &t->yaml, &rd);
+    if (rc == SPR_OK && H5Lexists(sg, "municipality", H5P_DEFAULT) > 0) {
+        if ((mg = H5Gopen2(sg, "municipality", H5P_DEFAULT)) < 0) rc = read_error(&rd, "cannot open the group", "municipality");
+        for (int k = 0; k < SPR_MUNI_FILES && rc == SPR_OK; k++) {
+            const char *file_name = spr_municipality_file_key[k] + strlen("municipality.");
+            if (H5Lexists(mg, file_name, H5P_DEFAULT) > 0)
+                rc = read_text_alloc(&DATASET, mg, file_name, &t->municipality[k], &rd);
+        }
+    }
+    if (mg >= 0) H5Gclose(mg);
+    if (sg >= 0) H5Gclose(sg);
+    H5Fclose(file);
+    free(names.names);
+    if (rc != SPR_OK) spr_scenario_text_free(t);
     return rc;
 }
 

@@ -118,7 +118,7 @@ typedef struct {
 } doc_section;
 
 static const doc_section SECTIONS[] = {
-    {"Simulation control", NULL, {"name", "description", "simulation."}},
+    {"Simulation control", NULL, {"name", "description", "title", "simulation."}},
     {"Demography", NULL, {"population.", "fertility.", "migration."}},
     {"Mortality", NULL, {"mortality."}},
     {"Functional decline and long-term care",

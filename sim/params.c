@@ -81,6 +81,8 @@ static const spr_param_def TABLE[] = {
     STRING("description", description, "what policy the scenario represents",
            "Status quo: a municipality with Japan's 2022 age structure, mortality, care need, dementia and isolation, "
                "and no social-prescribing programme.", "shown in the summary and stored in the output"),
+    STRING("title", title, "display name of the scenario in the report's tables and charts (inherited by a scenario that extends this one: set it with the name)",
+           "", "empty: the name is shown"),
     SCALAR("simulation.population", SPR_PT_INT64, population, 1, 50e6, "persons", "residents at the start",
            100000, "fixed", "a municipality of 100,000"),
     SCALAR("simulation.years", SPR_PT_INT, years, 1, 120, "years", "length of the projection",

@@ -1,6 +1,7 @@
 #define _XOPEN_SOURCE 700 /* fstat, O_NONBLOCK */
 #include "sprsim/scenario.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -44,6 +45,9 @@ typedef struct {
     const char *option;         /* a command-line option giving one value (--replicates): messages name it */
     int in_override_text;       /* applying --set text (file names in it are relative to the working directory) */
     char **dist_file;           /* per table entry: the file that gave its distribution (owned) */
+    int in_override;            /* applying an override: --set, an option such as --replicates, or an overlay */
+    char **set_by;              /* per table entry: the override that set it last, NULL for the scenario's
+                                 * own files (owned; named in errors across parameters) */
     char where[1200];           /* the place of the last message (see at()) */
     const spr_param_def *table;
     size_t n;
@@ -498,6 +502,17 @@ static int element_distribution(loader *L, yaml_document_t *doc, const spr_param
     return SPR_OK;
 }
 
+/* Remembers which override set parameter param last ("--replicates",
+ * "--set #2", an overlay's path), or that the scenario's files did. */
+static int note_setter(loader *L, int param)
+{
+    free(L->set_by[param]);
+    L->set_by[param] = NULL;
+    if (!L->in_override) return SPR_OK;
+    L->set_by[param] = strdup(L->option != NULL ? L->option : L->file);
+    return L->set_by[param] != NULL ? SPR_OK : spr_error_set(L->err, SPR_ERR_NOMEM, "out of memory");
+}
+
 /* Remembers which file gave parameter param its distribution (for a
  * calibration table read later that lists it). */
 static int note_distribution_file(loader *L, int param)
@@ -594,6 +609,7 @@ static int set_param(loader *L, yaml_document_t *doc, const spr_param_def *d, co
             rc = set_scalar(L, d, k, yaml_document_get_node(doc, value->data.sequence.items.start[k]));
     }
     if (rc == SPR_OK) L->set[idx] = L->set_here[idx] = 1;
+    if (rc == SPR_OK) rc = note_setter(L, (int)idx);
     return rc;
 }
 
@@ -1277,11 +1293,21 @@ static int load_named_file(loader *L, const char *path, const char *kind, int de
     return rc;
 }
 
-/* One override: "@FILE" (an overlay) or "key=value", the one-line YAML
- * document "key: value"; set_number counts the unlabelled ones (--set #k). */
+static int apply_set(loader *L, const spr_override *ov, int set_number);
+
+/* One override: "@FILE" (an overlay) or "key=value"; set_number counts the
+ * unlabelled ones (--set #k). */
 static int apply_override(loader *L, const spr_override *ov, int set_number)
 {
-    if (ov->text[0] == '@') return load_named_file(L, ov->text + 1, "overlay", -1);
+    L->in_override = 1;
+    int rc = ov->text[0] == '@' ? load_named_file(L, ov->text + 1, "overlay", -1) : apply_set(L, ov, set_number);
+    L->in_override = 0;
+    return rc;
+}
+
+/* "key=value": the one-line YAML document "key: value". */
+static int apply_set(loader *L, const spr_override *ov, int set_number)
+{
     char label[64];
     if (ov->label == NULL) snprintf(label, sizeof label, "--set #%d", set_number);
     const char *name = ov->label ? ov->label : label;
@@ -1365,6 +1391,37 @@ static int load_municipality(spr_scenario *sc, spr_error *err)
     return SPR_OK;
 }
 
+/* Whether msg names key as a whole key (simulation.replicates, not the start of
+ * simulation.replicates_per_draw). */
+static int names_key(const char *msg, const char *key)
+{
+    size_t len = strlen(key);
+    for (const char *p = strstr(msg, key); p != NULL; p = strstr(p + 1, key)) {
+        char before = p == msg ? ' ' : p[-1], after = p[len];
+        if (!isalnum((unsigned char)before) && before != '_' && before != '.' && !isalnum((unsigned char)after) &&
+            after != '_' && after != '.')
+            return 1;
+    }
+    return 0;
+}
+
+/* " (simulation.replicates from --replicates, ... from scenarios/uncertainty.yaml)": the
+ * overrides that set the keys a message across parameters names, so that it names the user's own
+ * option or overlay rather than only the scenario; "" when the scenario's files set them all. */
+static void name_setters(const loader *L, const char *msg, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < L->n; i++) {
+        if (L->set_by[i] == NULL || !names_key(msg, L->table[i].key)) continue;
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s from %s", used ? ", " : " (", L->table[i].key, L->set_by[i]);
+    }
+    if (out[0] != '\0') {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, ")");
+    }
+}
+
 int spr_scenario_load(const char *path, const spr_override *overrides, int n_overrides, spr_scenario *sc,
                       spr_error *err)
 {
@@ -1375,8 +1432,9 @@ int spr_scenario_load(const char *path, const spr_override *overrides, int n_ove
     L.set = calloc(L.n, 1);
     L.set_here = calloc(L.n, 1);
     L.dist_file = calloc(L.n, sizeof *L.dist_file);
+    L.set_by = calloc(L.n, sizeof *L.set_by);
     int rc = SPR_OK;
-    if (L.set == NULL || L.set_here == NULL || L.dist_file == NULL) {
+    if (L.set == NULL || L.set_here == NULL || L.dist_file == NULL || L.set_by == NULL) {
         rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -1398,7 +1456,11 @@ int spr_scenario_load(const char *path, const spr_override *overrides, int n_ove
     if (rc == SPR_OK) {
         spr_error sub;
         rc = validate_params(&sc->params, &sub);
-        if (rc != SPR_OK) spr_error_set(err, rc, "%s: %s", path, sub.msg);
+        if (rc != SPR_OK) {
+            char setters[600];
+            name_setters(&L, sub.msg, setters, sizeof setters);
+            spr_error_set(err, rc, "%s: %s%s", path, sub.msg, setters);
+        }
     }
     if (rc == SPR_OK) rc = load_municipality(sc, err);
     if (rc == SPR_OK) rc = check_calib_draws(sc, err);
@@ -1411,6 +1473,8 @@ out:
     free(L.set_here);
     for (size_t i = 0; L.dist_file != NULL && i < L.n; i++) free(L.dist_file[i]);
     free(L.dist_file);
+    for (size_t i = 0; L.set_by != NULL && i < L.n; i++) free(L.set_by[i]);
+    free(L.set_by);
     if (rc != SPR_OK) spr_scenario_free(sc);
     return rc;
 }

@@ -60,7 +60,7 @@ for i in $(seq 1 70); do echo "simulation: {replicates: $i}" > "$D/p$i.yaml"; pa
 printf 'extends: [%s l1a.yaml, l1b.yaml, l1c.yaml]\nname: wide\n' "$pads" > "$D/wide.yaml"
 for t in top wide; do
   out=$(timeout 20 "$SPRSIM" check "$D/$t.yaml" 2>&1); rc=$?
-  if [ $rc -eq 0 ] && printf '%s' "$out" | grep -qF "ok (scenario '$t'"; then pass=$((pass+1))
+  if [ $rc -eq 0 ] && printf '%s' "$out" | grep -qF "ok $D/$t.yaml (scenario '$t'"; then pass=$((pass+1))
   else fail=$((fail+1)); echo "FAIL diamond $t: status $rc (124: timed out), $out"; fi
 done
 

@@ -8,7 +8,8 @@ pass=0; fail=0
 ok() { if [ "$1" -eq 0 ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $2"; fi; }
 rm -rf "$WORK" && mkdir -p "$WORK"
 S="$SRC/tests/data/small.yaml $SRC/tests/data/older_only.yaml $SRC/tests/data/small_dual.yaml"
-"$SPRSIM" run $S -o "$WORK/t1.h5" --threads 1 --quiet > "$WORK/t1.txt"; ok $? "run with 1 thread"
+# not --quiet: the summary table is checked below (--quiet leaves it out)
+"$SPRSIM" run $S -o "$WORK/t1.h5" --threads 1 > "$WORK/t1.txt" 2>/dev/null; ok $? "run with 1 thread"
 "$SPRSIM" run $S -o "$WORK/t2.h5" --threads 2 --quiet > "$WORK/t2.txt"; ok $? "run with 2 threads"
 h5diff "$WORK/t1.h5" "$WORK/t2.h5" /scenarios /scenarios; ok $? "datasets identical with 1 and 2 threads"
 "$SPRSIM" run $S -o "$WORK/s.h5" --seed 4242 --quiet > /dev/null; ok $? "run with another seed"

@@ -39,7 +39,7 @@ void *__wrap_realloc(void *p, size_t n) { return injected() ? NULL : __real_real
 enum { N = 3, R = 4, YEARS = 3 };
 static spr_scenario sc[N];
 static spr_results *res[N];
-static spr_report_options opt = {0.02, 5e6, "faults", "synthetic.h5", NULL};
+static spr_report_options opt = {0.02, 5e6, "faults", "synthetic.h5", NULL, NULL, NULL};
 static spr_financing financing; /* who pays: every route to the municipality (made, not read: reading allocates) */
 static spr_staff_target target = {4, 0.9, 0, 100, 1, 8, 0.02};
 static spr_staff_result staff;
@@ -104,14 +104,23 @@ static int files_in_dir(void)
     return n;
 }
 
-static void clear_dir(void)
+/* Empties directory `at` (the report's PREFIX-charts folder of chart files included). */
+static void clear_path(const char *at)
 {
-    DIR *d = opendir(dir);
-    char path[600];
+    DIR *d = opendir(at);
+    char path[900];
     for (struct dirent *e; d && (e = readdir(d)) != NULL;)
-        if (e->d_name[0] != '.') snprintf(path, sizeof path, "%s/%s", dir, e->d_name), remove(path);
+        if (e->d_name[0] != '.') {
+            snprintf(path, sizeof path, "%s/%s", at, e->d_name);
+            if (remove(path) != 0) {
+                clear_path(path);
+                remove(path);
+            }
+        }
     if (d) closedir(d);
 }
+
+static void clear_dir(void) { clear_path(dir); }
 
 static void every_failure(const char *name, int (*f)(void))
 {

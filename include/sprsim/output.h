@@ -7,6 +7,7 @@
 #define SPRSIM_OUTPUT_H
 
 #include "sprsim/error.h"
+#include "sprsim/municipality.h"
 #include "sprsim/scenario.h"
 #include "sprsim/simulation.h"
 
@@ -32,10 +33,33 @@ int spr_output_write(const char *path, const spr_scenario *scenarios, spr_result
  * Every dataset's type, rank and shape is checked against what the sizes in
  * the file imply before it is read; a disagreement is SPR_ERR_IO naming the
  * dataset (FILE: dataset /scenarios/x/monthly/deaths has shape [2,12,2,21],
- * expected [3,12,2,21]).
+ * expected [3,12,2,21]); a path that does not exist is SPR_ERR_USAGE
+ * "FILE: no such file".
  * The caller frees each results with spr_results_destroy and the arrays
  * with free().  (resolved_yaml is not read back: it stays NULL.) */
 int spr_output_read(const char *path, spr_scenario **scenarios, spr_results ***results, int *n, spr_error *err);
+
+/* One scenario of a results file as stored to run it again: its resolved
+ * scenario (scenario_yaml: every parameter, the seed and replicates
+ * included) and, when it used municipality data, each file as it was read
+ * (municipality[k] for spr_municipality_file_key[k]; NULL when not given). */
+typedef struct {
+    char *yaml;
+    char *municipality[SPR_MUNI_FILES];
+} spr_scenario_text;
+
+/* Reads the stored text of scenario name from the results file at path.
+ * SPR_ERR_USAGE when the file does not exist ("no such file") or holds no
+ * scenario of that name (the message lists those it holds); SPR_ERR_IO when
+ * it is not a results file this version reads.  On success the caller
+ * frees *t with spr_scenario_text_free; on failure nothing is left. */
+int spr_output_read_scenario_text(const char *path, const char *name, spr_scenario_text *t, spr_error *err);
+void spr_scenario_text_free(spr_scenario_text *t);
+
+/* The command line of the run that wrote the results file (/meta/command_line),
+ * truncated to size - 1 bytes; SPR_ERR_USAGE for a missing file, SPR_ERR_IO
+ * when it is not a results file this version reads. */
+int spr_output_read_command_line(const char *path, char *buf, size_t size, spr_error *err);
 
 /* The temporary name spr_output_write uses for path in this process
  * (PATH.tmp-PID), so that a caller can remove it if the process is stopped

@@ -113,6 +113,7 @@ typedef struct {
     /* simulation control */
     char name[SPR_NAME_MAX];
     char description[SPR_TEXT_MAX];
+    char title[SPR_TEXT_MAX]; /* display name in reports; empty: the name */
     int64_t population;      /* residents at start */
     int years;               /* length of the projection */
     int start_year;          /* calendar year of month 0 */

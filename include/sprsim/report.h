@@ -18,11 +18,20 @@ typedef struct {
     const char *title;
     const char *source;   /* the results file, shown in the page */
     const spr_financing *financing; /* who pays (the shipped table or --financing FILE); NULL: not shown */
+    const char *lang;     /* the page's labels: "en" (or NULL) or "ja" (spr_report_lang_valid) */
+    const char *command_line; /* the run's command line (/meta/command_line): its overrides; NULL: not shown */
 } spr_report_options;
+
+/* Is lang a language the page has labels in ("en", "ja")? */
+int spr_report_lang_valid(const char *lang);
 
 /* Official 2022 life expectancy and healthy life expectancy at birth, men
  * and women (令和4年簡易生命表; MHLW expert committee on 健康日本21, 24 Dec 2024). */
 extern const double SPR_OFFICIAL_LE0[SPR_SEXES], SPR_OFFICIAL_HLE0[SPR_SEXES];
+
+/* A scenario's display name: its title, or its name when the title is empty or it is a point
+ * of a sweep (whose points share their scenario's title). */
+const char *spr_report_title(const spr_scenario *sc);
 
 /* The interval over replicates of a measure (its own selection) in projection year y. */
 int spr_report_interval(const spr_params *p, const spr_results *res, spr_measure_id id, int year, spr_interval *out,
@@ -101,6 +110,30 @@ typedef enum {
 } spr_sweep_curve;
 
 double spr_report_sweep_value(const spr_params *p, const spr_results *res, spr_sweep_curve c);
+
+/* ---- effects against the reference (the page's summary and differences) ---------- */
+
+typedef enum {
+    SPR_EFFECT_ISOLATED_65,  /* % of residents 65+ isolated */
+    SPR_EFFECT_CARE_NEED_65, /* % of residents 65+ with certified care need */
+    SPR_EFFECT_DEATHS,       /* deaths */
+    SPR_EFFECT_HEALTHY_PY,   /* person-years free of limitation: each year's residents at its start times the share not limited */
+    SPR_EFFECT_HLE_MALE,     /* healthy life expectancy at birth, men (Sullivan over the years pooled) */
+    SPR_EFFECT_HLE_FEMALE,
+    SPR_EFFECT_COST,         /* yen, undiscounted: medical, long-term care and programme */
+    SPR_EFFECT_ISOLATED_PY,  /* person-years of isolation, residents 65+ */
+    SPR_EFFECTS
+} spr_effect;
+
+/* Replicate r's value of effect e over projection years [y0, y1): shares and
+ * expectancies over the years pooled, counts and yen summed. */
+double spr_report_effect_value(spr_effect e, const spr_params *p, const spr_results *res, int r, int y0, int y1);
+
+/* Scenario i minus its reference (spr_report_reference_of), paired by
+ * replicate, of effect e over projection years [y0, y1): the mean and 95%
+ * interval over the paired replicates. */
+int spr_report_effect_difference(const spr_scenario *sc, spr_results *const *res, int i, spr_effect e, int y0, int y1,
+                                 spr_interval *out, spr_error *err);
 
 /* ---- by district and by team ------------------------------------------------ */
 

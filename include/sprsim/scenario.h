@@ -78,7 +78,10 @@ typedef struct {
  *   label the user's own option, named in errors: "--replicates: 'abc' is
  *         not an integer; ..." (the option says which key).  NULL: the
  *         override is the k-th --set and errors say "--set #k:LINE:COLUMN:
- *         key '...'".  Unused for an overlay, whose errors name its file. */
+ *         key '...'".  Unused for an overlay, whose errors name its file.
+ * A rule across parameters that fails names, after the message, the
+ * overrides that set the keys it mentions: "(simulation.replicates from
+ * --replicates, simulation.replicates_per_draw from uncertainty.yaml)". */
 typedef struct {
     const char *text;
     const char *label;
