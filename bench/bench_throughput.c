@@ -6,11 +6,20 @@
  * For each size and thread count, runs one replicate of the scenario
  * (repeats times) and prints the median agent-months per second, where an
  * agent-month is one resident simulated for one month (the sum of the
- * monthly population), and the bytes of state per resident. */
+ * monthly population), and the bytes of state per resident.
+ *
+ * Beside each run of the model, in the same process, runs the reference
+ * loop (issue 14): the same resident arrays streamed once a month by the
+ * same OpenMP loop, drawing 2 scalar Philox4x32-10 blocks per
+ * resident-month and doing nothing else.  The machine's speed varies by up
+ * to 2x between runs (it is shared); the ratio model / reference, measured
+ * in the same run with the repeats interleaved, does not. */
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -19,6 +28,57 @@
 #include "sprsim/population.h"
 #include "sprsim/scenario.h"
 #include "sprsim/simulation.h"
+
+/* The reference loop's residents: as many as the model's, in the model's own arrays (the same bytes per
+ * resident), with ids, ages and districts spread like a real population's. */
+static spr_population *reference_population(size_t n)
+{
+    spr_population *pop = spr_population_create(n);
+    if (pop == NULL) return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (spr_population_add(pop, (int)(i & 1), (uint16_t)(i % 1200), (uint8_t)(i % 6), (uint8_t)(i % 64)) < 0) {
+            spr_population_destroy(pop);
+            return NULL;
+        }
+    return pop;
+}
+
+/* `months` months of the reference loop: every resident reads its 15 bytes, draws the two blocks the
+ * model always draws (health and social, block 0) with the scalar spr_rng_block, and writes its state
+ * and age.  Returns a checksum of the words, so that nothing can be left out by the compiler. */
+static uint64_t reference_months(spr_population *pop, int months)
+{
+    const spr_rng_key key = {20261126, 0};
+    uint64_t sum = 0;
+    for (int m = 0; m < months; m++) {
+        const size_t n = pop->n;
+#pragma omp parallel for schedule(static) reduction(+ : sum)
+        for (size_t i = 0; i < n; i++) {
+            uint32_t wh[4], ws[4];
+            spr_rng_block(key, pop->id[i], (uint32_t)m, SPR_STREAM_MONTH_HEALTH, 0, wh);
+            spr_rng_block(key, pop->id[i], (uint32_t)m, SPR_STREAM_MONTH_SOCIAL, 0, ws);
+            const uint32_t x = wh[0] ^ wh[1] ^ wh[2] ^ wh[3] ^ ws[0] ^ ws[1] ^ ws[2] ^ ws[3];
+            sum += (x >> 24) + pop->district[i] + pop->flags[i] + pop->sp[i] + pop->sp_months[i] + (pop->resource[i] & 1u);
+            pop->state[i] = (uint8_t)((pop->state[i] + (x & 1u)) & 63u);
+            pop->age_months[i] = (uint16_t)(pop->age_months[i] + 1u);
+        }
+    }
+    return sum;
+}
+
+/* Processor seconds of the process: on a shared machine, a one-thread run's own time. */
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double median(double *x, int n)
+{
+    gsl_sort(x, 1, (size_t)n);
+    return gsl_stats_median_from_sorted_data(x, 1, (size_t)n);
+}
 
 static int parse_list(const char *s, long *out, int max)
 {
@@ -56,8 +116,12 @@ int main(int argc, char **argv)
     if (n_sizes < 1 || n_threads < 1 || repeats < 1 || years < 1) return 2;
     printf("# sprsim throughput: %s, %d years, 1 replicate, median of %d runs\n", argv[1], years, repeats);
     printf("# bytes of state per resident: %zu\n", (size_t)SPR_BYTES_PER_RESIDENT);
-    printf("%12s %8s %16s %14s %12s %14s\n", "residents", "threads", "agent_months", "seconds", "Magent_m/s",
-           "peak_bytes/res");
+    printf("# reference: the same arrays streamed with 2 scalar Philox4x32-10 blocks per resident-month, run beside\n"
+           "# each repeat of the model (interleaved); ratio = model / reference (medians)\n");
+    printf("# cpu_s: the model's processor seconds (all threads; on one thread, the time it ran, whatever else ran)\n");
+    printf("%12s %8s %16s %14s %12s %14s %12s %8s %10s\n", "residents", "threads", "agent_months", "seconds", "Magent_m/s",
+           "peak_bytes/res", "ref_Mam/s", "ratio", "cpu_s");
+    volatile uint64_t sink = 0;
     for (int si = 0; si < n_sizes; si++) {
         char set_pop[64], set_years[64], set_rep[] = "simulation.replicates=1";
         snprintf(set_pop, sizeof set_pop, "simulation.population=%ld", sizes[si]);
@@ -73,34 +137,50 @@ int main(int argc, char **argv)
         }
         spr_model *model;
         if (spr_model_create(&sc.params, &model, &err) != SPR_OK) return 1;
+        spr_population *ref = reference_population((size_t)sizes[si]);
+        if (ref == NULL) {
+            fprintf(stderr, "out of memory for the reference loop's %ld residents\n", sizes[si]);
+            return 1;
+        }
         for (int ti = 0; ti < n_threads; ti++) {
             omp_set_num_threads((int)threads[ti]);
-            double *secs = malloc(sizeof(double) * (size_t)repeats);
+            double *secs = malloc(sizeof(double) * (size_t)repeats), *ref_secs = malloc(sizeof(double) * (size_t)repeats);
+            double *cpu = malloc(sizeof(double) * (size_t)repeats);
+            if (secs == NULL || ref_secs == NULL || cpu == NULL) return 1;
             double agent_months = 0;
             size_t peak = 0;
             for (int k = 0; k < repeats; k++) {
                 spr_results *res;
-                double t0 = omp_get_wtime();
+                double t0 = omp_get_wtime(), c0 = cpu_seconds();
                 if (spr_simulation_run(&sc.params, model, &res, NULL, NULL, &err) != SPR_OK) {
                     fprintf(stderr, "%s\n", err.msg);
                     return 1;
                 }
                 secs[k] = omp_get_wtime() - t0;
+                cpu[k] = cpu_seconds() - c0;
                 agent_months = 0;
                 for (int m = 0; m < res->months; m++)
                     agent_months += (double)spr_results_total(res, 0, m, SPR_IND_POPULATION, 0, SPR_AGE_BANDS);
                 peak = res->peak_residents;
                 spr_results_destroy(res);
+                t0 = omp_get_wtime();
+                sink += reference_months(ref, 12 * years);
+                ref_secs[k] = omp_get_wtime() - t0;
             }
-            gsl_sort(secs, 1, (size_t)repeats);
-            double med = gsl_stats_median_from_sorted_data(secs, 1, (size_t)repeats);
-            printf("%12ld %8ld %16.0f %14.3f %12.2f %14.1f\n", sizes[si], threads[ti], agent_months, med,
-                   agent_months / med / 1e6, (double)peak * SPR_BYTES_PER_RESIDENT / (double)sizes[si]);
+            const double med = median(secs, repeats), ref_med = median(ref_secs, repeats), cpu_med = median(cpu, repeats);
+            const double model_rate = agent_months / med, ref_rate = (double)sizes[si] * 12.0 * years / ref_med;
+            printf("%12ld %8ld %16.0f %14.3f %12.2f %14.1f %12.2f %8.3f %10.3f\n", sizes[si], threads[ti], agent_months, med,
+                   model_rate / 1e6, (double)peak * SPR_BYTES_PER_RESIDENT / (double)sizes[si], ref_rate / 1e6,
+                   model_rate / ref_rate, cpu_med);
             fflush(stdout);
             free(secs);
+            free(ref_secs);
+            free(cpu);
         }
+        spr_population_destroy(ref);
         spr_model_destroy(model);
         spr_scenario_free(&sc);
     }
+    printf("# checksum of the reference loop: %llu\n", (unsigned long long)sink);
     return 0;
 }

@@ -21,6 +21,8 @@
 #include <yaml.h>
 
 #include "sprsim/calibrate.h"
+#include "sprsim/checkpoint.h"
+#include "sprsim/distribute.h"
 #include "sprsim/emulate.h"
 #include "sprsim/export.h"
 #include "sprsim/model.h"
@@ -30,6 +32,7 @@
 #include "sprsim/report_html.h"
 #include "sprsim/report_text.h"
 #include "sprsim/scenario.h"
+#include "sprsim/schedule.h"
 #include "sprsim/simulation.h"
 #include "sprsim/staffing_page.h"
 #include "sprsim/summary.h"
@@ -58,6 +61,7 @@ typedef struct {
     const char *lang;          /* report: the page's language, en or ja */
     int threads, quiet;
     int force;                 /* run, extract: overwrite an existing output file */
+    int resume;                /* run: finish an interrupted run from its checkpoint */
     double discount_rate, wtp_yen;
     double within_weeks, share, max_utilisation;
     double max_fte;            /* staff: FTE per team */
@@ -139,7 +143,10 @@ static const cli_option run_options[] = {
      "OpenMP threads, 1 to 1024 (default: OMP_NUM_THREADS or every core); results do not depend on it"},
     OPTION_SET,
     OPTION_OVERLAY,
-    {"--force", NULL, NULL, OPT_FLAG, FIELD(force), 0, 0, NULL, "overwrite the results file if it exists"},
+    {"--force", NULL, NULL, OPT_FLAG, FIELD(force), 0, 0, NULL,
+     "overwrite the results file if it exists, and discard the checkpoint of an interrupted run"},
+    {"--resume", NULL, NULL, OPT_FLAG, FIELD(resume), 0, 0, NULL,
+     "finish an interrupted run from its checkpoint (FILE.h5.checkpoint): the same arguments otherwise"},
     {"--quiet", "-q", NULL, OPT_FLAG, FIELD(quiet), 0, 0, NULL,
      "no progress and no summary table: only errors, on stderr"},
     OPTION_END,
@@ -422,13 +429,18 @@ static int fail(const spr_error *err, int code)
  * line redrawn in place (for runs longer than a second); otherwise (a log
  * file, a cluster job's output) a plain line every log_seconds, so that the
  * log of a long run shows where it is.  The estimate takes every
- * resident-month of the run to cost what those done so far cost. */
+ * resident-month of the run to cost what those done so far cost.  Under MPI
+ * rank 0 shows it, counting the units the other ranks have sent. */
+typedef struct unit_collector unit_collector;
 typedef struct {
     double start, last, log_seconds;
-    int terminal, shown;
-    int scenario, n_scenarios, replicates, months;
-    const char *name;
-    double work_before, work_here, work_total; /* resident-months: scenarios before this one, this one, the run */
+    int terminal, shown, quiet;
+    const spr_scenario *sc;
+    int n_scenarios;
+    int scenario; /* of the unit running here */
+    double work_done, work_unit, work_total; /* agent-months: units finished (here or on other ranks), the
+                                                unit running here, every unit this run computes */
+    unit_collector *collect; /* rank 0 of several: takes the other ranks' units between months */
 } progress_state;
 
 enum { PROGRESS_LOG_SECONDS = 5 }; /* a line a log, at most, this often */
@@ -449,9 +461,6 @@ static double progress_log_seconds(void)
     return v;
 }
 
-/* A scenario's resident-months (replicates x months x residents at the start): what its run costs. */
-static double scenario_work(const spr_params *p) { return (double)p->replicates * 12.0 * p->years * (double)p->population; }
-
 /* "about 12 min left" (minutes rounded up), or "less than a minute left". */
 static void format_time_left(double seconds, char *out, size_t size)
 {
@@ -459,9 +468,54 @@ static void format_time_left(double seconds, char *out, size_t size)
     else snprintf(out, size, "about %.0f min left", ceil(seconds / 60));
 }
 
+/* Rank 0 of a distributed run: the units the other ranks send, put in their slots and kept in the
+ * checkpoint as they come. */
+struct unit_collector {
+    const spr_scenario *sc;
+    int n;
+    spr_results **res;
+    spr_checkpoint *checkpoint;
+    int pending; /* units the other ranks still owe */
+    progress_state *ps;
+    int failed;
+    spr_error err;
+};
+
+/* Takes the units waiting (block: every unit still owed).  A failure is kept in uc->err. */
+static void collect_units(unit_collector *uc, int block)
+{
+    while (uc->pending > 0 && !uc->failed) {
+        int s = -1, r = -1;
+        void *buf = NULL;
+        size_t bytes = 0;
+        int got = spr_dist_receive_unit(block, &s, &r, &buf, &bytes);
+        if (got == 0) return;
+        if (got < 0) {
+            uc->failed = spr_error_set(&uc->err, SPR_ERR_IO, "MPI: cannot receive a work unit from another rank");
+            return;
+        }
+        if (s < 0 || s >= uc->n || r < 0 || r >= uc->res[s]->replicates || bytes != spr_results_unit_bytes(uc->res[s]))
+            uc->failed = spr_error_set(&uc->err, SPR_ERR_INTERNAL,
+                                       "MPI: a work unit (scenario %d, replicate %d, %zu bytes) that is not of this run",
+                                       s, r, bytes);
+        else
+            spr_results_unit_unpack(uc->res[s], r, buf);
+        free(buf);
+        if (uc->failed) return;
+        if (uc->checkpoint != NULL && spr_checkpoint_save(uc->checkpoint, s, uc->res[s], r, &uc->err) != SPR_OK) {
+            uc->failed = uc->err.code;
+            return;
+        }
+        uc->pending--;
+        uc->ps->work_done += spr_schedule_unit_work(&uc->sc[s].params);
+    }
+}
+
 static void show_progress(void *ctx, int replicate, int month)
 {
     progress_state *ps = ctx;
+    if (ps->collect != NULL) collect_units(ps->collect, 0);
+    if (ps->quiet) return;
     double now = omp_get_wtime();
     /* on a terminal the first line after a second (sooner when SPRSIM_PROGRESS_SECONDS is shorter), then
      * redrawn at most five times a second */
@@ -470,18 +524,17 @@ static void show_progress(void *ctx, int replicate, int month)
         return;
     ps->last = now;
     ps->shown = ps->terminal;
-    double done_here = ((double)replicate * ps->months + month + 1) / ((double)ps->replicates * ps->months);
-    double done = (ps->work_before + done_here * ps->work_here) / ps->work_total;
+    const spr_params *p = &ps->sc[ps->scenario].params;
+    const int months = 12 * p->years;
+    double done = (ps->work_done + ps->work_unit * (month + 1) / months) / ps->work_total;
     char left[64];
     format_time_left(done > 0 ? (now - ps->start) * (1 - done) / done : 0, left, sizeof left);
     if (ps->terminal)
         fprintf(stderr, "\r  [%d/%d] %-20s replicate %d/%d, year %d/%d  %3.0f%% of the run, %s   ", ps->scenario + 1,
-                ps->n_scenarios, ps->name, replicate + 1, ps->replicates, month / 12 + 1, ps->months / 12,
-                100.0 * done, left);
+                ps->n_scenarios, p->name, replicate + 1, p->replicates, month / 12 + 1, p->years, 100.0 * done, left);
     else
-        fprintf(stderr, "sprsim run: [%d/%d] %s replicate %d/%d, year %d/%d, %.0f%% of the run, %s\n",
-                ps->scenario + 1, ps->n_scenarios, ps->name, replicate + 1, ps->replicates, month / 12 + 1,
-                ps->months / 12, 100.0 * done, left);
+        fprintf(stderr, "sprsim run: [%d/%d] %s replicate %d/%d, year %d/%d, %.0f%% of the run, %s\n", ps->scenario + 1,
+                ps->n_scenarios, p->name, replicate + 1, p->replicates, month / 12 + 1, p->years, 100.0 * done, left);
     fflush(stderr);
 }
 
@@ -548,51 +601,222 @@ static int refuse_to_overwrite(const cli_args *a, const char *path)
     return EXIT_INPUT;
 }
 
-static int simulate_all(const cli_args *a, const spr_scenario *sc, int n, spr_results **res)
+/* The work units of a run, scenario-major, and which of them a checkpoint already holds. */
+typedef struct {
+    spr_unit *unit;
+    unsigned char *done;
+    int *owner;
+    int n;
+} unit_plan;
+
+static void unit_plan_free(unit_plan *u)
 {
-    progress_state ps = {.start = omp_get_wtime(), .terminal = isatty(STDERR_FILENO), .n_scenarios = n};
+    free(u->unit);
+    free(u->done);
+    free(u->owner);
+}
+
+static int unit_plan_make(const spr_scenario *sc, int n, unit_plan *u)
+{
+    u->n = 0;
+    for (int i = 0; i < n; i++) u->n += sc[i].params.replicates;
+    u->unit = malloc(sizeof *u->unit * (size_t)u->n);
+    u->done = calloc((size_t)u->n, 1);
+    u->owner = malloc(sizeof *u->owner * (size_t)u->n);
+    if (u->unit == NULL || u->done == NULL || u->owner == NULL) return SPR_ERR_NOMEM;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        for (int r = 0; r < sc[i].params.replicates; r++)
+            u->unit[k++] = (spr_unit){i, r, spr_schedule_unit_work(&sc[i].params)};
+    return SPR_OK;
+}
+
+/* Runs the units this rank owns, in order, scenario by scenario.  Rank 0 puts them in res and the
+ * checkpoint; another rank runs each in one slot of its own and sends it to rank 0. */
+static int run_own_units(const spr_scenario *sc, const unit_plan *u, spr_results **res, spr_checkpoint *checkpoint,
+                         progress_state *ps, spr_error *err)
+{
+    const int rank = spr_dist_rank();
+    spr_model *model = NULL;
+    spr_runner *run = NULL;
+    spr_results *slot = NULL; /* another rank's one slot */
+    void *packed = NULL;
+    int current = -1, rc = SPR_OK;
+    for (int k = 0; k < u->n && rc == SPR_OK; k++) {
+        if (u->done[k] || u->owner[k] != rank) continue;
+        const int s = u->unit[k].scenario, r = u->unit[k].replicate;
+        const spr_params *p = &sc[s].params;
+        if (s != current) {
+            spr_runner_destroy(run);
+            spr_model_destroy(model);
+            spr_results_destroy(slot);
+            free(packed);
+            run = NULL, model = NULL, slot = NULL, packed = NULL;
+            current = s;
+            rc = spr_model_create(p, &model, err);
+            if (rc == SPR_OK) rc = spr_runner_create(p, model, &run, err);
+            if (rc == SPR_OK && rank != 0 && (rc = spr_results_create_for(p, 1, &slot, err)) == SPR_OK &&
+                (packed = malloc(spr_results_unit_bytes(slot))) == NULL)
+                rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory for a work unit");
+            if (rc != SPR_OK) break;
+        }
+        ps->scenario = s;
+        ps->work_unit = u->unit[k].work_agent_months;
+        spr_progress_fn progress = rank == 0 ? show_progress : NULL;
+        if (rank == 0) {
+            rc = spr_runner_run(run, r, res[s], r, progress, ps, err);
+            if (rc == SPR_OK && checkpoint != NULL) rc = spr_checkpoint_save(checkpoint, s, res[s], r, err);
+        } else {
+            rc = spr_runner_run(run, r, slot, 0, progress, ps, err);
+            spr_results_unit_pack(slot, 0, packed);
+            if (rc == SPR_OK && spr_dist_send_unit(s, r, packed, spr_results_unit_bytes(slot)) != 0)
+                rc = spr_error_set(err, SPR_ERR_IO, "MPI: cannot send replicate %d of %s to rank 0", r, p->name);
+        }
+        if (rc != SPR_OK) {
+            char what[SPR_ERROR_MSG_MAX];
+            snprintf(what, sizeof what, "%s", err->msg);
+            spr_error_set(err, rc, "%s: %s", sc[s].path, what);
+        }
+        ps->work_done += u->unit[k].work_agent_months;
+        ps->work_unit = 0;
+    }
+    spr_runner_destroy(run);
+    spr_model_destroy(model);
+    spr_results_destroy(slot);
+    free(packed);
+    return rc;
+}
+
+/* Every unit of the run into res (on rank 0): those the checkpoint holds are read back, the rest
+ * spread over the ranks and run.  The checkpoint is rank 0's (NULL on the others). */
+static int simulate_all(const cli_args *a, const spr_scenario *sc, int n, spr_results **res, spr_checkpoint *checkpoint,
+                        int *resumed)
+{
+    const int rank = spr_dist_rank(), size = spr_dist_size();
+    spr_error err = {0};
+    unit_plan u = {0};
+    progress_state ps = {.start = omp_get_wtime(), .terminal = isatty(STDERR_FILENO), .quiet = a->quiet || rank != 0,
+                         .sc = sc, .n_scenarios = n};
+    unit_collector uc = {.sc = sc, .n = n, .res = res, .checkpoint = checkpoint, .ps = &ps};
     ps.last = ps.start;
     ps.log_seconds = progress_log_seconds();
     if (ps.log_seconds == 0) return EXIT_INPUT;
-    for (int i = 0; i < n; i++) ps.work_total += scenario_work(&sc[i].params);
-    for (int i = 0; i < n; i++) {
-        spr_error err = {0};
-        spr_model *model = NULL;
-        ps.scenario = i;
-        ps.replicates = sc[i].params.replicates;
-        ps.months = 12 * sc[i].params.years;
-        ps.name = sc[i].params.name;
-        ps.work_here = scenario_work(&sc[i].params);
-        ps.shown = 0;
-        int rc = spr_model_create(&sc[i].params, &model, &err);
-        if (rc == SPR_OK)
-            rc = spr_simulation_run(&sc[i].params, model, &res[i], a->quiet ? NULL : show_progress, &ps, &err);
-        ps.work_before += ps.work_here;
-        if (ps.shown) fprintf(stderr, "\r%*s\r", 110, "");
-        spr_model_destroy(model);
-        if (rc != SPR_OK) {
-            fprintf(stderr, "sprsim: %s: %s\n", sc[i].path, err.msg);
-            return EXIT_RUNTIME;
+    int rc = unit_plan_make(sc, n, &u);
+    for (int k = 0; rc == SPR_OK && checkpoint != NULL && k < u.n; k++)
+        u.done[k] = (unsigned char)spr_checkpoint_has(checkpoint, u.unit[k].scenario, u.unit[k].replicate);
+    if (rc == SPR_OK && spr_dist_broadcast(u.done, (size_t)u.n) != 0) rc = SPR_ERR_IO;
+    if (rc != SPR_OK) {
+        unit_plan_free(&u);
+        fprintf(stderr, "sprsim: %s\n", rc == SPR_ERR_NOMEM ? "out of memory" : "MPI: cannot share the plan");
+        return EXIT_RUNTIME;
+    }
+    /* the units left, spread over the ranks (the assignment is a function of the plan alone) */
+    int n_left = 0;
+    spr_unit *left = malloc(sizeof *left * (size_t)(u.n > 0 ? u.n : 1));
+    int *left_owner = malloc(sizeof *left_owner * (size_t)(u.n > 0 ? u.n : 1));
+    if (left == NULL || left_owner == NULL) rc = spr_error_set(&err, SPR_ERR_NOMEM, "out of memory");
+    for (int k = 0; rc == SPR_OK && k < u.n; k++)
+        if (!u.done[k]) left[n_left++] = u.unit[k];
+    if (rc == SPR_OK) rc = spr_schedule_assign(left, n_left, size, left_owner, &err);
+    for (int k = 0, j = 0; rc == SPR_OK && k < u.n; k++) {
+        u.owner[k] = u.done[k] ? 0 : left_owner[j++];
+        if (u.done[k]) {
+            if (rank == 0) rc = spr_checkpoint_load(checkpoint, u.unit[k].scenario, res[u.unit[k].scenario],
+                                                    u.unit[k].replicate, &err);
+            (*resumed)++;
+        } else {
+            ps.work_total += u.unit[k].work_agent_months;
+            if (u.owner[k] != 0) uc.pending++;
         }
+    }
+    free(left);
+    free(left_owner);
+    if (rc == SPR_OK) {
+        ps.collect = rank == 0 && size > 1 ? &uc : NULL;
+        rc = run_own_units(sc, &u, res, checkpoint, &ps, &err);
+    }
+    if (rc == SPR_OK && rank == 0) {
+        collect_units(&uc, 1);
+        if (uc.failed) {
+            err = uc.err;
+            rc = err.code;
+        }
+    }
+    if (ps.shown) fprintf(stderr, "\r%*s\r", 110, "");
+    unit_plan_free(&u);
+    if (rc != SPR_OK) {
+        if (size > 1) fprintf(stderr, "sprsim: rank %d: %s\n", rank, err.msg);
+        else fprintf(stderr, "sprsim: %s\n", err.msg);
+        return EXIT_RUNTIME;
     }
     return 0;
 }
 
+/* Rank 0 decides whether the run can go ahead (its output and checkpoint); every rank learns the
+ * status.  0, or the exit status. */
+static int prepare_output(const cli_args *a, const spr_scenario *sc, int n, const char *out_path, const char *cmdline,
+                          spr_checkpoint **checkpoint)
+{
+    int status = 0;
+    if (spr_dist_rank() == 0) {
+        spr_error err = {0};
+        /* a bad -o (a directory, a FIFO, a device) or an existing results file is refused before the
+         * simulation, not after; a run that resumes was allowed to write the file when it started */
+        int rc = spr_output_check_target(out_path, &err);
+        status = rc == SPR_OK ? (a->resume ? 0 : refuse_to_overwrite(a, out_path)) : fail(&err, rc);
+        if (status == 0 && a->resume && a->force) {
+            fprintf(stderr, "sprsim run: --resume finishes the interrupted run, --force starts it again: give one\n");
+            status = EXIT_INPUT;
+        }
+        if (status == 0 && a->resume) {
+            rc = spr_checkpoint_resume(out_path, sc, n, checkpoint, &err);
+        } else if (status == 0) {
+            if (a->force) rc = spr_checkpoint_discard(out_path, &err);
+            if (rc == SPR_OK) rc = spr_checkpoint_start(out_path, sc, n, cmdline, checkpoint, &err);
+        }
+        if (status == 0 && rc != SPR_OK) status = fail(&err, rc);
+    }
+    if (spr_dist_broadcast(&status, sizeof status) != 0) {
+        fprintf(stderr, "sprsim: MPI: cannot share the run's status\n");
+        return EXIT_RUNTIME;
+    }
+    return status;
+}
+
 static int cmd_run(cli_args *a, int argc, char **argv)
 {
+    int started = spr_dist_init(NULL, NULL);
+    if (started == -2) {
+        fprintf(stderr, "sprsim run: started by an MPI launcher as one of several processes, but built without MPI "
+                        "(each would run the whole run): build with cmake -DSPRSIM_MPI=ON\n");
+        return EXIT_INPUT;
+    }
+    if (started != 0) {
+        fprintf(stderr, "sprsim: MPI failed to start\n");
+        return EXIT_RUNTIME;
+    }
+    const int rank = spr_dist_rank(), size = spr_dist_size();
     spr_scenario *sc = NULL;
     int n = 0;
     spr_error err = {0};
+    /* every rank reads the scenarios (they are small); rank 0 speaks of their errors, another rank only of
+     * its own (a file its node cannot read) */
     int rc = spr_scenario_load_run(a->positional, a->n_positional, a->overrides, a->n_overrides, &sc, &n, &err);
-    if (rc != SPR_OK) return fail(&err, rc);
+    int mine = rc == SPR_OK ? 0 : fail_status(rc), root = mine, status = mine;
+    if (spr_dist_broadcast(&root, sizeof root) != 0 || spr_dist_max(&status) != 0) status = EXIT_RUNTIME;
+    if (mine != 0 && rank == 0) fail(&err, rc);
+    else if (mine != 0 && root == 0) fprintf(stderr, "sprsim: rank %d: %s\n", rank, err.msg);
+    if (status != 0) {
+        if (rc == SPR_OK) spr_scenario_list_free(sc, n);
+        spr_dist_finalize();
+        return status;
+    }
     spr_results **res = calloc((size_t)n, sizeof *res);
     char *cmdline = join_args(argc, argv);
+    status = 0;
     if (res == NULL || cmdline == NULL) {
         fprintf(stderr, "sprsim: out of memory\n");
-        free(res);
-        free(cmdline);
-        spr_scenario_list_free(sc, n);
-        return EXIT_RUNTIME;
+        status = EXIT_RUNTIME;
     }
     if (a->threads > 0) omp_set_num_threads(a->threads);
     char default_out[256];
@@ -602,33 +826,51 @@ static int cmd_run(cli_args *a, int argc, char **argv)
     char start[64];
     strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
     double wall0 = omp_get_wtime();
-    /* a bad -o (a directory, a FIFO, a device) or an existing results file is refused before the
-     * simulation, not after */
-    rc = spr_output_check_target(out_path, &err);
-    int status = rc == SPR_OK ? refuse_to_overwrite(a, out_path) : fail(&err, rc);
-    if (status == 0) status = simulate_all(a, sc, n, res);
+    spr_checkpoint *checkpoint = NULL;
+    /* rank 0 holds every scenario's results; the others one slot at a time */
+    for (int i = 0; status == 0 && rank == 0 && i < n; i++)
+        if (spr_results_create_for(&sc[i].params, sc[i].params.replicates, &res[i], &err) != SPR_OK)
+            status = fail(&err, err.code);
+    if (status == 0) status = prepare_output(a, sc, n, out_path, cmdline, &checkpoint);
+    int resumed = 0;
+    if (status == 0) status = simulate_all(a, sc, n, res, checkpoint, &resumed);
     double wall = omp_get_wtime() - wall0;
-    if (status == 0 && !remove_temp_output_on_signals(out_path)) {
+    if (status == 0 && rank == 0 && !remove_temp_output_on_signals(out_path)) {
         fprintf(stderr, "sprsim: cannot prepare the output %s (path too long, or signals)\n", out_path);
         status = EXIT_RUNTIME;
     }
-    if (status == 0) {
-        spr_run_info info = {cmdline, start, omp_get_max_threads()};
+    if (status == 0 && rank == 0) {
+        spr_run_info info = {cmdline, start, omp_get_max_threads(), size, resumed};
         rc = spr_output_write(out_path, sc, res, n, &info, &err);
+        if (rc == SPR_OK) rc = spr_checkpoint_finish(checkpoint, &err);
+        else spr_checkpoint_close(checkpoint);
+        checkpoint = NULL;
         if (rc != SPR_OK) status = fail(&err, rc);
     }
-    if (status == 0 && !a->quiet && spr_summary_print(stdout, sc, res, n) != SPR_OK) {
+    if (checkpoint != NULL) {
+        spr_checkpoint_close(checkpoint);
+        if (status == EXIT_RUNTIME)
+            fprintf(stderr, "sprsim: the finished work units are kept; `sprsim run` with the same arguments and "
+                            "--resume runs the rest\n");
+    }
+    if (status == 0 && rank == 0 && !a->quiet && spr_summary_print(stdout, sc, res, n) != SPR_OK) {
         fprintf(stderr, "sprsim: out of memory for the summary (the results file %s is complete)\n", out_path);
         status = EXIT_RUNTIME;
     }
-    if (status == 0 && !a->quiet) {
-        printf("\nwrote %s (%.1f s, %d thread%s)\n", out_path, wall, omp_get_max_threads(),
+    if (status == 0 && rank == 0 && !a->quiet) {
+        printf("\nwrote %s (%.1f s, %d thread%s", out_path, wall, omp_get_max_threads(),
                omp_get_max_threads() == 1 ? "" : "s");
+        if (size > 1) printf(" in each of %d processes", size);
+        if (resumed > 0) printf("; %d work unit%s from the checkpoint", resumed, resumed == 1 ? "" : "s");
+        printf(")\n");
     }
-    for (int i = 0; i < n; i++) spr_results_destroy(res[i]);
+    for (int i = 0; res != NULL && i < n; i++) spr_results_destroy(res[i]);
     free(res);
     free(cmdline);
     spr_scenario_list_free(sc, n);
+    /* a rank's runtime error ends the other ranks too (they may be waiting for it) */
+    if (status == EXIT_RUNTIME && size > 1) spr_dist_abort(status);
+    spr_dist_finalize();
     return status;
 }
 
@@ -1239,7 +1481,11 @@ static const cli_command commands[] = {
      "scenario of a run must have the same simulation.years and start_year.  An existing results file is\n"
      "kept unless --force.  Progress, with the time left, goes to stderr: a line redrawn on a terminal,\n"
      "otherwise a plain line every 5 seconds (the environment variable SPRSIM_PROGRESS_SECONDS sets the\n"
-     "interval, and shortens the terminal's first second), so that a cluster job's log shows where the run is.",
+     "interval, and shortens the terminal's first second), so that a cluster job's log shows where the run is.\n"
+     "Each replicate is a work unit, kept in FILE.h5.checkpoint as soon as it is done: a run that is\n"
+     "stopped (kill, power loss) is finished by the same command with --resume, and gives the same file.\n"
+     "Built with -DSPRSIM_MPI=ON and started by mpirun, the units are spread over the processes, each with\n"
+     "its threads; rank 0 writes the file, identical to a run in one process.",
      run_options, cmd_run},
     {"check", "SCENARIO.yaml...", 1, -1, "validate scenarios without running them",
      "Loads and validates the scenarios as run would (sweeps expanded, every point validated) and prints\n"

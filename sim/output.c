@@ -22,9 +22,9 @@
 /* Every HDF5 call that can fail goes through CHECK: on failure the function
  * jumps to its cleanup with a message naming what it was doing. */
 /* The layout's version: 2 since issue 12 (subgroup series, the levers' costs, payers), 3 since issue 13
- * (the scenario key title).  A file of another version is refused with the version and commit that
+ * (the scenario key title), 4 since issue 14 (the status attribute, /meta/ranks).  A file of another version is refused with the version and commit that
  * wrote it. */
-#define FORMAT_VERSION 3
+#define FORMAT_VERSION 4
 #define CHECK(expr, what)                                                                       \
     do {                                                                                        \
         if ((expr) < 0) {                                                                       \
@@ -32,21 +32,6 @@
             goto out;                                                                           \
         }                                                                                       \
     } while (0)
-
-static herr_t attr_string(hid_t obj, const char *name, const char *value)
-{
-    /* variable-length UTF-8: read back as str by h5py and as character by R */
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t st = a < 0 ? -1 : H5Awrite(a, type, &value);
-    if (a >= 0) H5Aclose(a);
-    H5Sclose(space);
-    H5Tclose(type);
-    return st;
-}
 
 static herr_t attr_int64(hid_t obj, const char *name, long long v)
 {
@@ -86,8 +71,9 @@ static hid_t dataset_nd(hid_t loc, const char *name, hid_t file_type, hid_t mem_
         H5Pset_fletcher32(dcpl);
     }
     hid_t d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (d >= 0 && (H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 || attr_string(d, "units", units) < 0 ||
-                   attr_string(d, "description", description) < 0)) {
+    if (d >= 0 && (H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 ||
+                   spr_h5image_attr_string(d, "units", units) < 0 ||
+                   spr_h5image_attr_string(d, "description", description) < 0)) {
         H5Dclose(d);
         d = -1;
     }
@@ -420,13 +406,13 @@ static int write_programme(hid_t grp, const spr_results *res, const char *path, 
     int rc = SPR_OK;
     hid_t pg = -1, d = -1;
     CHECK(pg = H5Gcreate2(grp, "programme", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the programme group");
-    CHECK(attr_string(pg, "dimensions", "replicate, month[, category]"), "write dimensions");
-    CHECK(attr_string(pg, "referral_sources", "check-up, clinic, public-health nurse, self"), "write sources");
-    CHECK(attr_string(pg, "outcomes", "waiting, active, settled, declined, unplaced, dropped, died or moved"),
+    CHECK(spr_h5image_attr_string(pg, "dimensions", "replicate, month[, category]"), "write dimensions");
+    CHECK(spr_h5image_attr_string(pg, "referral_sources", "check-up, clinic, public-health nurse, self"), "write sources");
+    CHECK(spr_h5image_attr_string(pg, "outcomes", "waiting, active, settled, declined, unplaced, dropped, died or moved"),
           "write outcomes");
     char types[128];
     resource_type_names(types, sizeof types);
-    CHECK(attr_string(pg, "resource_types", types), "write types");
+    CHECK(spr_h5image_attr_string(pg, "resource_types", types), "write types");
     series_records months = {res->programme, sizeof *res->programme, 0};
     CHECK(write_series_table(pg, res, &months, PROGRAMME_SERIES, N_PROGRAMME_SERIES), "write a programme series");
     const hsize_t dims[4] = {(hsize_t)res->replicates, (hsize_t)res->months, SPR_RESOURCE_TYPES, (hsize_t)res->districts};
@@ -480,11 +466,11 @@ static int write_draw_table(hid_t pg, const spr_calib_draws *cd, int t, const sp
     for (int k = 0; k < tb->n_keys; k++)
         used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", k ? "," : "", def[tb->param[k]].key);
     table_name(name, sizeof name, "calibration_keys", t);
-    CHECK(attr_string(pg, name, keys), "write the calibrated keys");
+    CHECK(spr_h5image_attr_string(pg, name, keys), "write the calibrated keys");
     table_name(name, sizeof name, "calibration_source", t);
-    CHECK(attr_string(pg, name, tb->source), "write the calibration source");
+    CHECK(spr_h5image_attr_string(pg, name, tb->source), "write the calibration source");
     table_name(name, sizeof name, "calibration_file", t);
-    CHECK(attr_string(pg, name, tb->file), "write the calibration file");
+    CHECK(spr_h5image_attr_string(pg, name, tb->file), "write the calibration file");
     table_name(name, sizeof name, "calibration_rows", t);
     CHECK(attr_int64(pg, name, tb->n_rows), "write the number of calibration draws");
     table_name(name, sizeof name, "calibration_row", t);
@@ -511,7 +497,7 @@ static int write_draws(hid_t grp, const spr_params *p, const spr_results *res, c
         used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k ? "," : "", name);
     }
     CHECK(pg = H5Gcreate2(grp, "psa", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the psa group");
-    CHECK(attr_string(pg, "parameters", names), "write the names of the uncertain parameters");
+    CHECK(spr_h5image_attr_string(pg, "parameters", names), "write the names of the uncertain parameters");
     CHECK(attr_int64(pg, "replicates_per_draw", p->replicates_per_draw), "write replicates_per_draw");
     const hsize_t dims[2] = {(hsize_t)res->replicates, (hsize_t)res->n_uncertain};
     CHECK(d = dataset_nd(pg, "draws", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, dims, res->draws, "parameter units",
@@ -554,7 +540,7 @@ static int write_monthly(hid_t file, hid_t g, const char *grp, const spr_results
     int rc = SPR_OK;
     hid_t mg = -1, d = -1;
     CHECK(mg = H5Gcreate2(g, "monthly", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the monthly group");
-    CHECK(attr_string(mg, "dimensions", "replicate, month, sex, age_band"), "write dimensions");
+    CHECK(spr_h5image_attr_string(mg, "dimensions", "replicate, month, sex, age_band"), "write dimensions");
 
     const hsize_t dims[4] = {(hsize_t)res->replicates, (hsize_t)res->months, SPR_SEXES, SPR_AGE_BANDS};
     const hsize_t chunk[4] = {1, (hsize_t)res->months, SPR_SEXES, SPR_AGE_BANDS};
@@ -638,7 +624,7 @@ static int write_municipality(hid_t g, const spr_municipality *m, const char *pa
     char hash[32];
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)m->hash);
     CHECK(mg = H5Gcreate2(g, "municipality", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the municipality group");
-    CHECK(attr_string(mg, "files_hash_fnv1a64", hash), "write the files' hash");
+    CHECK(spr_h5image_attr_string(mg, "files_hash_fnv1a64", hash), "write the files' hash");
     for (int k = 0; k < SPR_MUNI_FILES; k++)
         if (m->text[k] != NULL) CHECK(dataset_string(mg, spr_municipality_file_key[k] + strlen("municipality."), m->text[k]),
                                       "write a municipality file");
@@ -654,13 +640,13 @@ static int write_teams_and_districts(hid_t g, const spr_results *res, const char
     int rc = SPR_OK;
     hid_t tg = -1, dg = -1, d = -1;
     CHECK(tg = H5Gcreate2(g, "teams", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the teams group");
-    CHECK(attr_string(tg, "dimensions", "replicate, month, team[, week]"), "write dimensions");
+    CHECK(spr_h5image_attr_string(tg, "dimensions", "replicate, month, team[, week]"), "write dimensions");
     CHECK(write_labels(tg, "name", res->team_name, res->teams, "team names"), "write team names");
     series_records teams = {res->team, sizeof *res->team, res->teams};
     CHECK(write_series_table(tg, res, &teams, TEAM_SERIES, sizeof TEAM_SERIES / sizeof TEAM_SERIES[0]),
           "write a team series");
     CHECK(dg = H5Gcreate2(g, "districts", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the districts group");
-    CHECK(attr_string(dg, "dimensions", "replicate, month, district"), "write dimensions");
+    CHECK(spr_h5image_attr_string(dg, "dimensions", "replicate, month, district"), "write dimensions");
     CHECK(attr_int64(dg, "from_data", res->districts_from_data), "write from_data");
     CHECK(write_labels(dg, "name", res->district_name, res->districts, "district names"), "write district names");
     CHECK(d = dataset_1d_plain(dg, "team", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)res->districts, res->district_team,
@@ -684,7 +670,7 @@ static int write_subgroups(hid_t g, const spr_results *res, const char *path, sp
     int rc = SPR_OK;
     hid_t sg = -1;
     CHECK(sg = H5Gcreate2(g, "subgroups", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the subgroups group");
-    CHECK(attr_string(sg, "dimensions", "replicate, month, subgroup[, functional state]"), "write dimensions");
+    CHECK(spr_h5image_attr_string(sg, "dimensions", "replicate, month, subgroup[, functional state]"), "write dimensions");
     CHECK(write_labels(sg, "name", SUBGROUP_NAMES, SPR_SUBGROUPS, "subgroups: sex and household at the start of the month"),
           "write subgroup names");
     series_records groups = {res->subgroup, sizeof *res->subgroup, SPR_SUBGROUPS};
@@ -703,9 +689,9 @@ static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results 
     snprintf(grp, sizeof grp, "/scenarios/%s", sc->params.name);
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)sc->hash);
     CHECK(g = H5Gcreate2(file, grp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create the scenario group");
-    CHECK(attr_string(g, "description", sc->params.description), "write description");
-    CHECK(attr_string(g, "source_file", sc->path), "write source_file");
-    CHECK(attr_string(g, "scenario_hash_fnv1a64", hash), "write scenario hash");
+    CHECK(spr_h5image_attr_string(g, "description", sc->params.description), "write description");
+    CHECK(spr_h5image_attr_string(g, "source_file", sc->path), "write source_file");
+    CHECK(spr_h5image_attr_string(g, "scenario_hash_fnv1a64", hash), "write scenario hash");
     CHECK(attr_int64(g, "seed", (long long)sc->params.seed), "write seed");
     CHECK(attr_int64(g, "replicates", res->replicates), "write replicates");
     CHECK(attr_int64(g, "start_year", sc->params.start_year), "write start_year");
@@ -718,8 +704,8 @@ static int write_scenario(hid_t file, const spr_scenario *sc, const spr_results 
         if (a >= 0) H5Aclose(a);
         H5Sclose(space);
         CHECK(st, "write the sweep coordinates");
-        CHECK(attr_string(g, "sweep_of", sc->sweep_of), "write the sweep name");
-        CHECK(attr_string(g, "sweep_parameter", sc->sweep_key), "write the swept parameter");
+        CHECK(spr_h5image_attr_string(g, "sweep_of", sc->sweep_of), "write the sweep name");
+        CHECK(spr_h5image_attr_string(g, "sweep_parameter", sc->sweep_key), "write the swept parameter");
     }
     CHECK(dataset_string(g, "scenario_yaml", sc->resolved_yaml), "write the resolved scenario");
     rc = write_parameters(g, &sc->params, path, err);
@@ -776,10 +762,10 @@ static int write_sweeps(hid_t file, const spr_scenario *sc, int n, const char *p
         names[0] = '\0';
         for (int j = i; j < k; j++)
             used += (size_t)snprintf(names + used, names_size - used, "%s%s", j > i ? "," : "", sc[j].params.name);
-        herr_t st_names = attr_string(g, "points", names);
+        herr_t st_names = spr_h5image_attr_string(g, "points", names);
         free(names);
         CHECK(st_names, "write the sweep's points");
-        CHECK(attr_string(g, "parameters", params), "write the swept parameters");
+        CHECK(spr_h5image_attr_string(g, "parameters", params), "write the swept parameters");
         /* the grid's axes: the distinct values of each coordinate */
         int n_params = 0;
         for (int p = 0; p < SPR_SWEEP_MAX_PARAMS; p++) {
@@ -854,25 +840,10 @@ int spr_output_check_target(const char *path, spr_error *err)
  * exit (defect 13 of issue 8).  On failure nothing is left behind. */
 static int write_image(const void *image, size_t size, const char *tmp, const char *path, spr_error *err)
 {
-    FILE *f = fopen(tmp, "wb");
-    if (f == NULL) return spr_error_set(err, SPR_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
-    int failed = fwrite(image, 1, size, f) != size;
-    int saved = errno;
-    if (fflush(f) != 0 && !failed) {
-        failed = 1;
-        saved = errno;
-    }
-    if (fclose(f) != 0 && !failed) {
-        failed = 1;
-        saved = errno;
-    }
-    int rc = SPR_OK;
-    if (failed) rc = spr_error_set(err, SPR_ERR_IO, "cannot write %s: %s", tmp, strerror(saved));
+    int rc = spr_h5image_save(image, size, tmp, err);
     /* checked again just before the rename, which would replace a FIFO or a device made meanwhile */
-    if (rc == SPR_OK) rc = spr_output_check_target(path, err);
-    if (rc == SPR_OK && rename(tmp, path) != 0)
-        rc = spr_error_set(err, SPR_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    if (rc != SPR_OK) remove(tmp);
+    if (rc == SPR_OK && (rc = spr_output_check_target(path, err)) != SPR_OK) remove(tmp);
+    if (rc == SPR_OK) rc = spr_h5image_rename(tmp, path, err);
     return rc;
 }
 
@@ -897,22 +868,27 @@ int spr_output_write(const char *path, const spr_scenario *scenarios, spr_result
     /* in memory (grown 4 MiB at a time): see write_image */
     file = spr_h5image_create(tmp, (size_t)4 << 20, err);
     if (file < 0) return err->code;
-    CHECK(attr_string(file, "format", "sprsim results"), "write format");
+    CHECK(spr_h5image_attr_string(file, "format", "sprsim results"), "write format");
     CHECK(attr_int64(file, "format_version", FORMAT_VERSION), "write format_version");
+    /* the file appears (by rename) only once every unit of the run is in it: a run stopped earlier
+     * leaves its checkpoint, never a results file; the attribute says so to a reader of the file */
+    CHECK(spr_h5image_attr_string(file, "status", "complete"), "write status");
     CHECK(g = H5Gcreate2(file, "meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /meta");
     char v[128];
-    CHECK(attr_string(g, "sprsim_version", SPRSIM_VERSION), "write version");
-    CHECK(attr_string(g, "git_commit", SPRSIM_GIT_COMMIT), "write git commit");
-    CHECK(attr_string(g, "gsl_version", gsl_version), "write GSL version");
+    CHECK(spr_h5image_attr_string(g, "sprsim_version", SPRSIM_VERSION), "write version");
+    CHECK(spr_h5image_attr_string(g, "git_commit", SPRSIM_GIT_COMMIT), "write git commit");
+    CHECK(spr_h5image_attr_string(g, "gsl_version", gsl_version), "write GSL version");
     unsigned maj, min, rel;
     H5get_libversion(&maj, &min, &rel);
     snprintf(v, sizeof v, "%u.%u.%u", maj, min, rel);
-    CHECK(attr_string(g, "hdf5_version", v), "write HDF5 version");
-    CHECK(attr_string(g, "libyaml_version", yaml_get_version_string()), "write libyaml version");
-    CHECK(attr_string(g, "command_line", info->command_line), "write command line");
-    CHECK(attr_string(g, "start_time_utc", info->start_time_utc), "write start time");
+    CHECK(spr_h5image_attr_string(g, "hdf5_version", v), "write HDF5 version");
+    CHECK(spr_h5image_attr_string(g, "libyaml_version", yaml_get_version_string()), "write libyaml version");
+    CHECK(spr_h5image_attr_string(g, "command_line", info->command_line), "write command line");
+    CHECK(spr_h5image_attr_string(g, "start_time_utc", info->start_time_utc), "write start time");
     CHECK(attr_int64(g, "threads", info->threads), "write threads");
-    CHECK(attr_string(g, "rng", "Random123 Philox4x32-10; key = seed; counter = {id, month, replicate<<8|purpose, draw}"),
+    CHECK(attr_int64(g, "ranks", info->ranks < 1 ? 1 : info->ranks), "write ranks");
+    CHECK(attr_int64(g, "resumed", info->resumed), "write resumed");
+    CHECK(spr_h5image_attr_string(g, "rng", "Random123 Philox4x32-10; key = seed; counter = {id, month, replicate<<8|purpose, draw}"),
           "write rng");
     H5Gclose(g);
     g = -1;
@@ -1116,7 +1092,7 @@ static int read_string(hid_t loc, const char *name, char *out, size_t outsz, con
     return read_text(&DATASET, loc, name, out, outsz, rd);
 }
 
-static int read_attr_string(hid_t obj, const char *name, char *out, size_t outsz, const reader *rd)
+static int read_spr_h5image_attr_string(hid_t obj, const char *name, char *out, size_t outsz, const reader *rd)
 {
     return read_text(&ATTRIBUTE, obj, name, out, outsz, rd);
 }
@@ -1126,7 +1102,7 @@ static int check_format(hid_t file, const reader *rd)
 {
     char format[64];
     long long version = 0;
-    int rc = read_attr_string(file, "format", format, sizeof format, rd);
+    int rc = read_spr_h5image_attr_string(file, "format", format, sizeof format, rd);
     if (rc == SPR_OK && strcmp(format, FORMAT_NAME) != 0)
         rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: the format is '%s', not '%s'", rd->path, format, FORMAT_NAME);
     if (rc == SPR_OK) rc = read_attr_int(file, "format_version", &version, rd);
@@ -1137,7 +1113,7 @@ static int check_format(hid_t file, const reader *rd)
         if (meta >= 0) {
             spr_error quiet;
             reader silent = {rd->path, &quiet};
-            if (read_attr_string(meta, "git_commit", commit, sizeof commit, &silent) != SPR_OK)
+            if (read_spr_h5image_attr_string(meta, "git_commit", commit, sizeof commit, &silent) != SPR_OK)
                 snprintf(commit, sizeof commit, "unknown");
             H5Gclose(meta);
         }
@@ -1147,6 +1123,11 @@ static int check_format(hid_t file, const reader *rd)
                            "docs/output.md) with this one",
                            rd->path, version, commit, SPRSIM_GIT_COMMIT, FORMAT_VERSION);
     }
+    char status[32];
+    if (rc == SPR_OK) rc = read_spr_h5image_attr_string(file, "status", status, sizeof status, rd);
+    if (rc == SPR_OK && strcmp(status, "complete") != 0)
+        rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: the run that writes it is not finished (status '%s')", rd->path,
+                           status);
     return rc;
 }
 
@@ -1324,8 +1305,8 @@ static int read_sweep_point(hid_t g, spr_scenario *sc, const reader *rd)
     if (H5Aexists(g, "sweep_of") <= 0) return SPR_OK;
     const hsize_t n_at = SPR_SWEEP_MAX_PARAMS;
     hid_t a;
-    int rc = read_attr_string(g, "sweep_of", sc->sweep_of, sizeof sc->sweep_of, rd);
-    if (rc == SPR_OK) rc = read_attr_string(g, "sweep_parameter", sc->sweep_key, sizeof sc->sweep_key, rd);
+    int rc = read_spr_h5image_attr_string(g, "sweep_of", sc->sweep_of, sizeof sc->sweep_of, rd);
+    if (rc == SPR_OK) rc = read_spr_h5image_attr_string(g, "sweep_parameter", sc->sweep_key, sizeof sc->sweep_key, rd);
     if (rc == SPR_OK) rc = open_attribute(g, "sweep_at", H5T_FLOAT, 1, &n_at, &a, rd);
     if (rc != SPR_OK) return rc;
     if (H5Aread(a, H5T_NATIVE_DOUBLE, sc->sweep_at) < 0) rc = read_error(rd, "cannot read the attribute", "sweep_at");
@@ -1345,11 +1326,11 @@ static int read_calib_rows(hid_t pg, int t, spr_scenario *sc, spr_results *res, 
     table_name(name, sizeof name, "calibration_rows", t);
     int rc = read_attr_int(pg, name, &rows, rd);
     table_name(name, sizeof name, "calibration_keys", t);
-    if (rc == SPR_OK) rc = read_attr_string(pg, name, keys, sizeof keys, rd);
+    if (rc == SPR_OK) rc = read_spr_h5image_attr_string(pg, name, keys, sizeof keys, rd);
     table_name(name, sizeof name, "calibration_source", t);
-    if (rc == SPR_OK) rc = read_attr_string(pg, name, tb->source, sizeof tb->source, rd);
+    if (rc == SPR_OK) rc = read_spr_h5image_attr_string(pg, name, tb->source, sizeof tb->source, rd);
     table_name(name, sizeof name, "calibration_file", t);
-    if (rc == SPR_OK) rc = read_attr_string(pg, name, tb->file, sizeof tb->file, rd);
+    if (rc == SPR_OK) rc = read_spr_h5image_attr_string(pg, name, tb->file, sizeof tb->file, rd);
     if (rc == SPR_OK && (rows < 1 || rows > SPR_DRAWS_MAX_VALUES))
         rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa calibration_rows %lld is not between 1 and %d", rd->path, rows,
                            SPR_DRAWS_MAX_VALUES);
@@ -1429,7 +1410,7 @@ static int order_draw_columns(hid_t pg, spr_scenario *sc, spr_results *res, cons
     double *row = malloc((size_t)n * sizeof *row);
     int *from = malloc((size_t)n * sizeof *from);
     int rc = names && row && from ? SPR_OK : spr_error_set(rd->err, SPR_ERR_NOMEM, "out of memory reading %s", rd->path);
-    if (rc == SPR_OK) rc = read_attr_string(pg, "parameters", names, SPR_DRAW_NAMES_MAX, rd);
+    if (rc == SPR_OK) rc = read_spr_h5image_attr_string(pg, "parameters", names, SPR_DRAW_NAMES_MAX, rd);
     if (rc == SPR_OK) rc = uncertain_from_names(names, &sc->params, rd);
     if (rc == SPR_OK && spr_params_draw_columns(&sc->params) != n)
         rc = spr_error_set(rd->err, SPR_ERR_IO, "%s: psa/draws has %d columns, the scenario '%s' draws %d values", rd->path,
@@ -1704,7 +1685,7 @@ int spr_output_read_command_line(const char *path, char *buf, size_t size, spr_e
     free(names.names);
     if (H5Lexists(file, "meta", H5P_DEFAULT) <= 0 || (meta = H5Gopen2(file, "meta", H5P_DEFAULT)) < 0)
         rc = read_error(&rd, "a group is missing:", "/meta");
-    if (rc == SPR_OK) rc = read_attr_string(meta, "command_line", buf, size, &rd);
+    if (rc == SPR_OK) rc = read_spr_h5image_attr_string(meta, "command_line", buf, size, &rd);
     if (meta >= 0) H5Gclose(meta);
     H5Fclose(file);
     return rc;

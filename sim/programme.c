@@ -41,6 +41,9 @@ struct spr_programme {
     uint32_t thr_checkup, thr_nurse, thr_self[SPR_MAX_DISTRICTS], thr_clinic[SPR_AGE_BANDS][SPR_FUNC_STATES];
     uint32_t thr_join[SPR_SEXES][SPR_MAX_DISTRICTS]; /* by sex (population_approach.hr_female) */
     uint32_t thr_benefit_loss, thr_volunteer, thr_close, thr_replace;
+    /* the monthly drop-out threshold of a participant a link worker did not place, by its months in the
+     * group (pop->sp_months): fixed for the run, so the resident step needs no exp() for them */
+    uint32_t thr_dropout[256];
     /* the cognitive check: checked this month, flagged with and without dementia, referred, to a group */
     uint32_t thr_cc_check, thr_cc_flag_dementia, thr_cc_flag_other, thr_cc_refer, thr_cc_group;
     double share65[SPR_MAX_DISTRICTS];     /* participation share of residents 65+, last month */
@@ -85,6 +88,12 @@ const char *spr_resource_type_name(spr_resource_type t)
 }
 
 static double per_month(double rate_per_year) { return -expm1(-rate_per_year / 12.0); }
+
+/* A participant's yearly drop-out rate after `months` in its group (the early drop-out fades). */
+static double dropout_rate(const spr_params *p, int months)
+{
+    return p->res_dropout_rate + p->res_dropout_early_rate * exp(-months / p->res_dropout_early_months);
+}
 
 static int grow(void **v, size_t *cap, size_t need, size_t elem)
 {
@@ -657,6 +666,7 @@ int spr_programme_create(const spr_params *p, const spr_model *m, const spr_popu
     set_referral_thresholds(g);
     g->thr_benefit_loss = spr_rng_threshold(-expm1(-1.0 / p->eff_decay_months));
     g->thr_volunteer = spr_rng_threshold(per_month(p->loop1_volunteer_rate));
+    for (int months = 0; months < 256; months++) g->thr_dropout[months] = spr_rng_threshold(per_month(dropout_rate(p, months)));
     g->thr_close = spr_rng_threshold(per_month(p->res_close_rate));
     g->thr_replace = spr_rng_threshold(p->res_replacement);
     set_cognitive_check_thresholds(g);
@@ -860,8 +870,47 @@ static uint8_t cognitive_check(const spr_programme *g, const spr_population *pop
     return sp;
 }
 
+/* Whether resident i (age in whole years) may ask to join a group on its own this month: in no group,
+ * queue or case, old enough, and its district's population approach reaches its sex. */
+static int may_join_group(const spr_programme *g, const spr_population *pop, size_t i, int age)
+{
+    return !(pop->sp[i] & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING)) && age >= g->p->pa_min_age &&
+           g->thr_join[female(pop, i)][pop->district[i]] != 0;
+}
+
+/* Whether resident i uses its block 0 this month: each word has one use (drop-out, volunteering, end of
+ * the benefit, joining), drawn only when one may happen. */
+static int uses_block0(const spr_programme *g, const spr_population *pop, size_t i, int age)
+{
+    return (pop->sp[i] & SPR_SP_PARTICIPATING) || spr_state_benefit(pop->state[i]) || may_join_group(g, pop, i, age);
+}
+
+void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop, size_t lo, size_t hi, uint32_t month,
+                               uint32_t *words, size_t stride)
+{
+    enum { BATCH = 256 }; /* the ids and words gathered on the stack: 5 KiB */
+    uint32_t ids[BATCH], drawn[4][BATCH];
+    size_t at[BATCH];
+    for (size_t start = lo; start < hi; start += BATCH) {
+        const size_t end = hi - start > BATCH ? start + BATCH : hi;
+        size_t n = 0;
+        for (size_t i = start; i < end; i++) {
+            for (int j = 0; j < 4; j++) words[(size_t)j * stride + (i - lo)] = UINT32_MAX;
+            int age = pop->age_months[i] / 12;
+            if (age > SPR_MAX_AGE_YEARS) age = SPR_MAX_AGE_YEARS; /* as the resident step caps it */
+            if ((pop->flags[i] & SPR_FLAG_ALIVE) && uses_block0(g, pop, i, age)) {
+                ids[n] = pop->id[i];
+                at[n++] = i - lo;
+            }
+        }
+        spr_rng_blocks(g->key, ids, n, month, SPR_STREAM_PROGRAMME, 0, &drawn[0][0], BATCH);
+        for (size_t k = 0; k < n; k++)
+            for (int j = 0; j < 4; j++) words[(size_t)j * stride + at[k]] = drawn[j][k];
+    }
+}
+
 void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t i, int alive, int age, int base_state,
-                            uint32_t month, spr_programme_tally *t)
+                            uint32_t month, const uint32_t w[4], spr_programme_tally *t)
 {
     const spr_params *p = g->p;
     uint8_t sp = pop->sp[i];
@@ -873,24 +922,20 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
     }
     const int d = pop->district[i];
     int benefit = spr_state_benefit(pop->state[i]);
-    const int may_join = !(sp & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING)) && age >= p->pa_min_age &&
-                         g->thr_join[female(pop, i)][d] != 0;
-    uint32_t w[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
-    /* each word has one use (drop-out, volunteering, end of benefit, joining): drawn only when one may happen */
-    if ((sp & SPR_SP_PARTICIPATING) || benefit || may_join) spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 0, w);
+    const int may_join = may_join_group(g, pop, i, age);
     if (sp & SPR_SP_PARTICIPATING) {
         uint32_t r = pop->resource[i];
         int leave = !g->res.open[r];
-        if (!leave) {
-            double rate = p->res_dropout_rate + p->res_dropout_early_rate * exp(-pop->sp_months[i] / p->res_dropout_early_months);
-            if (p->loop2_enabled && (sp & SPR_SP_VIA_LW))
-                rate *= 1.0 - p->loop2_retention_gain * loop2_gain(g, d);
-            if ((sp & SPR_SP_VIA_LW) && spr_programme_trained(p, month)) rate *= p->pro_dropout_factor;
+        if (!leave && (sp & SPR_SP_VIA_LW)) {
+            /* the link workers' clients: loop 2 and training change their rate month by month */
+            double rate = dropout_rate(p, pop->sp_months[i]);
+            if (p->loop2_enabled) rate *= 1.0 - p->loop2_retention_gain * loop2_gain(g, d);
+            if (spr_programme_trained(p, month)) rate *= p->pro_dropout_factor;
             leave = w[0] < spr_rng_threshold(per_month(rate));
-            if (sp & SPR_SP_VIA_LW) {
-                t->placed_at_risk++;
-                t->placed_dropouts += leave;
-            }
+            t->placed_at_risk++;
+            t->placed_dropouts += leave;
+        } else if (!leave) {
+            leave = w[0] < g->thr_dropout[pop->sp_months[i]];
         }
         if (leave) {
             if (sp & SPR_SP_PRESCRIBED) t->prescribed_delta[r]--;

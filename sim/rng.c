@@ -5,6 +5,11 @@
 
 #include <Random123/gsl_microrng.h>
 
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define SPR_RNG_HAVE_AVX2 1 /* compiled for AVX2 in its own function (target attribute), used if the processor has it */
+#endif
+
 /* Declares gsl_rng_spr_philox and spr_philox_reset(): a gsl_rng over
  * philox4x32 whose last counter word counts the draws of one stream. */
 GSL_MICRORNG(spr_philox, philox4x32);
@@ -18,6 +23,105 @@ uint32_t spr_rng_threshold(double p)
     long long t = llround(p * 4294967296.0);
     return t > (long long)UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 }
+
+/* ---- many blocks at once ------------------------------------------------------------------------ */
+
+static void blocks_scalar(spr_rng_key key, const uint32_t *ids, size_t n, uint32_t month, spr_stream_purpose purpose,
+                          uint32_t index, uint32_t *words, size_t stride)
+{
+    for (size_t k = 0; k < n; k++) {
+        uint32_t w[4];
+        spr_rng_block(key, ids[k], month, purpose, index, w);
+        for (int j = 0; j < 4; j++) words[(size_t)j * stride + k] = w[j];
+    }
+}
+
+#ifdef SPR_RNG_HAVE_AVX2
+/* hi and lo halves of the 32 x 32 -> 64-bit products a x m in eight lanes: vpmuludq multiplies the even
+ * lanes, so the odd ones are shifted down for a second product and the halves blended back in place */
+__attribute__((target("avx2"))) static inline void mulhilo8(__m256i a, __m256i m, __m256i *hi, __m256i *lo)
+{
+    const __m256i even = _mm256_mul_epu32(a, m);
+    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
+    *lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+    *hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+}
+
+/* Philox4x32-10 (Random123's philox4x32_R: round, then bump the key and round nine more times) on
+ * eight counters that differ only in word 0 (the id); the rest one at a time. */
+__attribute__((target("avx2"))) static void blocks_avx2(spr_rng_key key, const uint32_t *ids, size_t n,
+                                                        uint32_t month, spr_stream_purpose purpose, uint32_t index,
+                                                        uint32_t *words, size_t stride)
+{
+    const philox4x32_ctr_t c = spr_rng_counter(key, 0, month, purpose, index);
+    const philox4x32_key_t k = spr_rng_philox_key(key);
+    __m256i k0[10], k1[10];
+    for (uint32_t r = 0; r < 10; r++) {
+        k0[r] = _mm256_set1_epi32((int)(k.v[0] + r * PHILOX_W32_0));
+        k1[r] = _mm256_set1_epi32((int)(k.v[1] + r * PHILOX_W32_1));
+    }
+    const __m256i m0 = _mm256_set1_epi64x(PHILOX_M4x32_0), m1 = _mm256_set1_epi64x(PHILOX_M4x32_1);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)(ids + i));
+        __m256i x1 = _mm256_set1_epi32((int)c.v[1]), x2 = _mm256_set1_epi32((int)c.v[2]);
+        __m256i x3 = _mm256_set1_epi32((int)c.v[3]);
+        for (int r = 0; r < 10; r++) {
+            __m256i hi0, lo0, hi1, lo1;
+            mulhilo8(x0, m0, &hi0, &lo0);
+            mulhilo8(x2, m1, &hi1, &lo1);
+            x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), k0[r]);
+            x1 = lo1;
+            x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), k1[r]);
+            x3 = lo0;
+        }
+        _mm256_storeu_si256((__m256i *)(void *)(words + i), x0);
+        _mm256_storeu_si256((__m256i *)(void *)(words + stride + i), x1);
+        _mm256_storeu_si256((__m256i *)(void *)(words + 2 * stride + i), x2);
+        _mm256_storeu_si256((__m256i *)(void *)(words + 3 * stride + i), x3);
+    }
+    blocks_scalar(key, ids + i, n - i, month, purpose, index, words + i, stride);
+}
+#endif
+
+int spr_rng_path_available(spr_rng_path path)
+{
+    switch (path) {
+    case SPR_RNG_PATH_SCALAR:
+        return 1;
+    case SPR_RNG_PATH_AVX2:
+#ifdef SPR_RNG_HAVE_AVX2
+        return __builtin_cpu_supports("avx2");
+#else
+        return 0;
+#endif
+    default:
+        return 0;
+    }
+}
+
+int spr_rng_blocks_by(spr_rng_path path, spr_rng_key key, const uint32_t *ids, size_t n, uint32_t month,
+                      spr_stream_purpose purpose, uint32_t index, uint32_t *words, size_t stride)
+{
+    if (!spr_rng_path_available(path)) return SPR_ERR_USAGE;
+#ifdef SPR_RNG_HAVE_AVX2
+    if (path == SPR_RNG_PATH_AVX2) {
+        blocks_avx2(key, ids, n, month, purpose, index, words, stride);
+        return SPR_OK;
+    }
+#endif
+    blocks_scalar(key, ids, n, month, purpose, index, words, stride);
+    return SPR_OK;
+}
+
+void spr_rng_blocks(spr_rng_key key, const uint32_t *ids, size_t n, uint32_t month, spr_stream_purpose purpose,
+                    uint32_t index, uint32_t *words, size_t stride)
+{
+    spr_rng_blocks_by(spr_rng_path_available(SPR_RNG_PATH_AVX2) ? SPR_RNG_PATH_AVX2 : SPR_RNG_PATH_SCALAR, key, ids,
+                      n, month, purpose, index, words, stride);
+}
+
+/* ---- a gsl_rng over one stream ------------------------------------------------------------------- */
 
 struct spr_stream {
     gsl_rng *rng;

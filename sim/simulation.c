@@ -69,7 +69,8 @@ int spr_results_create(int replicates, int months, int districts, int teams, int
     /* one more column, so that the allocation is never of zero bytes */
     res->draws = calloc((size_t)replicates * ((size_t)n_uncertain + 1), sizeof *res->draws);
     res->calib_row = calloc((size_t)replicates * SPR_DRAW_TABLES_MAX, sizeof *res->calib_row);
-    if (!res->counts || !res->medical_yen || !res->ltc_yen || !res->expected_deaths || !res->district_population ||
+    res->unit_peak = calloc((size_t)replicates, sizeof *res->unit_peak);
+    if (!res->unit_peak || !res->counts || !res->medical_yen || !res->ltc_yen || !res->expected_deaths || !res->district_population ||
         !res->programme || !res->group_participants || !res->group_places || !res->wait_histogram || !res->draws ||
         !res->calib_row || !res->team || !res->district || !res->subgroup || !res->district_name || !res->team_name ||
         !res->district_team) {
@@ -101,7 +102,76 @@ void spr_results_destroy(spr_results *res)
     free(res->wait_histogram);
     free(res->draws);
     free(res->calib_row);
+    free(res->unit_peak);
     free(res);
+}
+
+int spr_results_unit_slices(spr_results *res, int r, spr_results_slice *sl)
+{
+    const size_t R = (size_t)r, M = (size_t)res->months, D = (size_t)res->districts, T = (size_t)res->teams;
+    const size_t cells = M * SPR_SEXES * SPR_AGE_BANDS, groups = M * SPR_RESOURCE_TYPES * D;
+    const size_t U = (size_t)res->n_uncertain, R_all = (size_t)res->replicates;
+    int n = 0;
+#define SLICE(name_, base_, count_)                                                                                   \
+    sl[n++] = (spr_results_slice){name_, (base_) + R * (count_), (count_) * sizeof *(base_)}
+    SLICE("counts", res->counts, cells * SPR_IND_COUNT);
+    SLICE("medical_yen", res->medical_yen, cells);
+    SLICE("ltc_yen", res->ltc_yen, cells);
+    SLICE("expected_deaths", res->expected_deaths, cells);
+    SLICE("district_population", res->district_population, M * D);
+    SLICE("programme", res->programme, M);
+    SLICE("team", res->team, M * T);
+    SLICE("district", res->district, M * D);
+    SLICE("subgroup", res->subgroup, M * SPR_SUBGROUPS);
+    SLICE("group_participants", res->group_participants, groups);
+    SLICE("group_places", res->group_places, groups);
+    SLICE("wait_histogram", res->wait_histogram, (size_t)SPR_WAIT_DAYS);
+    SLICE("draws", res->draws, U);
+    SLICE("peak_residents", res->unit_peak, (size_t)1);
+#undef SLICE
+    /* the calibration rows are table-major, [table][r]: one element per table */
+    static const char *const row_name[SPR_DRAW_TABLES_MAX] = {"calib_row_0", "calib_row_1", "calib_row_2",
+                                                              "calib_row_3"};
+    for (size_t t = 0; t < SPR_DRAW_TABLES_MAX; t++)
+        sl[n++] = (spr_results_slice){row_name[t], res->calib_row + t * R_all + R, sizeof *res->calib_row};
+    return n;
+}
+
+size_t spr_results_unit_bytes(const spr_results *res)
+{
+    spr_results_slice sl[SPR_RESULTS_SLICES];
+    int n = spr_results_unit_slices((spr_results *)res, 0, sl);
+    size_t bytes = 0;
+    for (int k = 0; k < n; k++) bytes += sl[k].bytes;
+    return bytes;
+}
+
+void spr_results_unit_pack(const spr_results *res, int r, void *buf)
+{
+    spr_results_slice sl[SPR_RESULTS_SLICES];
+    int n = spr_results_unit_slices((spr_results *)res, r, sl);
+    unsigned char *out = buf;
+    for (int k = 0; k < n; k++) {
+        memcpy(out, sl[k].data, sl[k].bytes);
+        out += sl[k].bytes;
+    }
+}
+
+void spr_results_unit_done(spr_results *res, int r)
+{
+    if ((size_t)res->unit_peak[r] > res->peak_residents) res->peak_residents = (size_t)res->unit_peak[r];
+}
+
+void spr_results_unit_unpack(spr_results *res, int r, const void *buf)
+{
+    spr_results_slice sl[SPR_RESULTS_SLICES];
+    int n = spr_results_unit_slices(res, r, sl);
+    const unsigned char *in = buf;
+    for (int k = 0; k < n; k++) {
+        memcpy(sl[k].data, in, sl[k].bytes);
+        in += sl[k].bytes;
+    }
+    spr_results_unit_done(res, r);
 }
 
 int64_t spr_results_total(const spr_results *res, int r, int m, spr_indicator ind, int b_lo, int b_hi)
@@ -177,25 +247,46 @@ enum { H_DEATH = 0, H_FUNCTION = 1, H_DEMENTIA = 2, H_ISOLATION = 3 };
 enum { S_ALONE = 0, S_BEREAVEMENT = 1, S_METABOLIC = 2, S_MIGRATION = 3 };
 enum { B_BIRTH = 0, B_CHILD_SEX = 1, B_ALONE_REDRAW = 2 };
 
-/* One month of one resident.  All probabilities use the state at the start
- * of the month (as the cohort model does). */
+/* A resident's age in whole years, as the step's tables take it. */
+static int age_years(int age_months)
+{
+    const int age = age_months / 12;
+    return age > SPR_MAX_AGE_YEARS ? SPR_MAX_AGE_YEARS : age;
+}
+
+/* Whether a resident's household is drawn again this month: on every fifth birthday below 65. */
+static int household_redrawn(int age_months)
+{
+    const int age = age_years(age_months);
+    return age_months % 60 == 0 && age > 0 && age < 65;
+}
+
+/* Whether a resident uses its social block 1 this month: its household is drawn again, or it is a woman
+ * of an age that gives birth. */
+static int uses_social_block1(const spr_model *M, const spr_population *pop, size_t i)
+{
+    const int age_m = pop->age_months[i];
+    return household_redrawn(age_m) || ((pop->flags[i] & SPR_FLAG_FEMALE) && M->thr.birth[age_years(age_m)] != 0);
+}
+
+/* One month of one resident, with its blocks drawn beforehand with its chunk's: block 0 of
+ * SPR_STREAM_MONTH_HEALTH (wh), SPR_STREAM_MONTH_SOCIAL (social) and SPR_STREAM_PROGRAMME (prog0), and
+ * block 1 of SPR_STREAM_MONTH_SOCIAL (wb) when uses_social_block1 (zeros otherwise, unused).  All
+ * probabilities use the state at the start of the month (as the cohort model does). */
 static void step_resident(const spr_params *p, const spr_model *M, const spr_programme *g, spr_population *pop,
-                          size_t i, spr_rng_key key, uint32_t month, tally *t)
+                          size_t i, uint32_t month, const uint32_t wh[4], const uint32_t social[4],
+                          const uint32_t wb[4], const uint32_t prog0[4], tally *t)
 {
     const spr_thresholds *T = &M->thr;
-    const uint32_t id = pop->id[i];
     const int female = pop->flags[i] & SPR_FLAG_FEMALE;
     const int age_m = pop->age_months[i];
-    int age = age_m / 12;
-    if (age > SPR_MAX_AGE_YEARS) age = SPR_MAX_AGE_YEARS;
+    const int age = age_years(age_m);
     const int band = spr_age_band(age);
     int st = pop->state[i];
 
     /* start-of-month adjustments on birthdays (as in the cohort model) */
-    const int remix = age_m % 60 == 0 && age > 0 && age < 65;
+    const int remix = household_redrawn(age_m);
     const int may_give_birth = female && T->birth[age] != 0;
-    uint32_t wb[4] = {0, 0, 0, 0};
-    if (remix || may_give_birth) spr_rng_block(key, id, month, SPR_STREAM_MONTH_SOCIAL, 1, wb);
     if (remix) {
         int alone = wb[B_ALONE_REDRAW] < spr_rng_threshold(p->living_alone[female][band]);
         st = (st & ~2) | (alone << 1);
@@ -220,8 +311,6 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     const int f = spr_state_func(st), dem = spr_state_dementia(st), iso = spr_state_isolated(st);
     const int alone = spr_state_alone(st), met = spr_state_metabolic(st);
 
-    uint32_t wh[4];
-    spr_rng_block(key, id, month, SPR_STREAM_MONTH_HEALTH, 0, wh);
     t->death_thresholds[female][band] += T->die[female][age][f][dem][iso][ben];
     if (wh[H_DEATH] < T->die[female][age][f][dem][iso][ben]) {
         pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
@@ -230,27 +319,30 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
             t->district65[pop->district[i]][4]++;
             t->deaths65[female][alone]++;
         }
-        spr_programme_resident(g, pop, i, 0, age, base, month, t->prog);
+        spr_programme_resident(g, pop, i, 0, age, base, month, prog0, t->prog);
         return;
     }
     const int need_social = T->out_migration[band] != 0 || (!alone && T->alone_onset[female][age] != 0) ||
                             met || T->metabolic_onset[age] != 0;
-    uint32_t ws[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
-    if (need_social) spr_rng_block(key, id, month, SPR_STREAM_MONTH_SOCIAL, 0, ws);
+    /* without a chance of any social event the words are not used: none can happen */
+    const uint32_t none[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+    const uint32_t *ws = need_social ? social : none;
     if (ws[S_MIGRATION] < T->out_migration[band]) {
         pop->flags[i] = (uint8_t)((pop->flags[i] & ~SPR_FLAG_ALIVE) | SPR_FLAG_DEPARTED);
         t->out_migrants[female][band]++;
-        spr_programme_resident(g, pop, i, 0, age, base, month, t->prog);
+        spr_programme_resident(g, pop, i, 0, age, base, month, prog0, t->prog);
         return;
     }
     /* the programme may end the benefit of a group left earlier (it rewrites the state) */
-    spr_programme_resident(g, pop, i, 1, age, base, month, t->prog);
+    spr_programme_resident(g, pop, i, 1, age, base, month, prog0, t->prog);
     const int ben2 = spr_state_benefit(pop->state[i]);
     if (may_give_birth && wb[B_BIRTH] < T->birth[age]) tally_birth(t, i, wb[B_CHILD_SEX] >= T->boy);
 
     const uint32_t *cum = T->func_cum[female][age][f][dem][iso][ben];
-    int f2 = 0;
-    while (f2 < SPR_FUNC_STATES - 1 && wh[H_FUNCTION] >= cum[f2]) f2++;
+    /* the first state whose cumulative threshold the word is below (the last if none), chosen without
+     * branches: the branch on the resident's own state would often be mispredicted */
+    int f2 = SPR_FUNC_STATES - 1;
+    for (int k = SPR_FUNC_STATES - 2; k >= 0; k--) f2 = wh[H_FUNCTION] < cum[k] ? k : f2;
     const int dem2 = dem || wh[H_DEMENTIA] < T->dementia_onset[age][iso][ben];
     const int alone2 = alone || ws[S_ALONE] < T->alone_onset[female][age];
     int iso2;
@@ -261,6 +353,43 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
 
     pop->state[i] = (uint8_t)(spr_state_index(f2, dem2, iso2, alone2, met2) + SPR_STATES * ben2);
     pop->age_months[i] = (uint16_t)(age_m + 1);
+}
+
+/* Residents whose blocks are drawn together: the health and social blocks of 128 residents are 4 KiB,
+ * which stay in the first-level cache while the residents are stepped. */
+enum { CHUNK = 128 };
+
+/* One month of residents [lo, hi) (at most CHUNK): their blocks drawn at once, vectorised, then each
+ * resident stepped.  Health and social blocks for every resident (all use the first, most the second;
+ * the dead and departed awaiting compaction get blocks they do not use: cheaper than sorting them out);
+ * the programme's block 0 and social block 1 only for those who use them (about a third and a fifth),
+ * gathered.  The other blocks (referrals, the cognitive check) are rare and drawn one at a time. */
+static void step_chunk(const spr_params *p, const spr_model *M, const spr_programme *g, spr_population *pop,
+                       size_t lo, size_t hi, spr_rng_key key, uint32_t month, tally *t)
+{
+    uint32_t health[4][CHUNK], social[4][CHUNK], prog[4][CHUNK];
+    spr_rng_blocks(key, pop->id + lo, hi - lo, month, SPR_STREAM_MONTH_HEALTH, 0, &health[0][0], CHUNK);
+    spr_rng_blocks(key, pop->id + lo, hi - lo, month, SPR_STREAM_MONTH_SOCIAL, 0, &social[0][0], CHUNK);
+    spr_programme_draw_block0(g, pop, lo, hi, month, &prog[0][0], CHUNK);
+    /* social block 1 (births, households on birthdays): gathered, about a fifth of the residents use it */
+    uint32_t ids[CHUNK], drawn[4][CHUNK], birth[4][CHUNK] = {{0}};
+    size_t at[CHUNK], n1 = 0;
+    for (size_t i = lo; i < hi; i++)
+        if ((pop->flags[i] & SPR_FLAG_ALIVE) && uses_social_block1(M, pop, i)) {
+            ids[n1] = pop->id[i];
+            at[n1++] = i - lo;
+        }
+    spr_rng_blocks(key, ids, n1, month, SPR_STREAM_MONTH_SOCIAL, 1, &drawn[0][0], CHUNK);
+    for (size_t k = 0; k < n1; k++)
+        for (int j = 0; j < 4; j++) birth[j][at[k]] = drawn[j][k];
+    for (size_t k = 0; k < hi - lo; k++) {
+        if (!(pop->flags[lo + k] & SPR_FLAG_ALIVE)) continue;
+        const uint32_t wh[4] = {health[0][k], health[1][k], health[2][k], health[3][k]};
+        const uint32_t ws[4] = {social[0][k], social[1][k], social[2][k], social[3][k]};
+        const uint32_t wb[4] = {birth[0][k], birth[1][k], birth[2][k], birth[3][k]};
+        const uint32_t wp[4] = {prog[0][k], prog[1][k], prog[2][k], prog[3][k]};
+        step_resident(p, M, g, pop, lo + k, month, wh, ws, wb, wp, t);
+    }
 }
 
 /* The month's residents 65+ by sex and household: states from the tally by sex, band and state
@@ -568,9 +697,11 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
 #pragma omp parallel num_threads(nthreads)
         {
             tally *t = &tl[omp_get_thread_num()];
+            /* static schedule: each thread steps one run of consecutive chunks, so its births are in
+             * increasing index and the threads' lists, read in thread order, are too */
 #pragma omp for schedule(static)
-            for (size_t i = 0; i < n; i++)
-                if (pop->flags[i] & SPR_FLAG_ALIVE) step_resident(p, M, g, pop, i, key, (uint32_t)m, t);
+            for (size_t c = 0; c < (n + CHUNK - 1) / CHUNK; c++)
+                step_chunk(p, M, g, pop, c * CHUNK, c * CHUNK + CHUNK < n ? c * CHUNK + CHUNK : n, key, (uint32_t)m, t);
         }
         for (int k = 0; k < nthreads; k++)
             if (tl[k].oom) {
@@ -595,9 +726,9 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
             spr_error_set(err, rc, "out of memory adding residents in month %d", m);
             goto out;
         }
-        if (pop->n > res->peak_residents) res->peak_residents = pop->n;
+        if ((int64_t)pop->n > res->unit_peak[r]) res->unit_peak[r] = (int64_t)pop->n;
         if (m % 12 == 11) spr_population_compact(pop);
-        if (progress) progress(ctx, r, m);
+        if (progress) progress(ctx, replicate, m);
     }
 out:
     spr_programme_destroy(g);
@@ -646,61 +777,122 @@ static void name_districts_and_teams(const spr_params *p, spr_results *res)
     res->districts_from_data = mu != NULL;
 }
 
+int spr_results_create_for(const spr_params *p, int replicates, spr_results **out, spr_error *err)
+{
+    int rc = spr_results_create(replicates, 12 * p->years, p->districts, spr_programme_teams(p),
+                                spr_params_draw_columns(p), out, err);
+    if (rc == SPR_OK) name_districts_and_teams(p, *out);
+    return rc;
+}
+
+struct spr_runner {
+    const spr_params *p;
+    const spr_model *M;
+    tally *tl;
+    int nthreads;
+    /* probabilistic sensitivity analysis: the parameters and model of the draw last run */
+    spr_params *pd;
+    spr_model *Md;
+    int64_t draw;        /* -1 before the first */
+    double *draw_values; /* its values (spr_params_draw's row) */
+};
+
+int spr_runner_create(const spr_params *p, const spr_model *M, spr_runner **out, spr_error *err)
+{
+    *out = NULL;
+    spr_runner *run = calloc(1, sizeof *run);
+    if (run == NULL) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    run->p = p;
+    run->M = M;
+    run->draw = -1;
+    run->nthreads = omp_get_max_threads();
+    run->tl = alloc_tallies(run->nthreads);
+    int uncertain = spr_params_uncertain(p);
+    if (run->tl == NULL || (uncertain && (run->pd = malloc(sizeof *run->pd)) == NULL) ||
+        (uncertain && (run->draw_values = calloc((size_t)spr_params_draw_columns(p) + 1, sizeof *run->draw_values)) == NULL)) {
+        spr_runner_destroy(run);
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    }
+    *out = run;
+    return SPR_OK;
+}
+
+void spr_runner_destroy(spr_runner *run)
+{
+    if (run == NULL) return;
+    free_tallies(run->tl, run->nthreads);
+    spr_model_destroy(run->Md);
+    free(run->pd);
+    free(run->draw_values);
+    free(run);
+}
+
+/* The parameters and model of parameter draw `draw` (kept while the next unit shares the draw), and
+ * the values its replicates run with: the distributions' draws, then the calibrated row. */
+static int prepare_draw(spr_runner *run, uint32_t draw, double *values, spr_error *err)
+{
+    const size_t bytes = (size_t)spr_params_draw_columns(run->p) * sizeof *values;
+    if (run->draw != (int64_t)draw) {
+        spr_model_destroy(run->Md);
+        run->Md = NULL;
+        run->draw = -1;
+        *run->pd = *run->p;
+        int rc = spr_params_draw(run->pd, draw, run->draw_values, err);
+        if (rc != SPR_OK) return rc;
+        spr_error sub;
+        rc = spr_params_validate(run->pd, &sub);
+        if (rc != SPR_OK) return spr_error_set(err, rc, "parameter draw %u: %s", draw, sub.msg);
+        rc = spr_model_create(run->pd, &run->Md, err);
+        if (rc != SPR_OK) return rc;
+        run->draw = draw;
+    }
+    if (bytes > 0) memcpy(values, run->draw_values, bytes);
+    return SPR_OK;
+}
+
+int spr_runner_run(spr_runner *run, int replicate, spr_results *res, int slot, spr_progress_fn progress, void *ctx,
+                   spr_error *err)
+{
+    const spr_params *p = run->p;
+    if (slot < 0 || slot >= res->replicates || res->months != 12 * p->years ||
+        res->n_uncertain != spr_params_draw_columns(p))
+        return spr_error_set(err, SPR_ERR_USAGE, "slot %d of results of %d replicates, %d months, %d draw columns", slot,
+                             res->replicates, res->months, res->n_uncertain);
+    /* a slot may be used again (one slot for unit after unit), and some series are sums */
+    spr_results_slice sl[SPR_RESULTS_SLICES];
+    int n = spr_results_unit_slices(res, slot, sl);
+    for (int k = 0; k < n; k++) memset(sl[k].data, 0, sl[k].bytes);
+    int rc;
+    if (!spr_params_uncertain(p)) {
+        rc = run_replicate(p, run->M, res, slot, replicate, NULL, run->tl, run->nthreads, progress, ctx, err);
+    } else {
+        /* probabilistic sensitivity analysis: parameters and model per draw */
+        uint32_t draw = (uint32_t)(replicate / p->replicates_per_draw);
+        rc = prepare_draw(run, draw, res->draws + (size_t)slot * (size_t)res->n_uncertain, err);
+        if (rc != SPR_OK) return rc;
+        for (int t = 0; t < p->calib_draws.n_tables; t++)
+            res->calib_row[(size_t)t * (size_t)res->replicates + (size_t)slot] = spr_params_draw_row(p, t, draw);
+        rc = run_replicate(run->pd, run->Md, res, slot, replicate, NULL, run->tl, run->nthreads, progress, ctx, err);
+    }
+    if (rc == SPR_OK) spr_results_unit_done(res, slot);
+    return rc;
+}
+
 int spr_simulation_run(const spr_params *p, const spr_model *M, spr_results **out, spr_progress_fn progress,
                        void *ctx, spr_error *err)
 {
     spr_results *res = NULL;
-    int rc = spr_results_create(p->replicates, 12 * p->years, p->districts, spr_programme_teams(p),
-                                spr_params_draw_columns(p), &res, err);
-    if (rc != SPR_OK) return rc;
-    name_districts_and_teams(p, res);
-    int nthreads = omp_get_max_threads();
-    tally *tl = alloc_tallies(nthreads);
-    if (tl == NULL) {
-        rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-        goto fail;
+    spr_runner *run = NULL;
+    int rc = spr_results_create_for(p, p->replicates, &res, err);
+    if (rc == SPR_OK) rc = spr_runner_create(p, M, &run, err);
+    for (int r = 0; rc == SPR_OK && r < res->replicates; r++) rc = spr_runner_run(run, r, res, r, progress, ctx, err);
+    spr_runner_destroy(run);
+    if (rc != SPR_OK) {
+        spr_results_destroy(res);
+        return rc;
     }
-    if (!spr_params_uncertain(p)) {
-        for (int r = 0; r < res->replicates && rc == SPR_OK; r++)
-            rc = run_replicate(p, M, res, r, r, NULL, tl, nthreads, progress, ctx, err);
-    } else {
-        /* probabilistic sensitivity analysis: parameters and model per draw */
-        spr_params *pd = malloc(sizeof *pd);
-        spr_model *Md = NULL;
-        if (pd == NULL) rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-        for (int r = 0; r < res->replicates && rc == SPR_OK; r++) {
-            uint32_t draw = (uint32_t)(r / p->replicates_per_draw);
-            if (r % p->replicates_per_draw == 0) {
-                *pd = *p;
-                spr_model_destroy(Md);
-                Md = NULL;
-                /* the values the draw's replicates run with: the distributions' draws, then the calibrated row */
-                rc = spr_params_draw(pd, draw, res->draws + (size_t)r * (size_t)res->n_uncertain, err);
-                if (rc != SPR_OK) break;
-                spr_error sub;
-                rc = spr_params_validate(pd, &sub);
-                if (rc != SPR_OK) spr_error_set(err, rc, "parameter draw %u: %s", draw, sub.msg);
-                else rc = spr_model_create(pd, &Md, err);
-            } else {
-                memcpy(res->draws + (size_t)r * (size_t)res->n_uncertain,
-                       res->draws + (size_t)(r - 1) * (size_t)res->n_uncertain, (size_t)res->n_uncertain * sizeof *res->draws);
-            }
-            if (rc != SPR_OK) break;
-            for (int t = 0; t < p->calib_draws.n_tables; t++)
-                res->calib_row[(size_t)t * (size_t)res->replicates + (size_t)r] = spr_params_draw_row(p, t, draw);
-            rc = run_replicate(pd, Md, res, r, r, NULL, tl, nthreads, progress, ctx, err);
-        }
-        spr_model_destroy(Md);
-        free(pd);
-    }
-    if (rc != SPR_OK) goto fail;
-    free_tallies(tl, nthreads);
     *out = res;
     return SPR_OK;
-fail:
-    free_tallies(tl, nthreads);
-    spr_results_destroy(res);
-    return rc;
 }
 
 int spr_simulation_follow(const spr_params *p, const spr_model *M, int replicate, spr_cohort *cohort, spr_error *err)

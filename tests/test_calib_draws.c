@@ -84,7 +84,7 @@ static void several_tables(const char *src)
             differ |= r0 != r1;
         }
         CHECK(differ, "the two tables took the same row index in every draw: not independent");
-        spr_run_info info = {"test_calib_draws", "2024-01-01T00:00:00Z", 1};
+        spr_run_info info = {"test_calib_draws", "2024-01-01T00:00:00Z", 1, 1, 0};
         spr_results *all[1] = {res};
         rc = spr_output_write("test_calib_draws2.h5", &sc, all, 1, &info, &err);
         CHECK(rc == SPR_OK, "%s", err.msg);
@@ -158,7 +158,7 @@ int main(int argc, char **argv)
         if (rc == SPR_OK) rc = spr_simulation_run(&sc[i].params, M, &res[i], NULL, NULL, &err);
         spr_model_destroy(M);
     }
-    spr_run_info info = {"test_calib_draws", "2024-01-01T00:00:00Z", 1};
+    spr_run_info info = {"test_calib_draws", "2024-01-01T00:00:00Z", 1, 1, 0};
     if (rc == SPR_OK) rc = spr_output_write(out, sc, res, 2, &info, &err);
     CHECK(rc == SPR_OK, "%s", err.msg);
     spr_scenario *rsc = NULL;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # A run stopped by SIGTERM or SIGINT while it writes its results leaves
-# nothing behind: neither OUT.tmp-PID (before the fix it stayed) nor OUT,
-# and its status says it was killed by that signal.
+# neither OUT.tmp-PID (before the fix it stayed) nor OUT, and its status
+# says it was killed by that signal; its checkpoint (OUT.checkpoint, every
+# unit done) stays, and --resume writes the file from it.
 # The run is held at the last moment of its write: hold_before_rename.so
 # (LD_PRELOAD) stops the process with SIGSTOP just before the temporary file
 # is renamed into place; the test sends the signal, then SIGCONT.
@@ -36,12 +37,16 @@ kill_while_writing() { # signal name, expected status (128 + its number)
   kill -"$sig" $pid; kill -CONT $pid
   wait $pid; rc=$?
   left=$(ls -A "$WORK")
-  if [ $rc -eq "$want" ] && [ -z "$left" ]; then pass=$((pass+1))
-  else fail=$((fail+1)); echo "FAIL SIG$sig while writing: status $rc (want $want), left: $left"; fi
+  if [ $rc -eq "$want" ] && [ "$left" = "out.h5.checkpoint" ]; then pass=$((pass+1))
+  else fail=$((fail+1)); echo "FAIL SIG$sig while writing: status $rc (want $want), left: $left (want out.h5.checkpoint)"; fi
+  "$SPRSIM" run $ARGS -o "$WORK/out.h5" --resume > /dev/null 2>&1; rc=$?
+  if [ $rc -eq 0 ] && [ "$(ls -A "$WORK")" = "out.h5" ]; then pass=$((pass+1))
+  else fail=$((fail+1)); echo "FAIL SIG$sig: --resume after it: status $rc, files: $(ls -A "$WORK")"; fi
 }
 kill_while_writing TERM 143
 kill_while_writing INT 130
 # the hold itself is harmless: without a signal the run completes and renames its file
+rm -rf "$WORK"/out.h5*
 env LD_PRELOAD="$HOLD" "$SPRSIM" run $ARGS -o "$WORK/ok.h5" > /dev/null 2>&1 &
 pid=$!; i=0
 while ! stopped $pid && kill -0 $pid 2>/dev/null && [ $i -lt 60000 ]; do sleep 0.01; i=$((i+1)); done

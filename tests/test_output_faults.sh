@@ -30,20 +30,27 @@ refused $st; ok $? "-o /dev/null refused (status $st)"
 grep -q "character device, not a regular file" "$WORK/null.err"; ok $? "the message says why: $(cat "$WORK/null.err")"
 no_temporaries "$WORK" && no_temporaries /dev; ok $? "no temporary files left"
 
-# defect 13: a full disk (a 64 KiB tmpfs, as root) or else a file-size limit (EFBIG)
+# defect 13: a full disk (a 64 KiB tmpfs, as root) or else a file-size limit (EFBIG).  Since issue 14
+# the run's checkpoint (OUT.checkpoint: the units finished, to --resume once there is room) stays, and
+# nothing else: no results file, no temporary file in it or beside it.
+only_checkpoint() { # DIR: only out.h5.checkpoint, without temporaries, is in DIR
+  [ "$(ls -A "$1")" = "out.h5.checkpoint" ] && no_temporaries "$1" && no_temporaries "$1/out.h5.checkpoint"
+}
 FULL="$WORK/full"; mkdir "$FULL"
 if mount -t tmpfs -o size=64k tmpfs "$FULL" 2> /dev/null; then
     "$SPRSIM" run "$TINY" -o "$FULL/out.h5" --quiet > /dev/null 2> "$WORK/full.err"; st=$?
-    left=$(ls -A "$FULL") # what is on the full disk, read before it is unmounted
+    left=$(ls -A "$FULL" "$FULL"/out.h5.checkpoint 2>&1) # what is on the full disk, read before it is unmounted
+    only_checkpoint "$FULL"; only=$?
     umount "$FULL"
     [ "$st" -eq 1 ]; ok $? "a full disk: status 1 (got $st: $(cat "$WORK/full.err"))"
     grep -q "No space left on device" "$WORK/full.err"; ok $? "the message names the cause: $(cat "$WORK/full.err")"
-    [ -z "$left" ]; ok $? "nothing left on the full disk: $left"
+    grep -q -- "--resume" "$WORK/full.err"; ok $? "the message says --resume finishes the run"
+    [ $only -eq 0 ]; ok $? "only the checkpoint left on the full disk: $left"
 elif (ulimit -f 16) 2> /dev/null; then
     (ulimit -f 16; trap '' XFSZ; exec "$SPRSIM" run "$TINY" -o "$FULL/out.h5" --quiet > /dev/null 2> "$WORK/full.err"); st=$?
     [ "$st" -eq 1 ]; ok $? "a file-size limit: status 1 (got $st: $(cat "$WORK/full.err"))"
     grep -q "File too large" "$WORK/full.err"; ok $? "the message names the cause: $(cat "$WORK/full.err")"
-    [ -z "$(ls -A "$FULL")" ]; ok $? "nothing left behind"
+    only_checkpoint "$FULL"; ok $? "only the checkpoint left behind: $(ls -A "$FULL" "$FULL"/out.h5.checkpoint 2>&1)"
 else
     echo "SKIP the full-disk case: cannot mount a tmpfs nor limit the file size here"
 fi

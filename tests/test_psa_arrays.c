@@ -116,7 +116,7 @@ int main(int argc, char **argv)
     spr_error err;
     int rc = load_with_sets(drawn_path, SETS, 5, &sc, &err);
     CHECK(rc == SPR_OK, "%s", err.msg);
-    spr_run_info info = {"test_psa_arrays", "2024-01-01T00:00:00Z", 1};
+    spr_run_info info = {"test_psa_arrays", "2024-01-01T00:00:00Z", 1, 1, 0};
     spr_results *one[1] = {drawn};
     if (rc == SPR_OK) rc = spr_output_write(out, &sc, one, 1, &info, &err);
     CHECK(rc == SPR_OK, "write: %s", err.msg);

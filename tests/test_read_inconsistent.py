@@ -77,6 +77,14 @@ def format_version(f):
     f.attrs["format_version"] = np.int64(1)
 
 
+def partial_status(f):
+    f.attrs["status"] = "partial"
+
+
+def missing_status(f):
+    del f.attrs["status"]
+
+
 def wrong_type(f):
     replace(f, S + "/programme/caseload", f[S + "/programme/caseload"][()].astype(np.float64))
 
@@ -107,6 +115,8 @@ cases = [
     (missing_dataset, "dataset /scenarios/tiny/monthly/deaths is missing"),
     (missing_programme_series, "dataset /scenarios/tiny/programme/wait_weeks is missing"),
     (format_version, "format_version 1 (written by sprsim commit"),
+    (partial_status, "the run that writes it is not finished (status 'partial')"),
+    (missing_status, "attribute /status is missing"),
     (wrong_type, "dataset /scenarios/tiny/programme/caseload holds floating point values, expected integer"),
     (wrong_rank, "dataset /scenarios/tiny/monthly/ltc_cost has shape [1,12], expected [1,12,2,21]"),
     (longer_series, "dataset /scenarios/tiny/programme/outcomes has shape [1,12,9], expected [1,12,7]"),

@@ -1,6 +1,7 @@
 /* Philox known-answer tests (Random123 kat_vectors) through sprsim's
  * counter layout, the gsl_rng adapter, and basic properties. */
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <gsl/gsl_randist.h>
@@ -17,6 +18,55 @@ static void kat(uint64_t seed, uint32_t id, uint32_t month, uint32_t word2, uint
         CHECK(out[i] == expect[i], "word %d: got %08x, expected %08x", i, out[i], expect[i]);
 }
 
+/* The batched blocks (spr_rng_blocks) by one path: the three known answers, then lane by lane against
+ * spr_rng_block for many counters and every length up to 3 vector widths and more (a tail shorter than
+ * the 8 lanes included), a stride wider than n, and the purposes and indexes of the monthly step. */
+static void blocks_path(spr_rng_path path)
+{
+    const uint32_t kat_ids[3] = {0, 0xffffffff, 0x243f6a88};
+    const spr_rng_key kat_keys[3] = {{0, 0}, {UINT64_MAX, 0xffffffu}, {((uint64_t)0x299f31d0 << 32) | 0xa4093822, 0x13198a2e >> 8}};
+    const uint32_t kat_month[3] = {0, 0xffffffff, 0x85a308d3}, kat_word2[3] = {0, 0xffffffff, 0x13198a2e};
+    const uint32_t kat_index[3] = {0, 0xffffffff, 0x03707344};
+    const uint32_t expect[3][4] = {{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8},
+                                   {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd},
+                                   {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}};
+    for (int v = 0; v < 3; v++) {
+        /* nine copies of the id: one full vector of eight and a tail of one */
+        uint32_t ids[9], words[4 * 9];
+        for (int k = 0; k < 9; k++) ids[k] = kat_ids[v];
+        CHECK(spr_rng_blocks_by(path, kat_keys[v], ids, 9, kat_month[v], (spr_stream_purpose)(kat_word2[v] & 0xff),
+                                kat_index[v], words, 9) == SPR_OK, "path %d refused", (int)path);
+        for (int k = 0; k < 9; k++)
+            for (int j = 0; j < 4; j++)
+                CHECK(words[j * 9 + k] == expect[v][j], "path %d, known answer %d, lane %d word %d: %08x, expected %08x",
+                      (int)path, v, k, j, words[j * 9 + k], expect[v][j]);
+    }
+    enum { N = 203, STRIDE = 211 };
+    uint32_t ids[N], words[4 * STRIDE];
+    for (int k = 0; k < N; k++) ids[k] = (uint32_t)k * 2654435761u ^ (uint32_t)(k >> 3); /* spread, some high bits set */
+    const spr_rng_key keys[2] = {{20261126, 3}, {UINT64_MAX - 5, (1u << 24) - 1}};
+    const spr_stream_purpose purposes[3] = {SPR_STREAM_MONTH_HEALTH, SPR_STREAM_MONTH_SOCIAL, SPR_STREAM_PROGRAMME};
+    int mismatches = 0, cases = 0;
+    for (int kk = 0; kk < 2; kk++)
+        for (int pp = 0; pp < 3; pp++)
+            for (uint32_t index = 0; index < 3; index++)
+                for (size_t n = 0; n <= N; n += (n < 40 ? 1 : 27)) {
+                    const uint32_t month = 359u + (uint32_t)n;
+                    for (size_t q = 0; q < 4 * STRIDE; q++) words[q] = 0xdeadbeef;
+                    spr_rng_blocks_by(path, keys[kk], ids, n, month, purposes[pp], index, words, STRIDE);
+                    for (size_t k = 0; k < n; k++) {
+                        uint32_t w[4];
+                        spr_rng_block(keys[kk], ids[k], month, purposes[pp], index, w);
+                        for (int j = 0; j < 4; j++) mismatches += words[(size_t)j * STRIDE + k] != w[j];
+                    }
+                    /* nothing written beyond n in any word's row */
+                    for (int j = 0; j < 4; j++)
+                        for (size_t k = n; k < STRIDE; k++) mismatches += words[(size_t)j * STRIDE + k] != 0xdeadbeef;
+                    cases++;
+                }
+    CHECK(mismatches == 0, "path %d: %d words differ from spr_rng_block in %d cases", (int)path, mismatches, cases);
+}
+
 int main(void)
 {
     /* philox4x32-10 known answers: counter {0,0,0,0} key {0,0}; all ones; digits of pi */
@@ -25,6 +75,38 @@ int main(void)
         (const uint32_t[]){0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd});
     kat(((uint64_t)0x299f31d0 << 32) | 0xa4093822, 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344,
         (const uint32_t[]){0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1});
+
+    /* every path of the batched blocks this build and processor can take gives the scalar numbers;
+     * the scalar one always exists, and on x86-64 with AVX2 (this machine) the vector one must be taken */
+    CHECK(spr_rng_path_available(SPR_RNG_PATH_SCALAR), "no scalar path");
+    int paths = 0;
+    for (int path = 0; path < SPR_RNG_PATHS; path++)
+        if (spr_rng_path_available((spr_rng_path)path)) {
+            blocks_path((spr_rng_path)path);
+            paths++;
+        } else {
+            uint32_t id = 1, words[4];
+            CHECK(spr_rng_blocks_by((spr_rng_path)path, (spr_rng_key){1, 1}, &id, 1, 0, SPR_STREAM_TEST, 0, words, 1) ==
+                      SPR_ERR_USAGE, "path %d unavailable but not refused", path);
+            printf("path %d not available here: not tested\n", path);
+        }
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) CHECK(spr_rng_path_available(SPR_RNG_PATH_AVX2), "AVX2 processor, no AVX2 path");
+#endif
+    /* the dispatching entry point, on a length that is not a multiple of the lanes */
+    {
+        uint32_t ids[13], words[4 * 13];
+        for (int k = 0; k < 13; k++) ids[k] = 1000u + 7u * (uint32_t)k;
+        spr_rng_blocks((spr_rng_key){99, 1}, ids, 13, 5, SPR_STREAM_MONTH_HEALTH, 0, words, 13);
+        int bad = 0;
+        for (int k = 0; k < 13; k++) {
+            uint32_t w[4];
+            spr_rng_block((spr_rng_key){99, 1}, ids[k], 5, SPR_STREAM_MONTH_HEALTH, 0, w);
+            for (int j = 0; j < 4; j++) bad += words[j * 13 + k] != w[j];
+        }
+        CHECK(bad == 0, "spr_rng_blocks: %d words differ", bad);
+    }
+    printf("batched Philox paths tested: %d\n", paths);
 
     /* the gsl_rng adapter draws the same Philox blocks, index 0, 1, ... */
     spr_stream *s = spr_stream_create();

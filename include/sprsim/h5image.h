@@ -21,4 +21,17 @@ hid_t spr_h5image_create(const char *name, size_t increment, spr_error *err);
  * headers until then); the caller frees *image. */
 int spr_h5image_take(hid_t file, void **image, size_t *size, const char *name, spr_error *err);
 
+/* Writes an image to path with plain stdio and forces it to the disk
+ * (fsync): a file renamed into place afterwards survives a power loss
+ * whole.  On failure path is removed. */
+int spr_h5image_save(const void *image, size_t size, const char *path, spr_error *err);
+
+/* A scalar UTF-8 string attribute of variable length (read back as str by
+ * h5py and as character by R); negative on failure. */
+herr_t spr_h5image_attr_string(hid_t obj, const char *name, const char *value);
+
+/* Renames from to to and forces the directory entry to the disk; on
+ * failure from is removed. */
+int spr_h5image_rename(const char *from, const char *to, spr_error *err);
+
 #endif

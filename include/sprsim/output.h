@@ -14,7 +14,9 @@
 typedef struct {
     const char *command_line;
     const char *start_time_utc;  /* ISO 8601 */
-    int threads;
+    int threads;  /* per process */
+    int ranks;    /* MPI processes (1 without MPI) */
+    int resumed;  /* units taken from a checkpoint of an interrupted run */
 } spr_run_info;
 
 /* Whether path may receive the results: SPR_OK when it does not exist or is

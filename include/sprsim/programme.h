@@ -215,10 +215,18 @@ int spr_programme_active(const spr_programme *g); /* any link workers */
  * planner's staff per team, their sum. */
 double spr_programme_fte(const spr_params *p);
 
+/* The programme's block 0 (SPR_STREAM_PROGRAMME, index 0) of residents [lo, hi) who use it this month
+ * (alive and taking part, with the lingering benefit, or free to join a group), drawn together
+ * (spr_rng_blocks): word j of resident lo + k in words[j * stride + k], UINT32_MAX for the others (no
+ * event happens on such a word).  Call with the month's starting state, before the residents' step. */
+void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop, size_t lo, size_t hi, uint32_t month,
+                               uint32_t *words, size_t stride);
+
 /* Parallel part, for resident i after it survived the month's death and
- * migration draws (alive == 0: it died or left; report its programme exit). */
+ * migration draws (alive == 0: it died or left; report its programme exit).
+ * block0: its words from spr_programme_draw_block0. */
 void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t i, int alive, int age_years,
-                            int base_state, uint32_t month, spr_programme_tally *t);
+                            int base_state, uint32_t month, const uint32_t block0[4], spr_programme_tally *t);
 
 void spr_programme_tally_clear(spr_programme_tally *t, size_t n_resources);
 void spr_programme_tally_free(spr_programme_tally *t);

@@ -7,11 +7,13 @@
  * Philox block cipher is the 64-bit seed; the counter is
  *     { entity id, month, replicate << 8 | purpose, draw index }.
  *
- * Two ways to draw:
- *  - spr_rng_block(): one Philox call, four 32-bit words; the monthly
- *    resident step uses it directly, each word reserved for one event
- *    ("slot"), so that a resident meets the same chance in every scenario
- *    (common random numbers) whatever else happens to them;
+ * Three ways to draw:
+ *  - spr_rng_block(): one Philox call, four 32-bit words, each word
+ *    reserved for one event ("slot"), so that a resident meets the same
+ *    chance in every scenario (common random numbers) whatever else happens
+ *    to them;
+ *  - spr_rng_blocks(): the same blocks for many ids at once (vectorised),
+ *    as the monthly resident step draws them for a chunk of residents;
  *  - spr_stream: a gsl_rng whose draws come from the same Philox stream, so
  *    GSL's distributions (gsl_ran_poisson, gsl_ran_gamma, ...) can be used.
  */
@@ -21,6 +23,8 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include <Random123/philox.h>
+
+#include "sprsim/error.h"
 
 /* What a stream is used for: part of the counter, so that two purposes never
  * share numbers.  Append only: renumbering changes every result. */
@@ -67,6 +71,21 @@ static inline void spr_rng_block(spr_rng_key key, uint32_t id, uint32_t month, s
     out[2] = r.v[2];
     out[3] = r.v[3];
 }
+
+/* The blocks of (key, ids[k], month, purpose, index) for k < n, word j of block k in words[j * stride + k]
+ * (structure of arrays, stride >= n): word for word what spr_rng_block gives for each id.  Eight
+ * counters at a time with AVX2 where the processor has it (chosen at run time: the binary stays
+ * portable), one at a time otherwise. */
+void spr_rng_blocks(spr_rng_key key, const uint32_t *ids, size_t n, uint32_t month, spr_stream_purpose purpose,
+                    uint32_t index, uint32_t *words, size_t stride);
+
+/* The ways spr_rng_blocks can compute, so that the tests check each against spr_rng_block. */
+typedef enum { SPR_RNG_PATH_SCALAR, SPR_RNG_PATH_AVX2, SPR_RNG_PATHS } spr_rng_path;
+/* Whether this build and this processor can take the path (the scalar one always). */
+int spr_rng_path_available(spr_rng_path path);
+/* spr_rng_blocks by a given path; SPR_ERR_USAGE (and nothing drawn) when it is not available. */
+int spr_rng_blocks_by(spr_rng_path path, spr_rng_key key, const uint32_t *ids, size_t n, uint32_t month,
+                      spr_stream_purpose purpose, uint32_t index, uint32_t *words, size_t stride);
 
 /* A uniform double in (0, 1) from a 32-bit word (never 0 or 1). */
 static inline double spr_rng_u01(uint32_t word) { return ((double)word + 0.5) * (1.0 / 4294967296.0); }

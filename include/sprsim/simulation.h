@@ -111,7 +111,8 @@ typedef struct {
     /* the row of each table of calibration draws each replicate ran with, [table][r] (room for
      * SPR_DRAW_TABLES_MAX tables; meaningful for the run's tables only) */
     int32_t *calib_row;
-    size_t peak_residents; /* largest array length reached (memory) */
+    size_t peak_residents; /* largest array length reached by any replicate (memory) */
+    int64_t *unit_peak;    /* [r]: the largest array length replicate r reached (a unit carries its own) */
 } spr_results;
 
 static inline size_t spr_results_index(const spr_results *res, int r, int m, int ind, int s, int b)
@@ -152,6 +153,44 @@ typedef void (*spr_progress_fn)(void *ctx, int replicate, int month);
 
 int spr_simulation_run(const spr_params *p, const spr_model *m, spr_results **out, spr_progress_fn progress,
                        void *ctx, spr_error *err);
+
+/* ---- work units -------------------------------------------------------------
+ * A replicate is a work unit: its results depend only on the scenario, the
+ * seed and its own number (every random stream is keyed by the replicate), so
+ * units may run in any order, in any process, and be put together into
+ * results identical to spr_simulation_run's.  A runner runs units of one
+ * scenario, each into a slot of a results sized for the scenario (a slot per
+ * replicate, or one slot for a unit on its own). */
+typedef struct spr_runner spr_runner;
+
+/* Zeroed results of p's size with `replicates` slots, its districts and teams named. */
+int spr_results_create_for(const spr_params *p, int replicates, spr_results **out, spr_error *err);
+/* M is the model of p (its central values; parameter draws build their own). */
+int spr_runner_create(const spr_params *p, const spr_model *M, spr_runner **out, spr_error *err);
+void spr_runner_destroy(spr_runner *run);
+/* Runs replicate `replicate` into slot `slot` of res: every series of it, its parameter draw and
+ * calibration rows, and its peak residents. */
+int spr_runner_run(spr_runner *run, int replicate, spr_results *res, int slot, spr_progress_fn progress, void *ctx,
+                   spr_error *err);
+
+/* One replicate's share of the results: the part of each array that slot r owns, in a fixed order.
+ * The one description from which a unit is packed for a message (MPI), saved to and loaded from a
+ * checkpoint, so that a new array of results cannot be forgotten by one of them. */
+typedef struct {
+    const char *name; /* the array (for the checkpoint's datasets and messages) */
+    void *data;       /* slot r's part */
+    size_t bytes;
+} spr_results_slice;
+#define SPR_RESULTS_SLICES 20
+/* Fills slices[SPR_RESULTS_SLICES] for slot r; returns their number. */
+int spr_results_unit_slices(spr_results *res, int r, spr_results_slice *slices);
+/* The bytes of one unit (the sum of its slices). */
+size_t spr_results_unit_bytes(const spr_results *res);
+/* Copies slot r into buf (spr_results_unit_bytes long), and back. */
+void spr_results_unit_pack(const spr_results *res, int r, void *buf);
+void spr_results_unit_unpack(spr_results *res, int r, const void *buf);
+/* After slot r's slices were filled in place (from a checkpoint): what the results keep over all units. */
+void spr_results_unit_done(spr_results *res, int r);
 /* Allocates zeroed results of this size (the engine's and the reader's one
  * allocation): SPR_ERR_USAGE for sizes below 1 (districts above
  * SPR_MAX_DISTRICTS), SPR_ERR_NOMEM.  Free with spr_results_destroy. */
