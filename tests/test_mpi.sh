@@ -44,7 +44,13 @@ while [ "$(ls k.h5.checkpoint 2>/dev/null | grep -c '^unit-.*\.h5$')" -lt 2 ] &&
   sleep 0.02; waited=$((waited+1))
 done
 kill -9 $pid; wait $pid 2>/dev/null
-pkill -9 -f "sprsim run .* -o k.h5" 2>/dev/null; sleep 0.5 # mpirun's children, if any outlived it
+# mpirun's ranks may outlive it (it is their parent, not their killer): kill them too, found by their
+# command line in /proc (a bare Debian image has no pkill); until they are gone their lock would make
+# the resume refuse the checkpoint
+for proc in /proc/[0-9]*; do
+  case "$(tr '\0' ' ' < "$proc/cmdline" 2>/dev/null)" in *" run "*"-o k.h5"*) kill -9 "${proc#/proc/}" 2>/dev/null ;; esac
+done
+sleep 0.5
 n=$(ls k.h5.checkpoint | grep -c '^unit-.*\.h5$')
 [ ! -e k.h5 ] && [ "$n" -ge 2 ] && [ "$n" -lt 8 ]; ok $? "killed with $n of 8 units kept, no results file"
 $MPIRUN -np 3 "$SPRSIM" run $TOWNS -o k.h5 --resume; ok $? "resumed on 3 ranks"
