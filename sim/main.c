@@ -842,16 +842,18 @@ static int cmd_run(cli_args *a, int argc, char **argv)
     if (status == 0 && rank == 0) {
         spr_run_info info = {cmdline, start, omp_get_max_threads(), size, resumed};
         rc = spr_output_write(out_path, sc, res, n, &info, &err);
-        if (rc == SPR_OK) rc = spr_checkpoint_finish(checkpoint, &err);
-        else spr_checkpoint_close(checkpoint);
-        checkpoint = NULL;
+        if (rc == SPR_OK) {
+            rc = spr_checkpoint_finish(checkpoint, &err);
+            checkpoint = NULL;
+        }
         if (rc != SPR_OK) status = fail(&err, rc);
     }
-    if (checkpoint != NULL) {
+    if (checkpoint != NULL) { /* the run stopped: what it finished stays on disk */
         spr_checkpoint_close(checkpoint);
         if (status == EXIT_RUNTIME)
-            fprintf(stderr, "sprsim: the finished work units are kept; `sprsim run` with the same arguments and "
-                            "--resume runs the rest\n");
+            fprintf(stderr, "sprsim: the finished work units are kept in %s.checkpoint; `sprsim run` with the same "
+                            "arguments and --resume runs the rest\n",
+                    out_path);
     }
     if (status == 0 && rank == 0 && !a->quiet && spr_summary_print(stdout, sc, res, n) != SPR_OK) {
         fprintf(stderr, "sprsim: out of memory for the summary (the results file %s is complete)\n", out_path);
