@@ -58,8 +58,6 @@ int spr_dist_size(void)
     return n;
 }
 
-int spr_dist_built_with_mpi(void) { return 1; }
-
 /* Messages are sent in pieces of at most this many bytes (an MPI count is an int). */
 #define PIECE_BYTES ((size_t)1 << 30)
 
@@ -139,7 +137,6 @@ void spr_dist_finalize(void) {}
 void spr_dist_abort(int status) { (void)status; }
 int spr_dist_rank(void) { return 0; }
 int spr_dist_size(void) { return 1; }
-int spr_dist_built_with_mpi(void) { return 0; }
 int spr_dist_broadcast(void *v, size_t bytes)
 {
     (void)v;

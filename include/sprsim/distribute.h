@@ -24,8 +24,6 @@ void spr_dist_finalize(void);
 void spr_dist_abort(int status);
 int spr_dist_rank(void);
 int spr_dist_size(void);
-/* Whether this binary was built with MPI (SPRSIM_MPI). */
-int spr_dist_built_with_mpi(void);
 
 /* The largest *v over the ranks, on every rank; 0, or -1 if MPI fails. */
 int spr_dist_max(int *v);
