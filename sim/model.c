@@ -321,6 +321,25 @@ static void build_thresholds(const spr_params *p, spr_model *M)
     T->boy = spr_rng_threshold(p->sex_ratio_at_birth / (1.0 + p->sex_ratio_at_birth));
 }
 
+/* The step's rows (spr_step_row), copied from the thresholds. */
+static void build_step_rows(spr_model *M)
+{
+    const spr_thresholds *T = &M->thr;
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int a = 0; a < SPR_LIFE_AGES; a++)
+            for (int st = 0; st < SPR_STATE_CODES; st++) {
+                const int ben = spr_state_benefit(st), f = spr_state_func(st), dem = spr_state_dementia(st);
+                const int iso = spr_state_isolated(st), alone = spr_state_alone(st), met = spr_state_metabolic(st);
+                spr_step_row *row = &M->step[s][a][st];
+                row->die = T->die[s][a][f][dem][iso][ben];
+                memcpy(row->func_cum, T->func_cum[s][a][f][dem][iso][ben], sizeof row->func_cum);
+                row->dementia = dem ? 0 : T->dementia_onset[a][iso][ben];
+                row->isolation = iso ? T->isolation_recovery[ben] : T->isolation_onset[s][a][alone][f > 0][ben];
+                row->alone = alone ? 0 : T->alone_onset[s][a];
+                row->metabolic = met ? T->metabolic_recovery : T->metabolic_onset[a];
+            }
+}
+
 /* The cohort's state mix at an exact age in months: state_at_age[a] holds the
  * mix at exact age a years, so a resident aged a years and k months sits
  * (k + 0.5)/12 of the way to a + 1 (the middle of its month of age).  Drawing
@@ -487,6 +506,7 @@ int spr_model_create(const spr_params *p, spr_model **out, spr_error *err)
     for (int s = 0; s < SPR_SEXES; s++) run_cohort(p, M, s);
     build_costs(p, M);
     build_thresholds(p, M);
+    build_step_rows(M);
     int rc = fit_district_tilts(p, M, err);
     if (rc != SPR_OK) {
         free(M);

@@ -25,7 +25,9 @@ static int grow(spr_population *pop, size_t cap)
     if (g) pop->sp_months = g;
     void *h = realloc(pop->resource, cap * sizeof *pop->resource);
     if (h) pop->resource = h;
-    if (!a || !b || !c || !d || !e || !f || !g || !h) return SPR_ERR_NOMEM;
+    void *k = realloc(pop->guide, (cap / SPR_GUIDE_STRIDE + 1) * sizeof *pop->guide);
+    if (k) pop->guide = k;
+    if (!a || !b || !c || !d || !e || !f || !g || !h || !k) return SPR_ERR_NOMEM;
     pop->cap = cap;
     return SPR_OK;
 }
@@ -52,6 +54,7 @@ void spr_population_destroy(spr_population *pop)
     free(pop->sp);
     free(pop->sp_months);
     free(pop->resource);
+    free(pop->guide);
     free(pop);
 }
 
@@ -60,6 +63,7 @@ ptrdiff_t spr_population_add(spr_population *pop, int female, uint16_t age_month
     if (pop->n == pop->cap && grow(pop, pop->cap + pop->cap / 2 + 16) != SPR_OK) return -1;
     size_t i = pop->n++;
     pop->id[i] = pop->next_id++;
+    if (i % SPR_GUIDE_STRIDE == 0) pop->guide[i / SPR_GUIDE_STRIDE] = pop->id[i];
     pop->age_months[i] = age_months;
     pop->district[i] = district;
     pop->state[i] = state;
@@ -86,17 +90,29 @@ void spr_population_compact(spr_population *pop)
         j++;
     }
     pop->n = j;
+    for (size_t b = 0; b * SPR_GUIDE_STRIDE < j; b++) pop->guide[b] = pop->id[b * SPR_GUIDE_STRIDE];
+}
+
+/* The first index in [lo, hi) of v whose value is not below x (hi if none). */
+static size_t lower_bound(const uint32_t *v, size_t lo, size_t hi, uint32_t x)
+{
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
 }
 
 ptrdiff_t spr_population_find(const spr_population *pop, uint32_t id)
 {
-    size_t lo = 0, hi = pop->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (pop->id[mid] < id) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < pop->n && pop->id[lo] == id ? (ptrdiff_t)lo : -1;
+    const size_t blocks = (pop->n + SPR_GUIDE_STRIDE - 1) / SPR_GUIDE_STRIDE;
+    /* the stretch whose first id is the last not above id */
+    const size_t b = id == UINT32_MAX ? blocks : lower_bound(pop->guide, 0, blocks, id + 1u);
+    if (b == 0) return -1;
+    const size_t lo = (b - 1) * SPR_GUIDE_STRIDE, end = lo + SPR_GUIDE_STRIDE < pop->n ? lo + SPR_GUIDE_STRIDE : pop->n;
+    const size_t i = lower_bound(pop->id, lo, end, id);
+    return i < end && pop->id[i] == id ? (ptrdiff_t)i : -1;
 }
 
 static int draw_state(const double *dist, double u)

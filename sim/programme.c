@@ -18,6 +18,7 @@ struct spr_programme {
     spr_resources res;
     int n_queues;           /* one per link-worker team */
     int active;             /* any link workers (asked for every resident every month: kept, not recomputed) */
+    uint8_t first_age[SPR_STATES]; /* spr_programme_first_ages */
     spr_queue **queues;
     uint8_t team_of[SPR_MAX_DISTRICTS];
     /* where a resident of each district looks for a group: its own district first, then its neighbours
@@ -65,6 +66,8 @@ struct spr_programme {
     /* scratch */
     spr_queue_client *arrivals;
     size_t cap_arrivals;
+    size_t *referred_at; /* the index of each of the month's referrals' residents, in request order */
+    size_t cap_referred_at;
     spr_join_request *joins;
     size_t cap_joins;
     double *waits;
@@ -643,6 +646,23 @@ static int registered_groups_change(spr_programme *g, uint32_t month, spr_progra
 }
 
 static void initial_tilt(spr_programme *g, const spr_population *pop);
+static int referable(int age, int base_state);
+
+/* The youngest age at which spr_programme_resident does anything for a resident in base state
+ * base_state with no part in the programme (the conditions in spr_programme_first_ages): the tallies of
+ * residents 65+, joining a group, the cognitive check (when it is offered), a referral (with link
+ * workers: the youngest age from referral.min_age at which referable() holds for the state). */
+static int first_age(const spr_programme *g, int base_state)
+{
+    const spr_params *p = g->p;
+    int age = 65;
+    if (p->pa_min_age < age) age = p->pa_min_age;
+    if (g->thr_cc_check != 0 && p->cc_min_age < age) age = p->cc_min_age;
+    if (g->active)
+        for (int a = p->referral_min_age > 0 ? p->referral_min_age : 0; a < age; a++)
+            if (referable(a, base_state)) return a;
+    return age < 0 ? 0 : age;
+}
 
 int spr_programme_create(const spr_params *p, const spr_model *m, const spr_population *pop_c, spr_rng_key key,
                          spr_programme **out, spr_error *err)
@@ -668,6 +688,7 @@ int spr_programme_create(const spr_params *p, const spr_model *m, const spr_popu
     g->thr_volunteer = spr_rng_threshold(per_month(p->loop1_volunteer_rate));
     for (int months = 0; months < 256; months++) g->thr_dropout[months] = spr_rng_threshold(per_month(dropout_rate(p, months)));
     g->thr_close = spr_rng_threshold(per_month(p->res_close_rate));
+    for (int st = 0; st < SPR_STATES; st++) g->first_age[st] = (uint8_t)first_age(g, st);
     g->thr_replace = spr_rng_threshold(p->res_replacement);
     set_cognitive_check_thresholds(g);
     count_free_places(g);
@@ -712,6 +733,7 @@ void spr_programme_destroy(spr_programme *g)
         for (int k = 0; k < g->n_queues; k++) spr_queue_destroy(g->queues[k]);
     free(g->queues);
     free(g->arrivals);
+    free(g->referred_at);
     free(g->joins);
     free(g->waits);
     free(g->leavers);
@@ -722,6 +744,8 @@ void spr_programme_destroy(spr_programme *g)
 }
 
 const spr_resources *spr_programme_resources(const spr_programme *g) { return &g->res; }
+const uint8_t *spr_programme_first_ages(const spr_programme *g) { return g->first_age; }
+
 int spr_programme_active(const spr_programme *g) { return g->active; }
 
 
@@ -886,7 +910,7 @@ static int uses_block0(const spr_programme *g, const spr_population *pop, size_t
 }
 
 void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop, size_t lo, size_t hi, uint32_t month,
-                               uint32_t *words, size_t stride)
+                               uint32_t (*words)[4])
 {
     enum { BATCH = 256 }; /* the ids and words gathered on the stack: 5 KiB */
     uint32_t ids[BATCH], drawn[4][BATCH];
@@ -895,7 +919,7 @@ void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop
         const size_t end = hi - start > BATCH ? start + BATCH : hi;
         size_t n = 0;
         for (size_t i = start; i < end; i++) {
-            for (int j = 0; j < 4; j++) words[(size_t)j * stride + (i - lo)] = UINT32_MAX;
+            for (int j = 0; j < 4; j++) words[i - lo][j] = UINT32_MAX;
             int age = pop->age_months[i] / 12;
             if (age > SPR_MAX_AGE_YEARS) age = SPR_MAX_AGE_YEARS; /* as the resident step caps it */
             if ((pop->flags[i] & SPR_FLAG_ALIVE) && uses_block0(g, pop, i, age)) {
@@ -905,7 +929,7 @@ void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop
         }
         spr_rng_blocks(g->key, ids, n, month, SPR_STREAM_PROGRAMME, 0, &drawn[0][0], BATCH);
         for (size_t k = 0; k < n; k++)
-            for (int j = 0; j < 4; j++) words[(size_t)j * stride + at[k]] = drawn[j][k];
+            for (int j = 0; j < 4; j++) words[at[k]][j] = drawn[j][k];
     }
 }
 
@@ -1323,16 +1347,22 @@ static int referrals_join_queues(spr_programme *g, month_step *s)
     const spr_params *p = g->p;
     size_t n_ref = 0;
     for (int k = 0; k < s->nthreads; k++) n_ref += s->tl[k].n_referrals;
-    if (grow((void **)&g->arrivals, &g->cap_arrivals, n_ref + 1, sizeof *g->arrivals) < 0)
+    if (grow((void **)&g->arrivals, &g->cap_arrivals, n_ref + 1, sizeof *g->arrivals) < 0 ||
+        grow((void **)&g->referred_at, &g->cap_referred_at, n_ref + 1, sizeof *g->referred_at) < 0)
         return out_of_memory(s, "for the referrals");
+    /* each resident found once, not once for each team's queue */
+    n_ref = 0;
+    for (int k = 0; k < s->nthreads; k++)
+        for (size_t j = 0; j < s->tl[k].n_referrals; j++) {
+            int rc = find_resident(s, s->tl[k].referrals[j].id, "a referral", &g->referred_at[n_ref++]);
+            if (rc != SPR_OK) return rc;
+        }
     for (int qk = 0; qk < g->n_queues; qk++) {
-        size_t n = 0;
+        size_t n = 0, r = 0;
         for (int k = 0; k < s->nthreads; k++)
             for (size_t j = 0; j < s->tl[k].n_referrals; j++) {
                 const spr_referral_request *rq = &s->tl[k].referrals[j];
-                size_t idx = 0;
-                int rc = find_resident(s, rq->id, "a referral", &idx);
-                if (rc != SPR_OK) return rc;
+                const size_t idx = g->referred_at[r++];
                 if (queue_of(g, s->pop->district[idx]) != qk) continue;
                 g->arrivals[n++] = (spr_queue_client){rq->id, s->t0 + spr_rng_u01(rq->u_time) * SPR_MONTH_DAYS,
                                                       case_days(p, rq->u_service), rq->high_risk, rq->source};

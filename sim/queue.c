@@ -1,5 +1,6 @@
 #include "sprsim/queue.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,9 @@ struct spr_queue {
     int total_places, total_active;
     spr_queue_case *cases;    /* active cases, unordered */
     size_t n_cases, cap_cases;
+    /* the cases as a binary min-heap by (end_day, client), so that the next to end is found at once:
+     * heap[j] is a case's index in cases, pos[i] the heap position of case i (both cap_heap long) */
+    size_t *heap, *pos, cap_heap;
     lane lanes[2];            /* [0] priority, [1] others */
 };
 
@@ -68,6 +72,8 @@ void spr_queue_destroy(spr_queue *q)
     free(q->places);
     free(q->active);
     free(q->cases);
+    free(q->heap);
+    free(q->pos);
     free(q->lanes[0].v);
     free(q->lanes[1].v);
     free(q);
@@ -98,11 +104,81 @@ static int free_server(const spr_queue *q)
     return best;
 }
 
+/* Whether case a ends before case b (ties by client, so that the order is total). */
+static int ends_before(const spr_queue *q, size_t a, size_t b)
+{
+    const spr_queue_case *x = &q->cases[a], *y = &q->cases[b];
+    return x->end_day < y->end_day || (x->end_day == y->end_day && x->client < y->client);
+}
+
+static void heap_place(spr_queue *q, size_t j, size_t i)
+{
+    q->heap[j] = i;
+    q->pos[i] = j;
+}
+
+/* Moves the case at heap position j up or down to where the heap order wants it. */
+static void heap_fix(spr_queue *q, size_t j)
+{
+    const size_t i = q->heap[j], n = q->n_cases;
+    while (j > 0 && ends_before(q, i, q->heap[(j - 1) / 2])) {
+        heap_place(q, j, q->heap[(j - 1) / 2]);
+        j = (j - 1) / 2;
+    }
+    for (;;) {
+        size_t c = 2 * j + 1;
+        if (c >= n) break;
+        if (c + 1 < n && ends_before(q, q->heap[c + 1], q->heap[c])) c++;
+        if (!ends_before(q, q->heap[c], i)) break;
+        heap_place(q, j, q->heap[c]);
+        j = c;
+    }
+    heap_place(q, j, i);
+}
+
+/* Appends case k to the cases and the heap. */
+static int case_add(spr_queue *q, spr_queue_case k)
+{
+    if (push_event(&q->cases, &q->n_cases, &q->cap_cases, k) < 0) return -1;
+    if (q->cap_heap < q->cap_cases) {
+        size_t *h = realloc(q->heap, q->cap_cases * sizeof *h);
+        if (h != NULL) q->heap = h;
+        size_t *p = realloc(q->pos, q->cap_cases * sizeof *p);
+        if (p != NULL) q->pos = p;
+        if (h == NULL || p == NULL) {
+            q->n_cases--;
+            return -1;
+        }
+        q->cap_heap = q->cap_cases;
+    }
+    heap_place(q, q->n_cases - 1, q->n_cases - 1);
+    heap_fix(q, q->n_cases - 1);
+    return 0;
+}
+
+/* Removes case i: the last case takes its index (the cases' order, which spr_queue_visit shows, is the
+ * one it always was), and the heap loses its entry. */
+static void case_remove(spr_queue *q, size_t i)
+{
+    const size_t last = q->n_cases - 1, j = q->pos[i];
+    q->n_cases--;
+    if (j < last) {
+        heap_place(q, j, q->heap[last]); /* the heap's last entry fills the hole ... */
+        q->pos[i] = SIZE_MAX;
+    }
+    if (i < last) { /* ... and the last case moves to index i */
+        q->heap[q->pos[last]] = i;
+        q->pos[i] = q->pos[last];
+        q->cases[i] = q->cases[last];
+    }
+    if (j < last) heap_fix(q, j);
+}
+
 static int start_case(spr_queue *q, spr_queue_client c, double t, spr_queue_events *ev)
 {
     int s = free_server(q);
     spr_queue_case k = {c.client, c.arrival_day, t, t + c.service_days, s, c.source};
-    if (push_event(&q->cases, &q->n_cases, &q->cap_cases, k) < 0) return -1;
+    if (case_add(q, k) < 0) return -1;
     q->active[s]++;
     q->total_active++;
     return ev ? push_event(&ev->started, &ev->n_started, &ev->cap_started, k) : 0;
@@ -127,7 +203,7 @@ static int end_case(spr_queue *q, size_t i, double t, spr_queue_events *ev)
 {
     spr_queue_case k = q->cases[i];
     k.end_day = t;
-    q->cases[i] = q->cases[--q->n_cases];
+    case_remove(q, i);
     q->active[k.server]--;
     q->total_active--;
     if (ev && push_event(&ev->ended, &ev->n_ended, &ev->cap_ended, k) < 0) return -1;
@@ -144,17 +220,10 @@ static int cmp_arrival(const void *a, const void *b)
 }
 
 /* The case that ends first (ties: lowest client id), or -1. */
+/* The case that ends first before day `until`, or -1: the heap's first. */
 static ptrdiff_t next_end(const spr_queue *q, double until)
 {
-    ptrdiff_t best = -1;
-    for (size_t i = 0; i < q->n_cases; i++) {
-        const spr_queue_case *k = &q->cases[i];
-        if (k->end_day >= until) continue;
-        if (best < 0 || k->end_day < q->cases[best].end_day ||
-            (k->end_day == q->cases[best].end_day && k->client < q->cases[best].client))
-            best = (ptrdiff_t)i;
-    }
-    return best;
+    return q->n_cases > 0 && q->cases[q->heap[0]].end_day < until ? (ptrdiff_t)q->heap[0] : -1;
 }
 
 int spr_queue_advance(spr_queue *q, spr_queue_client *arrivals, size_t n, double until_day, spr_queue_events *ev)
@@ -225,7 +294,7 @@ int spr_queue_remove_batch(spr_queue *q, const uint32_t *ids, size_t n, double t
         where[(const uint32_t *)bsearch(&q->cases[i].client, ids, n, sizeof *ids, cmp_u32) - ids] = 2;
         q->active[q->cases[i].server]--;
         q->total_active--;
-        q->cases[i] = q->cases[--q->n_cases];
+        case_remove(q, i);
     }
     while (has_waiting(q) && q->total_active < q->total_places)
         if (start_case(q, next_waiting(q), t, ev) < 0) return -1;

@@ -182,7 +182,7 @@ int64_t spr_results_total(const spr_results *res, int r, int m, spr_indicator in
     return t;
 }
 
-/* What one thread gathers in one month. */
+/* What one thread gathers in one month (and its share of the month's residents). */
 typedef struct {
     int64_t state[SPR_SEXES][SPR_AGE_BANDS][SPR_STATE_CODES];
     int64_t participants[SPR_SEXES][SPR_AGE_BANDS];
@@ -205,6 +205,10 @@ typedef struct {
     uint8_t *birth_female;
     int oom;
     spr_programme_tally *prog; /* this thread's programme requests (an array element, see spr_simulation_run) */
+    /* the thread's run of the month's chunks, [chunk_lo, chunk_hi) (split_chunks), and its speed last
+     * time, in chunks per second (0 before it has stepped any); kept from month to month */
+    size_t chunk_lo, chunk_hi;
+    double chunks_per_s;
 } tally;
 
 static void tally_clear(tally *t, size_t n_resources)
@@ -261,34 +265,50 @@ static int household_redrawn(int age_months)
     return age_months % 60 == 0 && age > 0 && age < 65;
 }
 
-/* Whether a resident uses its social block 1 this month: its household is drawn again, or it is a woman
- * of an age that gives birth. */
-static int uses_social_block1(const spr_model *M, const spr_population *pop, size_t i)
+/* Whether a resident (age in whole years) uses its social block 1 this month: its household is drawn
+ * again, or it is a woman of an age that gives birth. */
+static int uses_social_block1(const spr_model *M, const spr_population *pop, size_t i, int age)
 {
-    const int age_m = pop->age_months[i];
-    return household_redrawn(age_m) || ((pop->flags[i] & SPR_FLAG_FEMALE) && M->thr.birth[age_years(age_m)] != 0);
+    return household_redrawn(pop->age_months[i]) || ((pop->flags[i] & SPR_FLAG_FEMALE) && M->thr.birth[age] != 0);
 }
 
-/* One month of one resident, with its blocks drawn beforehand with its chunk's: block 0 of
- * SPR_STREAM_MONTH_HEALTH (wh), SPR_STREAM_MONTH_SOCIAL (social) and SPR_STREAM_PROGRAMME (prog0), and
- * block 1 of SPR_STREAM_MONTH_SOCIAL (wb) when uses_social_block1 (zeros otherwise, unused).  All
- * probabilities use the state at the start of the month (as the cohort model does). */
+/* Residents whose blocks are drawn together: the health and social blocks of 128 residents are 4 KiB,
+ * which stay in the first-level cache while the residents are stepped. */
+enum { CHUNK = 128 };
+
+/* A chunk's words, drawn before its residents are stepped: word j of the chunk's resident k in
+ * health[j][k] (block 0 of SPR_STREAM_MONTH_HEALTH), social[j][k] (block 0 of SPR_STREAM_MONTH_SOCIAL),
+ * birth[j][k] (block 1 of SPR_STREAM_MONTH_SOCIAL, when uses_social_block1; zeros otherwise, unused) and
+ * prog[k][j] (block 0 of SPR_STREAM_PROGRAMME, spr_programme_draw_block0). */
+typedef struct {
+    uint32_t health[4][CHUNK], social[4][CHUNK], birth[4][CHUNK];
+    uint32_t prog[CHUNK][4];
+} chunk_words;
+
+/* Whether the programme has anything to do this month for resident i (age in whole years, state st), who
+ * lives on: first_age is spr_programme_first_ages. */
+static int programme_concerns(const spr_population *pop, size_t i, int age, int st, const uint8_t *first_age)
+{
+    return age >= first_age[spr_state_base(st)] || (pop->sp[i] & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING)) ||
+           pop->sp_months[i] != 0 || spr_state_benefit(st);
+}
+
+/* One month of resident i (age in whole years), the chunk's resident k.  All probabilities use the state
+ * at the start of the month (as the cohort model does); the thresholds of that state are one row of
+ * M->step.  first_age: spr_programme_first_ages. */
 static void step_resident(const spr_params *p, const spr_model *M, const spr_programme *g, spr_population *pop,
-                          size_t i, uint32_t month, const uint32_t wh[4], const uint32_t social[4],
-                          const uint32_t wb[4], const uint32_t prog0[4], tally *t)
+                          size_t i, int age, const uint8_t *first_age, uint32_t month, const chunk_words *w, size_t k,
+                          tally *t)
 {
     const spr_thresholds *T = &M->thr;
     const int female = pop->flags[i] & SPR_FLAG_FEMALE;
     const int age_m = pop->age_months[i];
-    const int age = age_years(age_m);
     const int band = spr_age_band(age);
     int st = pop->state[i];
 
     /* start-of-month adjustments on birthdays (as in the cohort model) */
-    const int remix = household_redrawn(age_m);
-    const int may_give_birth = female && T->birth[age] != 0;
-    if (remix) {
-        int alone = wb[B_ALONE_REDRAW] < spr_rng_threshold(p->living_alone[female][band]);
+    if (household_redrawn(age_m)) {
+        int alone = w->birth[B_ALONE_REDRAW][k] < spr_rng_threshold(p->living_alone[female][band]);
         st = (st & ~2) | (alone << 1);
     }
     if (age >= M->probs.metabolic_max_age) st &= ~1;
@@ -307,57 +327,47 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
         t->taking_part65[female][spr_state_alone(st)] += taking_part;
     }
 
-    const int ben = spr_state_benefit(st), base = spr_state_base(st);
-    const int f = spr_state_func(st), dem = spr_state_dementia(st), iso = spr_state_isolated(st);
-    const int alone = spr_state_alone(st), met = spr_state_metabolic(st);
-
-    t->death_thresholds[female][band] += T->die[female][age][f][dem][iso][ben];
-    if (wh[H_DEATH] < T->die[female][age][f][dem][iso][ben]) {
+    const spr_step_row *row = &M->step[female][age][st];
+    const int base = spr_state_base(st), alone = spr_state_alone(st);
+    t->death_thresholds[female][band] += row->die;
+    if (w->health[H_DEATH][k] < row->die) {
         pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE;
         t->deaths[female][band]++;
         if (age >= 65) {
             t->district65[pop->district[i]][4]++;
             t->deaths65[female][alone]++;
         }
-        spr_programme_resident(g, pop, i, 0, age, base, month, prog0, t->prog);
+        spr_programme_resident(g, pop, i, 0, age, base, month, w->prog[k], t->prog);
         return;
     }
-    const int need_social = T->out_migration[band] != 0 || (!alone && T->alone_onset[female][age] != 0) ||
-                            met || T->metabolic_onset[age] != 0;
-    /* without a chance of any social event the words are not used: none can happen */
-    const uint32_t none[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
-    const uint32_t *ws = need_social ? social : none;
-    if (ws[S_MIGRATION] < T->out_migration[band]) {
+    if (w->social[S_MIGRATION][k] < T->out_migration[band]) {
         pop->flags[i] = (uint8_t)((pop->flags[i] & ~SPR_FLAG_ALIVE) | SPR_FLAG_DEPARTED);
         t->out_migrants[female][band]++;
-        spr_programme_resident(g, pop, i, 0, age, base, month, prog0, t->prog);
+        spr_programme_resident(g, pop, i, 0, age, base, month, w->prog[k], t->prog);
         return;
     }
     /* the programme may end the benefit of a group left earlier (it rewrites the state) */
-    spr_programme_resident(g, pop, i, 1, age, base, month, prog0, t->prog);
+    if (programme_concerns(pop, i, age, st, first_age)) spr_programme_resident(g, pop, i, 1, age, base, month, w->prog[k], t->prog);
     const int ben2 = spr_state_benefit(pop->state[i]);
-    if (may_give_birth && wb[B_BIRTH] < T->birth[age]) tally_birth(t, i, wb[B_CHILD_SEX] >= T->boy);
+    if ((female && T->birth[age] != 0) && w->birth[B_BIRTH][k] < T->birth[age])
+        tally_birth(t, i, w->birth[B_CHILD_SEX][k] >= T->boy);
 
-    const uint32_t *cum = T->func_cum[female][age][f][dem][iso][ben];
     /* the first state whose cumulative threshold the word is below (the last if none), chosen without
      * branches: the branch on the resident's own state would often be mispredicted */
+    const uint32_t wf = w->health[H_FUNCTION][k];
     int f2 = SPR_FUNC_STATES - 1;
-    for (int k = SPR_FUNC_STATES - 2; k >= 0; k--) f2 = wh[H_FUNCTION] < cum[k] ? k : f2;
-    const int dem2 = dem || wh[H_DEMENTIA] < T->dementia_onset[age][iso][ben];
-    const int alone2 = alone || ws[S_ALONE] < T->alone_onset[female][age];
-    int iso2;
-    if (iso) iso2 = !(wh[H_ISOLATION] < T->isolation_recovery[ben]);
-    else iso2 = wh[H_ISOLATION] < T->isolation_onset[female][age][alone][f > 0][ben] ||
-                (alone2 && !alone && ws[S_BEREAVEMENT] < T->isolation_on_bereavement);
-    const int met2 = met ? !(ws[S_METABOLIC] < T->metabolic_recovery) : ws[S_METABOLIC] < T->metabolic_onset[age];
-
-    pop->state[i] = (uint8_t)(spr_state_index(f2, dem2, iso2, alone2, met2) + SPR_STATES * ben2);
+    for (int j = SPR_FUNC_STATES - 2; j >= 0; j--) f2 = wf < row->func_cum[j] ? j : f2;
+    /* each event flips its bit of the state (the row holds the threshold of leaving the state it is in);
+     * a resident who comes to live alone this month may also become isolated on the bereavement */
+    const int alone_flip = w->social[S_ALONE][k] < row->alone;
+    const int iso = spr_state_isolated(st);
+    const int iso_flip = (w->health[H_ISOLATION][k] < row->isolation) |
+                         ((iso ^ 1) & alone_flip & (w->social[S_BEREAVEMENT][k] < T->isolation_on_bereavement));
+    const int flips = (w->health[H_DEMENTIA][k] < row->dementia) << 3 | iso_flip << 2 | alone_flip << 1 |
+                      (w->social[S_METABOLIC][k] < row->metabolic);
+    pop->state[i] = (uint8_t)(((base & 15) ^ flips) + (f2 << 4) + SPR_STATES * ben2);
     pop->age_months[i] = (uint16_t)(age_m + 1);
 }
-
-/* Residents whose blocks are drawn together: the health and social blocks of 128 residents are 4 KiB,
- * which stay in the first-level cache while the residents are stepped. */
-enum { CHUNK = 128 };
 
 /* One month of residents [lo, hi) (at most CHUNK): their blocks drawn at once, vectorised, then each
  * resident stepped.  Health and social blocks for every resident (all use the first, most the second;
@@ -367,29 +377,28 @@ enum { CHUNK = 128 };
 static void step_chunk(const spr_params *p, const spr_model *M, const spr_programme *g, spr_population *pop,
                        size_t lo, size_t hi, spr_rng_key key, uint32_t month, tally *t)
 {
-    uint32_t health[4][CHUNK], social[4][CHUNK], prog[4][CHUNK];
-    spr_rng_blocks(key, pop->id + lo, hi - lo, month, SPR_STREAM_MONTH_HEALTH, 0, &health[0][0], CHUNK);
-    spr_rng_blocks(key, pop->id + lo, hi - lo, month, SPR_STREAM_MONTH_SOCIAL, 0, &social[0][0], CHUNK);
-    spr_programme_draw_block0(g, pop, lo, hi, month, &prog[0][0], CHUNK);
+    chunk_words w;
+    spr_rng_blocks(key, pop->id + lo, hi - lo, month, SPR_STREAM_MONTH_HEALTH, 0, &w.health[0][0], CHUNK);
+    spr_rng_blocks(key, pop->id + lo, hi - lo, month, SPR_STREAM_MONTH_SOCIAL, 0, &w.social[0][0], CHUNK);
+    spr_programme_draw_block0(g, pop, lo, hi, month, w.prog);
     /* social block 1 (births, households on birthdays): gathered, about a fifth of the residents use it */
-    uint32_t ids[CHUNK], drawn[4][CHUNK], birth[4][CHUNK] = {{0}};
+    uint32_t ids[CHUNK], drawn[4][CHUNK];
+    uint8_t age[CHUNK];
     size_t at[CHUNK], n1 = 0;
-    for (size_t i = lo; i < hi; i++)
-        if ((pop->flags[i] & SPR_FLAG_ALIVE) && uses_social_block1(M, pop, i)) {
-            ids[n1] = pop->id[i];
-            at[n1++] = i - lo;
-        }
-    spr_rng_blocks(key, ids, n1, month, SPR_STREAM_MONTH_SOCIAL, 1, &drawn[0][0], CHUNK);
-    for (size_t k = 0; k < n1; k++)
-        for (int j = 0; j < 4; j++) birth[j][at[k]] = drawn[j][k];
+    memset(w.birth, 0, sizeof w.birth);
     for (size_t k = 0; k < hi - lo; k++) {
-        if (!(pop->flags[lo + k] & SPR_FLAG_ALIVE)) continue;
-        const uint32_t wh[4] = {health[0][k], health[1][k], health[2][k], health[3][k]};
-        const uint32_t ws[4] = {social[0][k], social[1][k], social[2][k], social[3][k]};
-        const uint32_t wb[4] = {birth[0][k], birth[1][k], birth[2][k], birth[3][k]};
-        const uint32_t wp[4] = {prog[0][k], prog[1][k], prog[2][k], prog[3][k]};
-        step_resident(p, M, g, pop, lo + k, month, wh, ws, wb, wp, t);
+        age[k] = (uint8_t)age_years(pop->age_months[lo + k]);
+        if ((pop->flags[lo + k] & SPR_FLAG_ALIVE) && uses_social_block1(M, pop, lo + k, age[k])) {
+            ids[n1] = pop->id[lo + k];
+            at[n1++] = k;
+        }
     }
+    spr_rng_blocks(key, ids, n1, month, SPR_STREAM_MONTH_SOCIAL, 1, &drawn[0][0], CHUNK);
+    for (size_t q = 0; q < n1; q++)
+        for (int j = 0; j < 4; j++) w.birth[j][at[q]] = drawn[j][q];
+    const uint8_t *first_age = spr_programme_first_ages(g);
+    for (size_t k = 0; k < hi - lo; k++)
+        if (pop->flags[lo + k] & SPR_FLAG_ALIVE) step_resident(p, M, g, pop, lo + k, age[k], first_age, month, &w, k, t);
 }
 
 /* The month's residents 65+ by sex and household: states from the tally by sex, band and state
@@ -661,6 +670,31 @@ static void cohort_follow(spr_cohort *c, size_t start, const spr_population *pop
     }
 }
 
+/* Splits the month's chunks among a team of threads: each thread one run of consecutive chunks, in
+ * thread order, so that its births and requests are in increasing index and the threads' lists, read in
+ * thread order, are too.  The runs are sized by the threads' speeds of last month (equal at first): the
+ * residents' work is uneven (the old have more to do than the young, and the population is in order of
+ * sex and age), and equal runs left one thread waiting.  The split never changes a result. */
+static void split_chunks(tally *tl, int team, size_t chunks)
+{
+    double total = 0;
+    int measured = 1;
+    for (int k = 0; k < team; k++) {
+        total += tl[k].chunks_per_s;
+        measured &= tl[k].chunks_per_s > 0;
+    }
+    double before = 0;
+    size_t lo = 0;
+    for (int k = 0; k < team; k++) {
+        before += measured ? tl[k].chunks_per_s : 1.0;
+        const double share = before / (measured ? total : (double)team);
+        const size_t hi = k == team - 1 ? chunks : (size_t)((double)chunks * share + 0.5);
+        tl[k].chunk_lo = lo;
+        tl[k].chunk_hi = hi > lo ? (hi < chunks ? hi : chunks) : lo;
+        lo = tl[k].chunk_hi;
+    }
+}
+
 /* Replicate `replicate` (the key of its random streams) into slot r of res,
  * following `cohort` when it is not NULL. */
 static int run_replicate(const spr_params *p, const spr_model *M, spr_results *res, int r, int replicate,
@@ -697,11 +731,13 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
 #pragma omp parallel num_threads(nthreads)
         {
             tally *t = &tl[omp_get_thread_num()];
-            /* static schedule: each thread steps one run of consecutive chunks, so its births are in
-             * increasing index and the threads' lists, read in thread order, are too */
-#pragma omp for schedule(static)
-            for (size_t c = 0; c < (n + CHUNK - 1) / CHUNK; c++)
+#pragma omp single
+            split_chunks(tl, omp_get_num_threads(), (n + CHUNK - 1) / CHUNK);
+            const double start_s = omp_get_wtime();
+            for (size_t c = t->chunk_lo; c < t->chunk_hi; c++)
                 step_chunk(p, M, g, pop, c * CHUNK, c * CHUNK + CHUNK < n ? c * CHUNK + CHUNK : n, key, (uint32_t)m, t);
+            const double took_s = omp_get_wtime() - start_s;
+            if (t->chunk_hi > t->chunk_lo && took_s > 0) t->chunks_per_s = (double)(t->chunk_hi - t->chunk_lo) / took_s;
         }
         for (int k = 0; k < nthreads; k++)
             if (tl[k].oom) {

@@ -118,7 +118,7 @@ static int rereferrals(const char *path, int wait, const char *setting, rereferr
     memset(&t, 0, sizeof t);
     int32_t *closed_at = NULL;
     uint8_t *had_case = NULL;
-    uint32_t *block0 = NULL; /* the programme's block 0 of every resident, word by word (structure of arrays) */
+    uint32_t(*block0)[4] = NULL; /* the programme's block 0 of every resident */
     int hist[SPR_WAIT_DAYS] = {0};
     *seen = (rereferral_seen){0, 0, 1000, 0, 0, 0};
     int rc = load_with_sets(path, sets, 9, &sc, &err);
@@ -137,19 +137,18 @@ static int rereferrals(const char *path, int wait, const char *setting, rereferr
     if (rc == SPR_OK) {
         closed_at = malloc(pop->n * sizeof *closed_at);
         had_case = malloc(pop->n);
-        block0 = malloc(4 * pop->n * sizeof *block0);
+        block0 = malloc(pop->n * sizeof *block0);
         if (closed_at == NULL || had_case == NULL || block0 == NULL) rc = SPR_ERR_NOMEM;
     }
     for (size_t i = 0; rc == SPR_OK && i < pop->n; i++) closed_at[i] = -1;
     for (uint32_t m = 0; rc == SPR_OK && m < 48; m++) {
         spr_programme_tally_clear(&t, spr_programme_resources(g)->n);
-        spr_programme_draw_block0(g, pop, 0, pop->n, m, block0, pop->n);
+        spr_programme_draw_block0(g, pop, 0, pop->n, m, block0);
         for (size_t i = 0; i < pop->n; i++) {
             const uint8_t before = pop->sp[i];
             int age = pop->age_months[i] / 12;
-            const uint32_t w[4] = {block0[i], block0[pop->n + i], block0[2 * pop->n + i], block0[3 * pop->n + i]};
             spr_programme_resident(g, pop, i, 1, age > SPR_MAX_AGE_YEARS ? SPR_MAX_AGE_YEARS : age,
-                                   spr_state_base(pop->state[i]), m, w, &t);
+                                   spr_state_base(pop->state[i]), m, block0[i], &t);
             const int referred = !(before & (SPR_SP_WAITING | SPR_SP_CASE)) && (pop->sp[i] & SPR_SP_WAITING);
             if (referred && closed_at[i] >= 0) {
                 const int gap = (int)m - closed_at[i];
@@ -260,18 +259,19 @@ static void block0_of_a_range(const char *path)
     CHECK(rc == SPR_OK, "setting up: %s", rc == SPR_OK ? "" : err.msg);
     if (rc == SPR_OK) {
         for (size_t i = 0; i < pop->n; i += 7) pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE; /* some dead, awaiting compaction */
-        const size_t lo = 5, hi = pop->n - 3, stride = pop->n;
-        uint32_t *words = malloc(4 * stride * sizeof *words);
+        const size_t lo = 5, hi = pop->n - 3, room = pop->n; /* room for more residents than the range */
+        uint32_t(*words)[4] = malloc(room * sizeof *words);
         CHECK(words != NULL, "out of memory");
         if (words != NULL) {
-            for (size_t q = 0; q < 4 * stride; q++) words[q] = 0xdeadbeef;
-            spr_programme_draw_block0(g, pop, lo, hi, 17, words, stride);
+            for (size_t k = 0; k < room; k++)
+                for (int j = 0; j < 4; j++) words[k][j] = 0xdeadbeef;
+            spr_programme_draw_block0(g, pop, lo, hi, 17, words);
             int wrong = 0, dead_drawn = 0, outside = 0;
             size_t used = 0, unused = 0, participants = 0;
             for (size_t i = lo; i < hi; i++) {
                 const size_t k = i - lo;
                 uint32_t w[4], scalar[4];
-                for (int j = 0; j < 4; j++) w[j] = words[(size_t)j * stride + k];
+                for (int j = 0; j < 4; j++) w[j] = words[k][j];
                 spr_rng_block(key, pop->id[i], 17, SPR_STREAM_PROGRAMME, 0, scalar);
                 const int none = w[0] == UINT32_MAX && w[1] == UINT32_MAX && w[2] == UINT32_MAX && w[3] == UINT32_MAX;
                 const int own = memcmp(w, scalar, sizeof w) == 0;
@@ -284,8 +284,8 @@ static void block0_of_a_range(const char *path)
                 used += own;
                 unused += none;
             }
-            for (int j = 0; j < 4; j++)
-                for (size_t k = hi - lo; k < stride; k++) outside += words[(size_t)j * stride + k] != 0xdeadbeef;
+            for (size_t k = hi - lo; k < room; k++)
+                for (int j = 0; j < 4; j++) outside += words[k][j] != 0xdeadbeef;
             CHECK(wrong == 0, "%d residents with words other than their own block or none", wrong);
             CHECK(dead_drawn == 0, "%d dead residents drew a block", dead_drawn);
             CHECK(outside == 0, "%d words written outside the range", outside);

@@ -76,9 +76,24 @@ typedef struct {
     uint32_t boy; /* a newborn is a boy when a word is below this */
 } spr_thresholds;
 
+/* A resident-month's thresholds, found with one index, by sex, age and state code (the state after the
+ * start-of-month adjustments): the step compares its words with these instead of decoding the state for
+ * each table of spr_thresholds, from which they are copied.  The event thresholds flip a state bit: a
+ * resident in the state the event leaves has the threshold of leaving it (0 where it cannot: dementia
+ * and living alone do not end). */
+typedef struct {
+    uint32_t die;
+    uint32_t func_cum[SPR_FUNC_STATES - 1];
+    uint32_t dementia;  /* onset (0 with dementia) */
+    uint32_t isolation; /* onset, or recovery when isolated */
+    uint32_t alone;     /* onset (0 when living alone) */
+    uint32_t metabolic; /* onset, or recovery with metabolic disease */
+} spr_step_row;
+
 typedef struct {
     spr_probs probs;
     spr_thresholds thr;
+    spr_step_row step[SPR_SEXES][SPR_LIFE_AGES][SPR_STATE_CODES]; /* 1.3 MB; the residents of an age use 6 KiB */
     /* cohort state distribution at the start of each year of age (sums to 1) */
     double state_at_age[SPR_SEXES][SPR_LIFE_AGES][SPR_STATES];
     /* cohort survivorship l(x) and life expectancy at each age */

@@ -42,7 +42,13 @@ typedef struct {
     uint8_t *sp_months;   /* months in the current group (saturates at 255); out of any group, queue and case:
                            * months left before a new referral (programme.c, referral.rereferral_wait_months) */
     uint32_t *resource;   /* group taken part in, or SPR_NO_RESOURCE (32 bits: more than 65,535 groups happen) */
+    uint32_t *guide;      /* every SPR_GUIDE_STRIDE-th id (id[b * SPR_GUIDE_STRIDE] in guide[b]), for
+                           * spr_population_find: kept by spr_population_add and spr_population_compact */
 } spr_population;
+
+/* Residents per entry of the guide to the ids: a sixteenth of a byte per resident, and the last search of
+ * spr_population_find within 256 bytes of ids. */
+#define SPR_GUIDE_STRIDE 64
 
 /* Bytes of state per resident (the sum over the arrays). */
 #define SPR_BYTES_PER_RESIDENT (2 * sizeof(uint32_t) + sizeof(uint16_t) + 5 * sizeof(uint8_t))
@@ -54,7 +60,10 @@ void spr_population_destroy(spr_population *pop);
 ptrdiff_t spr_population_add(spr_population *pop, int female, uint16_t age_months, uint8_t district, uint8_t state);
 
 /* The index of the resident with this id, or -1: ids increase along the
- * arrays (residents are appended with new ids and compaction keeps order). */
+ * arrays (residents are appended with new ids and compaction keeps order).
+ * Bisection of the guide (which stays in the cache), then of one stretch of
+ * SPR_GUIDE_STRIDE ids: bisecting a million ids would miss the cache at
+ * most of its twenty steps. */
 ptrdiff_t spr_population_find(const spr_population *pop, uint32_t id);
 
 /* Removes residents who are not alive, keeping the others in order. */

@@ -209,6 +209,11 @@ void spr_programme_destroy(spr_programme *g);
 
 const spr_resources *spr_programme_resources(const spr_programme *g);
 int spr_programme_active(const spr_programme *g); /* any link workers */
+/* By base state (spr_state_base): below this age (in whole years), spr_programme_resident leaves alone a
+ * resident in that state who lives on and has no part in the programme: in no group, queue or case
+ * (SPR_SP_WAITING, SPR_SP_CASE, SPR_SP_PARTICIPATING), without the lingering benefit and with no wait
+ * before a new referral (sp_months 0).  The step need not call it for them. */
+const uint8_t *spr_programme_first_ages(const spr_programme *g);
 /* The link workers' full-time equivalents of the scenario: link_workers.fte,
  * or the norm link_workers.fte_per_100000 scaled to simulation.population
  * (validation refuses both at once); with the teams file's or the staffing
@@ -217,10 +222,11 @@ double spr_programme_fte(const spr_params *p);
 
 /* The programme's block 0 (SPR_STREAM_PROGRAMME, index 0) of residents [lo, hi) who use it this month
  * (alive and taking part, with the lingering benefit, or free to join a group), drawn together
- * (spr_rng_blocks): word j of resident lo + k in words[j * stride + k], UINT32_MAX for the others (no
- * event happens on such a word).  Call with the month's starting state, before the residents' step. */
+ * (spr_rng_blocks): word j of resident lo + k in words[k][j] (a resident's block together, as
+ * spr_programme_resident takes it), UINT32_MAX for the others (no event happens on such a word).  Call
+ * with the month's starting state, before the residents' step. */
 void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop, size_t lo, size_t hi, uint32_t month,
-                               uint32_t *words, size_t stride);
+                               uint32_t (*words)[4]);
 
 /* Parallel part, for resident i after it survived the month's death and
  * migration draws (alive == 0: it died or left; report its programme exit).
