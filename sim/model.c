@@ -353,8 +353,7 @@ static void build_step_rows(spr_model *M)
  * the whole year. */
 static void cohort_mix(const spr_model *m, int female, uint16_t age_months, double dist[SPR_STATES])
 {
-    int age = age_months / 12;
-    if (age > SPR_MAX_AGE_YEARS) age = SPR_MAX_AGE_YEARS;
+    const int age = spr_age_years(age_months);
     const double *at = m->state_at_age[female][age];
     memcpy(dist, at, SPR_STATES * sizeof *dist);
     if (age + 1 >= SPR_LIFE_AGES) return;

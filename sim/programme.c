@@ -920,9 +920,7 @@ void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop
         size_t n = 0;
         for (size_t i = start; i < end; i++) {
             for (int j = 0; j < 4; j++) words[i - lo][j] = UINT32_MAX;
-            int age = pop->age_months[i] / 12;
-            if (age > SPR_MAX_AGE_YEARS) age = SPR_MAX_AGE_YEARS; /* as the resident step caps it */
-            if ((pop->flags[i] & SPR_FLAG_ALIVE) && uses_block0(g, pop, i, age)) {
+            if ((pop->flags[i] & SPR_FLAG_ALIVE) && uses_block0(g, pop, i, spr_age_years(pop->age_months[i]))) {
                 ids[n] = pop->id[i];
                 at[n++] = i - lo;
             }

@@ -1,6 +1,5 @@
 #include "sprsim/queue.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,10 +161,7 @@ static void case_remove(spr_queue *q, size_t i)
 {
     const size_t last = q->n_cases - 1, j = q->pos[i];
     q->n_cases--;
-    if (j < last) {
-        heap_place(q, j, q->heap[last]); /* the heap's last entry fills the hole ... */
-        q->pos[i] = SIZE_MAX;
-    }
+    if (j < last) heap_place(q, j, q->heap[last]); /* the heap's last entry fills the hole ... */
     if (i < last) { /* ... and the last case moves to index i */
         q->heap[q->pos[last]] = i;
         q->pos[i] = q->pos[last];
@@ -219,8 +215,7 @@ static int cmp_arrival(const void *a, const void *b)
     return (x->client > y->client) - (x->client < y->client);
 }
 
-/* The case that ends first (ties: lowest client id), or -1. */
-/* The case that ends first before day `until`, or -1: the heap's first. */
+/* The case that ends first before day `until` (ties: lowest client id), or -1: the heap's first. */
 static ptrdiff_t next_end(const spr_queue *q, double until)
 {
     return q->n_cases > 0 && q->cases[q->heap[0]].end_day < until ? (ptrdiff_t)q->heap[0] : -1;

@@ -251,17 +251,10 @@ enum { H_DEATH = 0, H_FUNCTION = 1, H_DEMENTIA = 2, H_ISOLATION = 3 };
 enum { S_ALONE = 0, S_BEREAVEMENT = 1, S_METABOLIC = 2, S_MIGRATION = 3 };
 enum { B_BIRTH = 0, B_CHILD_SEX = 1, B_ALONE_REDRAW = 2 };
 
-/* A resident's age in whole years, as the step's tables take it. */
-static int age_years(int age_months)
-{
-    const int age = age_months / 12;
-    return age > SPR_MAX_AGE_YEARS ? SPR_MAX_AGE_YEARS : age;
-}
-
 /* Whether a resident's household is drawn again this month: on every fifth birthday below 65. */
 static int household_redrawn(int age_months)
 {
-    const int age = age_years(age_months);
+    const int age = spr_age_years(age_months);
     return age_months % 60 == 0 && age > 0 && age < 65;
 }
 
@@ -289,8 +282,9 @@ typedef struct {
  * lives on: first_age is spr_programme_first_ages. */
 static int programme_concerns(const spr_population *pop, size_t i, int age, int st, const uint8_t *first_age)
 {
-    return age >= first_age[spr_state_base(st)] || (pop->sp[i] & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING)) ||
-           pop->sp_months[i] != 0 || spr_state_benefit(st);
+    return age >= first_age[spr_state_base(st)] ||
+           (pop->sp[i] & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING)) || pop->sp_months[i] != 0 ||
+           spr_state_benefit(st);
 }
 
 /* One month of resident i (age in whole years), the chunk's resident k.  All probabilities use the state
@@ -347,9 +341,10 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
         return;
     }
     /* the programme may end the benefit of a group left earlier (it rewrites the state) */
-    if (programme_concerns(pop, i, age, st, first_age)) spr_programme_resident(g, pop, i, 1, age, base, month, w->prog[k], t->prog);
+    if (programme_concerns(pop, i, age, st, first_age))
+        spr_programme_resident(g, pop, i, 1, age, base, month, w->prog[k], t->prog);
     const int ben2 = spr_state_benefit(pop->state[i]);
-    if ((female && T->birth[age] != 0) && w->birth[B_BIRTH][k] < T->birth[age])
+    if (female && w->birth[B_BIRTH][k] < T->birth[age]) /* (words of zeros where T->birth[age] is 0) */
         tally_birth(t, i, w->birth[B_CHILD_SEX][k] >= T->boy);
 
     /* the first state whose cumulative threshold the word is below (the last if none), chosen without
@@ -387,7 +382,7 @@ static void step_chunk(const spr_params *p, const spr_model *M, const spr_progra
     size_t at[CHUNK], n1 = 0;
     memset(w.birth, 0, sizeof w.birth);
     for (size_t k = 0; k < hi - lo; k++) {
-        age[k] = (uint8_t)age_years(pop->age_months[lo + k]);
+        age[k] = (uint8_t)spr_age_years(pop->age_months[lo + k]);
         if ((pop->flags[lo + k] & SPR_FLAG_ALIVE) && uses_social_block1(M, pop, lo + k, age[k])) {
             ids[n1] = pop->id[lo + k];
             at[n1++] = k;

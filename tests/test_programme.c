@@ -146,9 +146,8 @@ static int rereferrals(const char *path, int wait, const char *setting, rereferr
         spr_programme_draw_block0(g, pop, 0, pop->n, m, block0);
         for (size_t i = 0; i < pop->n; i++) {
             const uint8_t before = pop->sp[i];
-            int age = pop->age_months[i] / 12;
-            spr_programme_resident(g, pop, i, 1, age > SPR_MAX_AGE_YEARS ? SPR_MAX_AGE_YEARS : age,
-                                   spr_state_base(pop->state[i]), m, block0[i], &t);
+            spr_programme_resident(g, pop, i, 1, spr_age_years(pop->age_months[i]), spr_state_base(pop->state[i]), m,
+                                   block0[i], &t);
             const int referred = !(before & (SPR_SP_WAITING | SPR_SP_CASE)) && (pop->sp[i] & SPR_SP_WAITING);
             if (referred && closed_at[i] >= 0) {
                 const int gap = (int)m - closed_at[i];

@@ -372,6 +372,13 @@ int spr_params_validate(const spr_params *p, spr_error *err);
  * allocated string; *out must be freed by the caller. */
 int spr_params_to_yaml(const spr_params *p, char **out, spr_error *err);
 
+/* Age in whole years of an age in months, capped at SPR_MAX_AGE_YEARS (as the tables by age take it). */
+static inline int spr_age_years(int age_months)
+{
+    const int age = age_months / 12;
+    return age > SPR_MAX_AGE_YEARS ? SPR_MAX_AGE_YEARS : age;
+}
+
 /* Age band of an age in years (0..SPR_AGE_BANDS-1). */
 static inline int spr_age_band(int age_years) { return age_years >= 100 ? SPR_AGE_BANDS - 1 : age_years / 5; }
 

@@ -74,8 +74,8 @@ static inline void spr_rng_block(spr_rng_key key, uint32_t id, uint32_t month, s
 
 /* The blocks of (key, ids[k], month, purpose, index) for k < n, word j of block k in words[j * stride + k]
  * (structure of arrays, stride >= n): word for word what spr_rng_block gives for each id.  Eight
- * counters at a time with AVX2 where the processor has it (chosen at run time: the binary stays
- * portable), one at a time otherwise. */
+ * counters to an AVX2 instruction, sixteen at a time, where the processor has it (chosen at run time:
+ * the binary stays portable), one at a time otherwise. */
 void spr_rng_blocks(spr_rng_key key, const uint32_t *ids, size_t n, uint32_t month, spr_stream_purpose purpose,
                     uint32_t index, uint32_t *words, size_t stride);
 
