@@ -289,54 +289,33 @@ static void build_thresholds(const spr_params *p, spr_model *M)
 {
     const spr_probs *P = &M->probs;
     spr_thresholds *T = &M->thr;
-    for (int s = 0; s < SPR_SEXES; s++)
-        for (int a = 0; a < SPR_LIFE_AGES; a++)
-            for (int f = 0; f < SPR_FUNC_STATES; f++)
-                for (int d = 0; d < 2; d++)
-                    for (int i = 0; i < 2; i++)
-                        for (int b = 0; b < 2; b++) {
-                            T->die[s][a][f][d][i][b] = spr_rng_threshold(P->die[s][a][f][d][i][b]);
-                            double cum = 0;
-                            for (int j = 0; j < SPR_FUNC_STATES - 1; j++) {
-                                cum += P->func[s][a][f][d][i][b][j];
-                                T->func_cum[s][a][f][d][i][b][j] = spr_rng_threshold(cum);
-                            }
-                        }
-    for (int a = 0; a < SPR_LIFE_AGES; a++) {
-        for (int i = 0; i < 2; i++)
-            for (int b = 0; b < 2; b++) T->dementia_onset[a][i][b] = spr_rng_threshold(P->dementia_onset[a][i][b]);
-        for (int s = 0; s < SPR_SEXES; s++)
-            for (int al = 0; al < 2; al++)
-                for (int dec = 0; dec < 2; dec++)
-                    for (int b = 0; b < 2; b++)
-                        T->isolation_onset[s][a][al][dec][b] = spr_rng_threshold(P->isolation_onset[s][a][al][dec][b]);
-        for (int s = 0; s < SPR_SEXES; s++) T->alone_onset[s][a] = spr_rng_threshold(P->alone_onset[s][a]);
-        T->metabolic_onset[a] = spr_rng_threshold(P->metabolic_onset[a]);
-        T->birth[a] = spr_rng_threshold(P->birth[a]);
-    }
-    for (int b = 0; b < 2; b++) T->isolation_recovery[b] = spr_rng_threshold(P->isolation_recovery[b]);
+    for (int a = 0; a < SPR_LIFE_AGES; a++) T->birth[a] = spr_rng_threshold(P->birth[a]);
     T->isolation_on_bereavement = spr_rng_threshold(P->isolation_on_bereavement);
-    T->metabolic_recovery = spr_rng_threshold(P->metabolic_recovery);
     for (int b = 0; b < SPR_AGE_BANDS; b++) T->out_migration[b] = spr_rng_threshold(P->out_migration[b]);
     T->boy = spr_rng_threshold(p->sex_ratio_at_birth / (1.0 + p->sex_ratio_at_birth));
 }
 
-/* The step's rows (spr_step_row), copied from the thresholds. */
+/* The step's rows (spr_step_row), from the probabilities of each sex, age and state code. */
 static void build_step_rows(spr_model *M)
 {
-    const spr_thresholds *T = &M->thr;
+    const spr_probs *P = &M->probs;
     for (int s = 0; s < SPR_SEXES; s++)
         for (int a = 0; a < SPR_LIFE_AGES; a++)
             for (int st = 0; st < SPR_STATE_CODES; st++) {
                 const int ben = spr_state_benefit(st), f = spr_state_func(st), dem = spr_state_dementia(st);
                 const int iso = spr_state_isolated(st), alone = spr_state_alone(st), met = spr_state_metabolic(st);
                 spr_step_row *row = &M->step[s][a][st];
-                row->die = T->die[s][a][f][dem][iso][ben];
-                memcpy(row->func_cum, T->func_cum[s][a][f][dem][iso][ben], sizeof row->func_cum);
-                row->dementia = dem ? 0 : T->dementia_onset[a][iso][ben];
-                row->isolation = iso ? T->isolation_recovery[ben] : T->isolation_onset[s][a][alone][f > 0][ben];
-                row->alone = alone ? 0 : T->alone_onset[s][a];
-                row->metabolic = met ? T->metabolic_recovery : T->metabolic_onset[a];
+                row->die = spr_rng_threshold(P->die[s][a][f][dem][iso][ben]);
+                double cum = 0; /* the destinations' cumulative probability: the first one the word is below */
+                for (int j = 0; j < SPR_FUNC_STATES - 1; j++) {
+                    cum += P->func[s][a][f][dem][iso][ben][j];
+                    row->func_cum[j] = spr_rng_threshold(cum);
+                }
+                row->dementia = dem ? 0 : spr_rng_threshold(P->dementia_onset[a][iso][ben]);
+                row->isolation = spr_rng_threshold(iso ? P->isolation_recovery[ben]
+                                                       : P->isolation_onset[s][a][alone][f > 0][ben]);
+                row->alone = alone ? 0 : spr_rng_threshold(P->alone_onset[s][a]);
+                row->metabolic = spr_rng_threshold(met ? P->metabolic_recovery : P->metabolic_onset[a]);
             }
 }
 

@@ -912,8 +912,8 @@ static int uses_block0(const spr_programme *g, const spr_population *pop, size_t
 void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop, size_t lo, size_t hi, uint32_t month,
                                uint32_t (*words)[4])
 {
-    enum { BATCH = 256 }; /* the ids and words gathered on the stack: 5 KiB */
-    uint32_t ids[BATCH], drawn[4][BATCH];
+    enum { BATCH = 256 }; /* the ids and places gathered on the stack: 3 KiB */
+    uint32_t ids[BATCH];
     size_t at[BATCH];
     for (size_t start = lo; start < hi; start += BATCH) {
         const size_t end = hi - start > BATCH ? start + BATCH : hi;
@@ -925,9 +925,7 @@ void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop
                 at[n++] = i - lo;
             }
         }
-        spr_rng_blocks(g->key, ids, n, month, SPR_STREAM_PROGRAMME, 0, &drawn[0][0], BATCH);
-        for (size_t k = 0; k < n; k++)
-            for (int j = 0; j < 4; j++) words[at[k]][j] = drawn[j][k];
+        spr_rng_blocks_scattered(g->key, ids, at, n, month, SPR_STREAM_PROGRAMME, 0, &words[0][0], 4, 1);
     }
 }
 

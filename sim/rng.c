@@ -151,6 +151,20 @@ void spr_rng_blocks(spr_rng_key key, const uint32_t *ids, size_t n, uint32_t mon
                       n, month, purpose, index, words, stride);
 }
 
+void spr_rng_blocks_scattered(spr_rng_key key, const uint32_t *ids, const size_t *at, size_t n, uint32_t month,
+                              spr_stream_purpose purpose, uint32_t index, uint32_t *words, size_t place_stride,
+                              size_t word_stride)
+{
+    enum { BATCH = 128 }; /* the drawn words on the stack: 2 KiB */
+    uint32_t drawn[4][BATCH];
+    for (size_t start = 0; start < n; start += BATCH) {
+        const size_t m = n - start > BATCH ? BATCH : n - start;
+        spr_rng_blocks(key, ids + start, m, month, purpose, index, &drawn[0][0], BATCH);
+        for (size_t q = 0; q < m; q++)
+            for (size_t j = 0; j < 4; j++) words[at[start + q] * place_stride + j * word_stride] = drawn[j][q];
+    }
+}
+
 /* ---- a gsl_rng over one stream ------------------------------------------------------------------- */
 
 struct spr_stream {

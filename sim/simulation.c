@@ -377,7 +377,7 @@ static void step_chunk(const spr_params *p, const spr_model *M, const spr_progra
     spr_rng_blocks(key, pop->id + lo, hi - lo, month, SPR_STREAM_MONTH_SOCIAL, 0, &w.social[0][0], CHUNK);
     spr_programme_draw_block0(g, pop, lo, hi, month, w.prog);
     /* social block 1 (births, households on birthdays): gathered, about a fifth of the residents use it */
-    uint32_t ids[CHUNK], drawn[4][CHUNK];
+    uint32_t ids[CHUNK];
     uint8_t age[CHUNK];
     size_t at[CHUNK], n1 = 0;
     memset(w.birth, 0, sizeof w.birth);
@@ -388,9 +388,7 @@ static void step_chunk(const spr_params *p, const spr_model *M, const spr_progra
             at[n1++] = k;
         }
     }
-    spr_rng_blocks(key, ids, n1, month, SPR_STREAM_MONTH_SOCIAL, 1, &drawn[0][0], CHUNK);
-    for (size_t q = 0; q < n1; q++)
-        for (int j = 0; j < 4; j++) w.birth[j][at[q]] = drawn[j][q];
+    spr_rng_blocks_scattered(key, ids, at, n1, month, SPR_STREAM_MONTH_SOCIAL, 1, &w.birth[0][0], 1, CHUNK);
     const uint8_t *first_age = spr_programme_first_ages(g);
     for (size_t k = 0; k < hi - lo; k++)
         if (pop->flags[lo + k] & SPR_FLAG_ALIVE) step_resident(p, M, g, pop, lo + k, age[k], first_age, month, &w, k, t);

@@ -204,43 +204,40 @@ static int threshold_wrong(uint32_t thr, double p)
     return fabs((double)thr - p * 4294967296.0) > 1.0;
 }
 
+/* Every row of the step (spr_step_row, by sex, age and state code) carries the probabilities of its
+ * state's events, with the state's components read here from the code's bits (func 4-6, dementia 3,
+ * isolated 2, alone 1, metabolic 0, benefit from 80 up): the event that flips a bit has the probability
+ * of leaving the state the resident is in, and none where it cannot happen (dementia and living alone do
+ * not end); then the thresholds that do not depend on the state. */
 static void check_thresholds(const spr_model *M)
 {
     const spr_probs *P = &M->probs;
     const spr_thresholds *T = &M->thr;
-    int wrong = 0;
+    int wrong = 0, rows = 0;
     for (int s = 0; s < SPR_SEXES; s++)
-        for (int a = 0; a < SPR_LIFE_AGES; a++) {
-            for (int f = 0; f < SPR_FUNC_STATES; f++)
-                for (int d = 0; d < 2; d++)
-                    for (int i = 0; i < 2; i++)
-                        for (int b = 0; b < 2; b++) {
-                            wrong += threshold_wrong(T->die[s][a][f][d][i][b], P->die[s][a][f][d][i][b]);
-                            double cum = 0;
-                            for (int j = 0; j < SPR_FUNC_STATES - 1; j++) {
-                                cum += P->func[s][a][f][d][i][b][j];
-                                wrong += threshold_wrong(T->func_cum[s][a][f][d][i][b][j], cum);
-                            }
-                        }
-            wrong += threshold_wrong(T->alone_onset[s][a], P->alone_onset[s][a]);
-        }
-    for (int a = 0; a < SPR_LIFE_AGES; a++) {
-        for (int i = 0; i < 2; i++)
-            for (int b = 0; b < 2; b++) wrong += threshold_wrong(T->dementia_onset[a][i][b], P->dementia_onset[a][i][b]);
-        for (int s = 0; s < SPR_SEXES; s++)
-            for (int al = 0; al < 2; al++)
-                for (int dec = 0; dec < 2; dec++)
-                    for (int b = 0; b < 2; b++)
-                        wrong += threshold_wrong(T->isolation_onset[s][a][al][dec][b],
-                                                 P->isolation_onset[s][a][al][dec][b]);
-        wrong += threshold_wrong(T->metabolic_onset[a], P->metabolic_onset[a]);
-        wrong += threshold_wrong(T->birth[a], P->birth[a]);
-    }
-    for (int b = 0; b < 2; b++) wrong += threshold_wrong(T->isolation_recovery[b], P->isolation_recovery[b]);
-    wrong += threshold_wrong(T->metabolic_recovery, P->metabolic_recovery);
+        for (int a = 0; a < SPR_LIFE_AGES; a++)
+            for (int code = 0; code < SPR_STATE_CODES; code++) {
+                const int ben = code >= 80, base = code % 80;
+                const int f = base >> 4, d = (base >> 3) & 1, i = (base >> 2) & 1, al = (base >> 1) & 1, m = base & 1;
+                const spr_step_row *row = &M->step[s][a][code];
+                wrong += threshold_wrong(row->die, P->die[s][a][f][d][i][ben]);
+                double cum = 0;
+                for (int j = 0; j < SPR_FUNC_STATES - 1; j++) {
+                    cum += P->func[s][a][f][d][i][ben][j];
+                    wrong += threshold_wrong(row->func_cum[j], cum);
+                }
+                wrong += d ? row->dementia != 0 : threshold_wrong(row->dementia, P->dementia_onset[a][i][ben]);
+                wrong += threshold_wrong(row->isolation, i ? P->isolation_recovery[ben]
+                                                           : P->isolation_onset[s][a][al][f > 0][ben]);
+                wrong += al ? row->alone != 0 : threshold_wrong(row->alone, P->alone_onset[s][a]);
+                wrong += threshold_wrong(row->metabolic, m ? P->metabolic_recovery : P->metabolic_onset[a]);
+                rows++;
+            }
+    for (int a = 0; a < SPR_LIFE_AGES; a++) wrong += threshold_wrong(T->birth[a], P->birth[a]);
     wrong += threshold_wrong(T->isolation_on_bereavement, P->isolation_on_bereavement);
     for (int b = 0; b < SPR_AGE_BANDS; b++) wrong += threshold_wrong(T->out_migration[b], P->out_migration[b]);
-    CHECK(wrong == 0, "%d thresholds do not carry their probabilities", wrong);
+    CHECK(rows == SPR_SEXES * SPR_LIFE_AGES * SPR_STATE_CODES && wrong == 0,
+          "%d thresholds do not carry their probabilities (%d rows)", wrong, rows);
 }
 
 /* Share of the cohort's survivors at the start of age a in states with flag(state). */

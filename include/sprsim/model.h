@@ -60,17 +60,10 @@ typedef struct {
     double mu_baseline[SPR_SEXES][SPR_LIFE_AGES]; /* baseline death hazard per year (after normalisation) */
 } spr_probs;
 
-/* The same probabilities as 32-bit thresholds for the agent loop. */
+/* The thresholds of the agent loop (32-bit, spr_rng_threshold) that do not depend on a resident's state:
+ * the state's own are in the step's rows (spr_step_row). */
 typedef struct {
-    uint32_t die[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][2];
-    uint32_t func_cum[SPR_SEXES][SPR_LIFE_AGES][SPR_FUNC_STATES][2][2][2][SPR_FUNC_STATES - 1];
-    uint32_t dementia_onset[SPR_LIFE_AGES][2][2];
-    uint32_t isolation_onset[SPR_SEXES][SPR_LIFE_AGES][2][2][2];
-    uint32_t isolation_recovery[2];
     uint32_t isolation_on_bereavement;
-    uint32_t alone_onset[SPR_SEXES][SPR_LIFE_AGES];
-    uint32_t metabolic_onset[SPR_LIFE_AGES];
-    uint32_t metabolic_recovery;
     uint32_t birth[SPR_LIFE_AGES];
     uint32_t out_migration[SPR_AGE_BANDS];
     uint32_t boy; /* a newborn is a boy when a word is below this */
@@ -78,9 +71,9 @@ typedef struct {
 
 /* A resident-month's thresholds, found with one index, by sex, age and state code (the state after the
  * start-of-month adjustments): the step compares its words with these instead of decoding the state for
- * each table of spr_thresholds, from which they are copied.  The event thresholds flip a state bit: a
- * resident in the state the event leaves has the threshold of leaving it (0 where it cannot: dementia
- * and living alone do not end). */
+ * each table of spr_probs, from whose probabilities they are made (spr_rng_threshold).  The event
+ * thresholds flip a state bit: a resident in the state the event leaves has the threshold of leaving it
+ * (0 where it cannot: dementia and living alone do not end). */
 typedef struct {
     uint32_t die;
     uint32_t func_cum[SPR_FUNC_STATES - 1];
