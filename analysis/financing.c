@@ -98,55 +98,24 @@ static int name_index(reader *R, const yaml_node_t *node, const char *key, const
     return bad(R, node, key, msg);
 }
 
-static int expect_map(reader *R, const yaml_node_t *n, const char *key, const char *allowed)
+/* Calls f on each pair of map (a map with the keys of allowed, each given once; with required, all). */
+static int each_pair(reader *R, yaml_node_t *map, const char *where, const char *allowed, int required,
+                     spr_yaml_pair_fn f, void *obj)
 {
-    if (n->type == YAML_MAPPING_NODE) return SPR_OK;
-    char what[500];
-    snprintf(what, sizeof what, "expected a map with keys %s", allowed);
-    return bad(R, n, key, what);
+    return spr_yaml_map_walk(R->err, R->f->path, R->doc, map, where, allowed, required, f, R, obj);
 }
 
-/* Calls f on each pair of map (a map with the keys of allowed), each key given once, and
- * checks that every key was given. */
-typedef int (*pair_fn)(reader *R, int index, const char *key, yaml_node_t *v, void *obj);
-
-static int each_pair(reader *R, yaml_node_t *map, const char *where, const char *allowed, int required, pair_fn f,
-                     void *obj)
+static int benefit_pair(void *r, void *obj, int i, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
-    int rc = expect_map(R, map, where, allowed);
-    unsigned seen = 0;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; rc == SPR_OK && p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(R->doc, p->key), *v = yaml_document_get_node(R->doc, p->value);
-        const char *name = spr_yaml_scalar(k);
-        char key[200];
-        snprintf(key, sizeof key, "%.80s%s%.80s", where, where[0] ? "." : "", name ? name : "?");
-        int i = 0;
-        rc = name_index(R, k, key, name, allowed, "key", &i);
-        if (rc == SPR_OK && (seen >> i & 1u)) rc = bad(R, k, key, "given twice");
-        if (rc == SPR_OK) seen |= 1u << i, rc = f(R, i, key, v, obj);
-    }
-    if (rc != SPR_OK || !required) return rc;
-    int n = 1;
-    for (const char *c = allowed; *c; c++) n += *c == ',';
-    for (int i = 0; i < n; i++)
-        if (!(seen >> i & 1u)) {
-            char what[300], name[64];
-            const char *s = allowed;
-            for (int j = 0; j < i; j++) s = strchr(s, ',') + 2;
-            snprintf(name, sizeof name, "%.*s", (int)strcspn(s, ","), s);
-            snprintf(what, sizeof what, "missing key '%s'", name);
-            return bad(R, map, where[0] ? where : "(top)", what);
-        }
-    return SPR_OK;
-}
-
-static int benefit_pair(reader *R, int i, const char *key, yaml_node_t *v, void *obj)
-{
+    reader *R = r;
+    (void)k;
     return share_of(R, v, key, &((double *)obj)[i + 1]); /* PAYER_LIST leaves out the patients */
 }
 
-static int route_pair(reader *R, int i, const char *key, yaml_node_t *v, void *obj)
+static int route_pair(void *r, void *obj, int i, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)k;
     spr_route_shares *rs = obj;
     if (i == 0) return share_of(R, v, key, &rs->copayment);
     int rc = each_pair(R, v, key, PAYER_LIST, 0, benefit_pair, rs->benefit);
@@ -160,27 +129,35 @@ static int route_pair(reader *R, int i, const char *key, yaml_node_t *v, void *o
     return rc;
 }
 
-static int routes_pair(reader *R, int i, const char *key, yaml_node_t *v, void *obj)
+static int routes_pair(void *r, void *obj, int i, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)k;
     spr_financing *f = obj;
     return each_pair(R, v, key, "copayment, benefit", 1, route_pair, &f->route[i]);
 }
 
-static int level_pair(reader *R, int i, const char *key, yaml_node_t *v, void *obj)
+static int level_pair(void *r, void *obj, int i, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)k;
     return share_of(R, v, key, &((spr_financing *)obj)->facility_share[i]);
 }
 
-static int programme_pair(reader *R, int i, const char *key, yaml_node_t *v, void *obj)
+static int programme_pair(void *r, void *obj, int i, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)k;
     int route = 0;
     int rc = name_index(R, v, key, spr_yaml_scalar(v), ROUTE_LIST, "route", &route);
     if (rc == SPR_OK) ((spr_financing *)obj)->programme[i] = (spr_route)route;
     return rc;
 }
 
-static int top_pair(reader *R, int i, const char *key, yaml_node_t *v, void *obj)
+static int top_pair(void *r, void *obj, int i, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)k;
     spr_financing *f = obj;
     switch (i) {
     case 0: return each_pair(R, v, key, ROUTE_LIST, 1, routes_pair, f);

@@ -43,31 +43,12 @@ static int integer_of(reader *R, const yaml_node_t *v, const char *key, double l
     return rc;
 }
 
-/* Every key of map must be one of the names; calls back with each pair. */
-typedef int (*field_fn)(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj);
-
-static int walk(reader *R, yaml_node_t *map, const char *where, const char *allowed, field_fn f, void *obj)
+/* Every key of map must be one of the names, each given once (spr_yaml_map_walk); calls back with each
+ * pair.  A field function reads the keys it knows by name and returns 1 for any other (which the walker
+ * reports as a mistake here: it has already refused the keys outside allowed). */
+static int walk(reader *R, yaml_node_t *map, const char *where, const char *allowed, spr_yaml_pair_fn f, void *obj)
 {
-    if (map->type != YAML_MAPPING_NODE) {
-        char what[300];
-        snprintf(what, sizeof what, "expected a map with keys %s", allowed);
-        return bad(R, map, where, what);
-    }
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(R->doc, p->key), *v = yaml_document_get_node(R->doc, p->value);
-        const char *name = spr_yaml_scalar(k);
-        char key[200];
-        snprintf(key, sizeof key, "%.60s%s%.100s", where, where[0] ? "." : "", name ? name : "?");
-        int rc = name ? f(R, key, k, v, obj) : bad(R, k, key, "a key must be a plain name");
-        if (rc > 0) {
-            char what[600], hint[200];
-            spr_did_you_mean(name, allowed, hint, sizeof hint);
-            snprintf(what, sizeof what, "unknown key%s; allowed here: %s", hint, allowed);
-            return bad(R, k, key, what);
-        }
-        if (rc != SPR_OK) return rc;
-    }
-    return SPR_OK;
+    return spr_yaml_map_walk(R->err, R->cf->path, R->doc, map, where, allowed, 0, f, R, obj);
 }
 
 static const char *last(const char *key)
@@ -84,8 +65,10 @@ typedef struct {
     int n;
 } run_settings;
 
-static int run_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj)
+static int run_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)index;
     (void)k;
     static const char *names[] = {"population", "years", "replicates", "seed"};
     run_settings *rs = obj;
@@ -102,8 +85,10 @@ static int run_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v,
     return 1;
 }
 
-static int fit_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj)
+static int fit_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)index;
     (void)k, (void)obj;
     double x = 0;
     if (strcmp(last(key), "tolerance") == 0) {
@@ -123,8 +108,10 @@ static int fit_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v,
 }
 
 /* uncertainty: {method: sir, proposals, draws, inflation, step} */
-static int uncertainty_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj)
+static int uncertainty_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)index;
     (void)k, (void)obj;
     spr_calib_file *cf = R->cf;
     const char *f = last(key);
@@ -165,8 +152,10 @@ typedef struct {
     int have[5]; /* key, lower, upper, start, transform */
 } param_fields;
 
-static int param_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj)
+static int param_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)index;
     (void)k;
     param_fields *pf = obj;
     const char *f = last(key);
@@ -237,8 +226,10 @@ typedef struct {
     int lo, hi, step;
 } span;
 
-static int span_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj)
+static int span_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)index;
     (void)k;
     span *sp = obj;
     int from = strcmp(last(key), "from") == 0;
@@ -251,8 +242,10 @@ static int span_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v
     return SPR_OK;
 }
 
-static int interval_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj)
+static int interval_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)index;
     (void)k;
     double *lu = obj;
     int lower = strcmp(last(key), "lower") == 0;
@@ -260,8 +253,10 @@ static int interval_field(reader *R, const char *key, yaml_node_t *k, yaml_node_
     return number_of(R, v, key, &lu[lower ? 0 : 1]);
 }
 
-static int target_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj)
+static int target_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)index;
     (void)k;
     target_fields *tf = obj;
     spr_calib_target *t = tf->t;
@@ -350,8 +345,10 @@ typedef struct {
     yaml_node_t *scenario, *run, *fit, *parameters, *targets, *uncertainty;
 } top_nodes;
 
-static int top_field(reader *R, const char *key, yaml_node_t *k, yaml_node_t *v, void *obj)
+static int top_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
+    reader *R = r;
+    (void)index;
     (void)R, (void)k;
     top_nodes *t = obj;
     yaml_node_t **slot[] = {&t->scenario, &t->run, &t->fit, &t->parameters, &t->targets, &t->uncertainty};

@@ -1263,6 +1263,53 @@ int spr_yaml_error_at(spr_error *err, const char *path, const yaml_node_t *node,
                          (unsigned long)node->start_mark.line + 1, (unsigned long)node->start_mark.column + 1, key, what);
 }
 
+int spr_yaml_map_walk(spr_error *err, const char *path, yaml_document_t *doc, yaml_node_t *map, const char *where,
+                      const char *allowed, int required, spr_yaml_pair_fn f, void *reader, void *obj)
+{
+    if (map->type != YAML_MAPPING_NODE) {
+        char what[500];
+        snprintf(what, sizeof what, "expected a map with keys %s", allowed);
+        return spr_yaml_error_at(err, path, map, where, what);
+    }
+    uint32_t seen = 0;
+    size_t first_line[32]; /* where each key was first given */
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key), *v = yaml_document_get_node(doc, p->value);
+        const char *name = spr_yaml_scalar(k);
+        char key[200];
+        snprintf(key, sizeof key, "%.80s%s%.100s", where, where[0] ? "." : "", name ? name : "?");
+        if (name == NULL) return spr_yaml_error_at(err, path, k, key, "a key must be a plain name");
+        const int index = spr_choice_index(name, allowed);
+        if (index < 0 || index >= 32) {
+            char what[700], hint[200];
+            spr_did_you_mean(name, allowed, hint, sizeof hint);
+            snprintf(what, sizeof what, "unknown key%s; allowed here: %s", hint, allowed);
+            return spr_yaml_error_at(err, path, k, key, what);
+        }
+        if (seen >> index & 1u) {
+            char what[80];
+            snprintf(what, sizeof what, "given twice (the first is line %zu)", first_line[index]);
+            return spr_yaml_error_at(err, path, k, key, what);
+        }
+        seen |= 1u << index;
+        first_line[index] = k->start_mark.line + 1;
+        const int rc = f(reader, obj, index, key, k, v);
+        if (rc > 0) return spr_error_set(err, SPR_ERR_INTERNAL, "%s: key '%s' is allowed here but not read", path, key);
+        if (rc != SPR_OK) return rc;
+    }
+    for (int index = 0; required && *allowed; index++) {
+        const size_t len = strcspn(allowed, ",");
+        if (!(seen >> index & 1u)) {
+            char what[120];
+            snprintf(what, sizeof what, "missing key '%.*s'", (int)len, allowed);
+            return spr_yaml_error_at(err, path, map, where[0] ? where : "(top)", what);
+        }
+        allowed += len;
+        allowed += strspn(allowed, ", ");
+    }
+    return SPR_OK;
+}
+
 int spr_yaml_text_load(const char *name, const unsigned char *text, size_t len, yaml_document_t *doc, spr_error *err)
 {
     loader L = {.err = err, .file = name};

@@ -17,6 +17,8 @@ expect() { # file, expected fragment of the message
 }
 expect calib_unknown_key.yaml "calib_unknown_key.yaml:4:88: key 'parameters[0].step': unknown key (did you mean 'key'?); allowed here: key, lower, upper, start, transform"
 expect calib_uncertainty_key.yaml "calib_uncertainty_key.yaml:7:28: key 'uncertainty.proposal': unknown key (did you mean 'proposals'?); allowed here: method, proposals, draws, inflation, step"
+expect calib_duplicate_key.yaml "calib_duplicate_key.yaml:7:1: key 'run': given twice (the first is line 2)"
+expect calib_key_not_a_name.yaml "calib_key_not_a_name.yaml:3:7: key 'fit.?': a key must be a plain name"
 expect calib_bad_measure.yaml "calib_bad_measure.yaml:6:14: key 'targets[0].measure': not a measure"
 expect calib_bad_ages.yaml "calib_bad_ages.yaml:7:26: key 'targets[0].ages.to': ages must fall on 5-year band boundaries"
 expect calib_bad_value.yaml "calib_bad_value.yaml:4:83: key 'parameters[0].transform': expected none, log or logit"

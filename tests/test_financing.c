@@ -66,6 +66,9 @@ static void test_reader(const char *src, spr_financing *f)
           "unknown route: %d %s", rc, err.msg);
     rc = load_edited(src, "  care_1_2: 0.15\n", "", &g, &err);
     CHECK(rc == SPR_ERR_SCENARIO && strstr(err.msg, "missing key 'care_1_2'"), "missing key: %d %s", rc, err.msg);
+    rc = load_edited(src, "  care_1_2: 0.15\n", "  care_1_2: 0.15\n  support: 0\n", &g, &err);
+    CHECK(rc == SPR_ERR_SCENARIO && strstr(err.msg, ":108:3: key 'ltc_facility_share.support': given twice (the first is line 106)"),
+          "a key given twice: %d %s", rc, err.msg);
     rc = load_edited(src, "support: 0\n", "support: 1.5\n", &g, &err);
     CHECK(rc == SPR_ERR_SCENARIO && strstr(err.msg, "from 0 to 1"), "share above 1: %d %s", rc, err.msg);
     rc = spr_financing_load("/nonexistent/financing.yaml", &g, &err);

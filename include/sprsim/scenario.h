@@ -132,6 +132,20 @@ const char *spr_yaml_scalar(const struct yaml_node_s *n);
 int spr_yaml_error_at(spr_error *err, const char *path, const struct yaml_node_s *node, const char *key,
                       const char *what);
 
+/* Walks a map of another YAML input file (path, loaded into doc): every key must be one of allowed
+ * (comma-separated names; at most 32), given at most once, and with required every one of them given;
+ * calls f(reader, obj, ...) in the file's order with each key's index among allowed, its dotted name
+ * (where, "" at the top, then the key) and its nodes, and stops at the first error f returns.  The
+ * errors are spr_yaml_error_at's: not a map, a key that is not a plain name, an unknown key (with "did
+ * you mean"), a key given twice, a missing key; f returning a positive value (a key of allowed it does
+ * not read: a mistake in the caller) is SPR_ERR_INTERNAL.  One walker for the input files that are not
+ * scenarios (calibration, financing). */
+typedef int (*spr_yaml_pair_fn)(void *reader, void *obj, int index, const char *key, struct yaml_node_s *key_node,
+                                struct yaml_node_s *value);
+int spr_yaml_map_walk(spr_error *err, const char *path, struct yaml_document_s *doc, struct yaml_node_s *map,
+                      const char *where, const char *allowed, int required, spr_yaml_pair_fn f, void *reader,
+                      void *obj);
+
 /* The same for YAML text already in memory (a table built into the binary),
  * named in messages as name. */
 int spr_yaml_text_load(const char *name, const unsigned char *text, size_t len, struct yaml_document_s *doc,
