@@ -44,17 +44,10 @@ static int integer_of(reader *R, const yaml_node_t *v, const char *key, double l
 }
 
 /* Every key of map must be one of the names, each given once (spr_yaml_map_walk); calls back with each
- * pair.  A field function reads the keys it knows by name and returns 1 for any other (which the walker
- * reports as a mistake here: it has already refused the keys outside allowed). */
+ * pair and the key's index among the names (each list of names below beside the enum of its indices). */
 static int walk(reader *R, yaml_node_t *map, const char *where, const char *allowed, spr_yaml_pair_fn f, void *obj)
 {
     return spr_yaml_map_walk(R->err, R->cf->path, R->doc, map, where, allowed, 0, f, R, obj);
-}
-
-static const char *last(const char *key)
-{
-    const char *dot = strrchr(key, '.');
-    return dot ? dot + 1 : key;
 }
 
 /* ---- run and fit ---------------------------------------------------------- */
@@ -65,124 +58,118 @@ typedef struct {
     int n;
 } run_settings;
 
+/* run: each key is the scenario's simulation.KEY */
+#define RUN_LIST "population, years, replicates, seed"
+
 static int run_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     reader *R = r;
     (void)index;
-    (void)k;
-    static const char *names[] = {"population", "years", "replicates", "seed"};
     run_settings *rs = obj;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(last(key), names[i]) == 0) {
-            double x = 0;
-            int rc = integer_of(R, v, key, 0, 9007199254740991.0, &x);
-            if (rc != SPR_OK) return rc;
-            snprintf(rs->label[rs->n], sizeof rs->label[0], "%.1000s:%lu:%lu: key '%.100s'", R->cf->path,
-                     (unsigned long)v->start_mark.line + 1, (unsigned long)v->start_mark.column + 1, key);
-            snprintf(rs->text[rs->n++], sizeof rs->text[0], "simulation.%s=%.0f", names[i], x);
-            return SPR_OK;
-        }
-    return 1;
+    double x = 0;
+    int rc = integer_of(R, v, key, 0, 9007199254740991.0, &x);
+    if (rc != SPR_OK) return rc;
+    snprintf(rs->label[rs->n], sizeof rs->label[0], "%.1000s:%lu:%lu: key '%.100s'", R->cf->path,
+             (unsigned long)v->start_mark.line + 1, (unsigned long)v->start_mark.column + 1, key);
+    snprintf(rs->text[rs->n++], sizeof rs->text[0], "simulation.%s=%.0f", spr_yaml_scalar(k), x);
+    return SPR_OK;
 }
+
+enum { FIT_TOLERANCE, FIT_MAX_ITERATIONS, FIT_RESTARTS };
+#define FIT_LIST "tolerance, max_iterations, restarts"
 
 static int fit_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     reader *R = r;
-    (void)index;
     (void)k, (void)obj;
     double x = 0;
-    if (strcmp(last(key), "tolerance") == 0) {
-        int rc = number_of(R, v, key, &x);
+    int rc;
+    switch (index) {
+    case FIT_TOLERANCE:
+        rc = number_of(R, v, key, &x);
         if (rc == SPR_OK && !(x > 0 && x < 1)) return bad(R, v, key, "expected a number between 0 and 1");
         return rc == SPR_OK ? (R->cf->tolerance = x, SPR_OK) : rc;
-    }
-    if (strcmp(last(key), "max_iterations") == 0) {
-        int rc = integer_of(R, v, key, 1, 100000, &x);
+    case FIT_MAX_ITERATIONS:
+        rc = integer_of(R, v, key, 1, 100000, &x);
         return rc == SPR_OK ? (R->cf->max_iterations = (int)x, SPR_OK) : rc;
-    }
-    if (strcmp(last(key), "restarts") == 0) {
-        int rc = integer_of(R, v, key, 0, 100, &x);
+    default: /* FIT_RESTARTS */
+        rc = integer_of(R, v, key, 0, 100, &x);
         return rc == SPR_OK ? (R->cf->restarts = (int)x, SPR_OK) : rc;
     }
-    return 1;
 }
 
 /* uncertainty: {method: sir, proposals, draws, inflation, step} */
+enum { UNC_METHOD, UNC_PROPOSALS, UNC_DRAWS, UNC_INFLATION, UNC_STEP };
+#define UNCERTAINTY_LIST "method, proposals, draws, inflation, step"
+
 static int uncertainty_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     reader *R = r;
-    (void)index;
     (void)k, (void)obj;
     spr_calib_file *cf = R->cf;
-    const char *f = last(key);
     double x = 0;
     int rc;
-    if (strcmp(f, "method") == 0) {
+    switch (index) {
+    case UNC_METHOD: {
         const char *s = spr_yaml_scalar(v);
         if (s == NULL || strcmp(s, "sir") != 0)
             return bad(R, v, key, "expected sir (sampling-importance-resampling around the optimum, the one method)");
         return SPR_OK;
     }
-    if (strcmp(f, "proposals") == 0) {
+    case UNC_PROPOSALS:
         rc = integer_of(R, v, key, 10, 100000, &x);
         return rc == SPR_OK ? (cf->sir_proposals = (int)x, SPR_OK) : rc;
-    }
-    if (strcmp(f, "draws") == 0) {
+    case UNC_DRAWS:
         rc = integer_of(R, v, key, 1, SPR_DRAWS_MAX_VALUES, &x);
         return rc == SPR_OK ? (cf->sir_draws = (int)x, SPR_OK) : rc;
-    }
-    if (strcmp(f, "inflation") == 0) {
+    case UNC_INFLATION:
         rc = number_of(R, v, key, &x);
         if (rc == SPR_OK && !(x >= 1 && x <= 10))
             return bad(R, v, key, "expected a number from 1 to 10 (a proposal narrower than the approximation misses its tails)");
         return rc == SPR_OK ? (cf->sir_inflation = x, SPR_OK) : rc;
-    }
-    if (strcmp(f, "step") == 0) {
+    default: /* UNC_STEP */
         rc = number_of(R, v, key, &x);
         if (rc == SPR_OK && !(x > 0 && x <= 1)) return bad(R, v, key, "expected a number above 0, at most 1");
         return rc == SPR_OK ? (cf->sir_step = x, SPR_OK) : rc;
     }
-    return 1;
 }
 
 /* ---- parameters ----------------------------------------------------------- */
 
+enum { PAR_KEY, PAR_LOWER, PAR_UPPER, PAR_START, PAR_TRANSFORM };
+#define PARAM_LIST "key, lower, upper, start, transform"
+
 typedef struct {
     spr_calib_param *p;
-    int have[5]; /* key, lower, upper, start, transform */
+    int have[5]; /* by PAR_* */
 } param_fields;
 
 static int param_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     reader *R = r;
-    (void)index;
     (void)k;
     param_fields *pf = obj;
-    const char *f = last(key);
-    if (strcmp(f, "key") == 0) {
+    pf->have[index] = 1;
+    switch (index) {
+    case PAR_KEY: {
         const char *s = spr_yaml_scalar(v);
         pf->p->def = s ? spr_param_find(s) : NULL;
         if (pf->p->def == NULL) return bad(R, v, key, "not a parameter (sprsim keys lists them)");
         if (pf->p->def->type != SPR_PT_DOUBLE || pf->p->def->count != 1)
             return bad(R, v, key, "only a single real-valued parameter can be fitted");
-        pf->have[0] = 1;
         return SPR_OK;
     }
-    if (strcmp(f, "transform") == 0) {
-        static const char *names[] = {"none", "log", "logit"};
-        const char *s = spr_yaml_scalar(v);
-        for (int i = 0; i < 3 && s; i++)
-            if (strcmp(s, names[i]) == 0) return pf->p->transform = (spr_transform)i, pf->have[4] = 1, SPR_OK;
-        return bad(R, v, key, "expected none, log or logit");
+    case PAR_TRANSFORM: {
+        const int i = spr_choice_index(spr_yaml_scalar(v) ? spr_yaml_scalar(v) : "", "none, log, logit");
+        if (i < 0) return bad(R, v, key, "expected none, log or logit");
+        pf->p->transform = (spr_transform)i;
+        return SPR_OK;
     }
-    double *slot[] = {&pf->p->lower, &pf->p->upper, &pf->p->start};
-    static const char *names[] = {"lower", "upper", "start"};
-    for (int i = 0; i < 3; i++)
-        if (strcmp(f, names[i]) == 0) {
-            pf->have[1 + i] = 1;
-            return number_of(R, v, key, slot[i]);
-        }
-    return 1;
+    default: { /* PAR_LOWER, PAR_UPPER, PAR_START */
+        double *slot[] = {&pf->p->lower, &pf->p->upper, &pf->p->start};
+        return number_of(R, v, key, slot[index - PAR_LOWER]);
+    }
+    }
 }
 
 static int check_param(reader *R, yaml_node_t *node, const char *where, const param_fields *pf)
@@ -191,7 +178,7 @@ static int check_param(reader *R, yaml_node_t *node, const char *where, const pa
     char what[300];
     for (int i = 0; i < 4; i++)
         if (!pf->have[i]) {
-            snprintf(what, sizeof what, "missing '%s' (a parameter is {key, lower, upper, start, transform})", names[i]);
+            snprintf(what, sizeof what, "missing '%s' (a parameter is {" PARAM_LIST "})", names[i]);
             return bad(R, node, where, what);
         }
     const spr_calib_param *p = pf->p;
@@ -229,11 +216,9 @@ typedef struct {
 static int span_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     reader *R = r;
-    (void)index;
     (void)k;
     span *sp = obj;
-    int from = strcmp(last(key), "from") == 0;
-    if (!from && strcmp(last(key), "to") != 0) return 1;
+    const int from = index == 0; /* "from, to" */
     double x = 0;
     int rc = integer_of(R, v, key, sp->lo, sp->hi, &x);
     if (rc != SPR_OK) return rc;
@@ -244,32 +229,27 @@ static int span_field(void *r, void *obj, int index, const char *key, yaml_node_
 
 static int interval_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
-    reader *R = r;
-    (void)index;
     (void)k;
-    double *lu = obj;
-    int lower = strcmp(last(key), "lower") == 0;
-    if (!lower && strcmp(last(key), "upper") != 0) return 1;
-    return number_of(R, v, key, &lu[lower ? 0 : 1]);
+    return number_of(r, v, key, &((double *)obj)[index]); /* "lower, upper" */
 }
+
+enum { TGT_MEASURE, TGT_SEX, TGT_AGES, TGT_YEAR, TGT_YEARS, TGT_VALUE, TGT_SE, TGT_INTERVAL, TGT_SOURCE };
+#define TARGET_LIST "measure, sex, ages, year, years, value, se, interval, source"
 
 static int target_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     reader *R = r;
-    (void)index;
     (void)k;
     target_fields *tf = obj;
     spr_calib_target *t = tf->t;
-    const char *f = last(key);
-    char where[200];
-    snprintf(where, sizeof where, "%s", key);
-    if (strcmp(f, "measure") == 0) {
+    switch (index) {
+    case TGT_MEASURE: {
         const char *s = spr_yaml_scalar(v);
         t->measure = s ? spr_measure_find(s) : NULL;
         if (t->measure == NULL) return bad(R, v, key, "not a measure of the measure module (see docs/output.md)");
         return SPR_OK;
     }
-    if (strcmp(f, "sex") == 0) {
+    case TGT_SEX: {
         const char *s = spr_yaml_scalar(v);
         tf->sex = v;
         if (s && strcmp(s, "both") == 0) return t->sex = SPR_SEX_BOTH, SPR_OK;
@@ -277,49 +257,49 @@ static int target_field(void *r, void *obj, int index, const char *key, yaml_nod
         if (s && strcmp(s, "female") == 0) return t->sex = SPR_FEMALE, SPR_OK;
         return bad(R, v, key, "expected both, male or female");
     }
-    if (strcmp(f, "ages") == 0) {
+    case TGT_AGES: {
         t->age_from = 0, t->age_to = NO_UPPER_AGE; /* from birth, to the oldest band, unless given */
         span sp = {&t->age_from, &t->age_to, 0, 100, 5};
-        int rc = walk(R, v, where, "from, to", span_field, &sp);
+        int rc = walk(R, v, key, "from, to", span_field, &sp);
         if (rc == SPR_OK && t->age_to <= t->age_from) return bad(R, v, key, "needs from < to");
         return rc;
     }
-    if (strcmp(f, "year") == 0) {
+    case TGT_YEAR: {
         double x = 0;
         int rc = integer_of(R, v, key, tf->start_year, tf->start_year + tf->years - 1, &x);
         if (rc == SPR_OK) t->year_from = t->year_to = (int)x, tf->have_year++;
         return rc;
     }
-    if (strcmp(f, "years") == 0) {
+    case TGT_YEARS: {
         t->year_from = tf->start_year, t->year_to = tf->start_year + tf->years - 1;
         span sp = {&t->year_from, &t->year_to, tf->start_year, tf->start_year + tf->years - 1, 1};
-        int rc = walk(R, v, where, "from, to", span_field, &sp);
+        int rc = walk(R, v, key, "from, to", span_field, &sp);
         if (rc == SPR_OK && t->year_to < t->year_from) return bad(R, v, key, "needs from <= to");
         if (rc == SPR_OK) tf->have_year++;
         return rc;
     }
-    if (strcmp(f, "value") == 0) return tf->have_value = 1, number_of(R, v, key, &t->value);
-    if (strcmp(f, "se") == 0) {
+    case TGT_VALUE: return tf->have_value = 1, number_of(R, v, key, &t->value);
+    case TGT_SE: {
         int rc = number_of(R, v, key, &t->se);
         if (rc == SPR_OK && !(t->se > 0)) return bad(R, v, key, "the standard error must be positive");
         return rc == SPR_OK ? (tf->have_se++, SPR_OK) : rc;
     }
-    if (strcmp(f, "interval") == 0) {
+    case TGT_INTERVAL: {
         double lu[2] = {NAN, NAN};
-        int rc = walk(R, v, where, "lower, upper", interval_field, lu);
+        int rc = walk(R, v, key, "lower, upper", interval_field, lu);
         if (rc != SPR_OK) return rc;
         if (!(lu[0] < lu[1])) return bad(R, v, key, "needs lower and upper with lower < upper");
         t->se = (lu[1] - lu[0]) / 3.92; /* a 95% normal interval is 2 x 1.96 standard errors wide */
         tf->have_se++;
         return SPR_OK;
     }
-    if (strcmp(f, "source") == 0) {
+    default: { /* TGT_SOURCE */
         const char *s = spr_yaml_scalar(v);
         if (s == NULL || strlen(s) >= SPR_CALIB_SOURCE_MAX) return bad(R, v, key, "expected a text of at most 255 characters");
         snprintf(t->source, sizeof t->source, "%s", s);
         return SPR_OK;
     }
-    return 1;
+    }
 }
 
 static int check_target(reader *R, yaml_node_t *node, const char *where, const target_fields *tf)
@@ -341,21 +321,19 @@ static int check_target(reader *R, yaml_node_t *node, const char *where, const t
 
 /* ---- the file ------------------------------------------------------------- */
 
+/* the file's sections, in the order of TOP_LIST */
 typedef struct {
     yaml_node_t *scenario, *run, *fit, *parameters, *targets, *uncertainty;
 } top_nodes;
+#define TOP_LIST "scenario, run, fit, parameters, targets, uncertainty"
 
 static int top_field(void *r, void *obj, int index, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
-    reader *R = r;
-    (void)index;
-    (void)R, (void)k;
+    (void)r, (void)key, (void)k;
     top_nodes *t = obj;
     yaml_node_t **slot[] = {&t->scenario, &t->run, &t->fit, &t->parameters, &t->targets, &t->uncertainty};
-    static const char *names[] = {"scenario", "run", "fit", "parameters", "targets", "uncertainty"};
-    for (int i = 0; i < 6; i++)
-        if (strcmp(key, names[i]) == 0) return *slot[i] = v, SPR_OK;
-    return 1;
+    *slot[index] = v;
+    return SPR_OK;
 }
 
 static int list_of(reader *R, yaml_node_t *node, const char *key, int max, yaml_node_item_t **items, int *n)
@@ -394,14 +372,14 @@ static int read_document(reader *R, yaml_node_t *root)
     spr_calib_file *cf = R->cf;
     if (root == NULL) return spr_error_set(R->err, SPR_ERR_SCENARIO, "%s:1:1: the calibration file is empty", cf->path);
     top_nodes top = {0};
-    int rc = walk(R, root, "", "scenario, run, fit, parameters, targets, uncertainty", top_field, &top);
+    int rc = walk(R, root, "", TOP_LIST, top_field, &top);
     run_settings rs = {0};
     if (rc == SPR_OK && top.run == NULL) rc = spr_error_set(R->err, SPR_ERR_SCENARIO, "%s: missing 'run'", cf->path);
-    if (rc == SPR_OK) rc = walk(R, top.run, "run", "population, years, replicates, seed", run_field, &rs);
-    if (rc == SPR_OK && top.fit) rc = walk(R, top.fit, "fit", "tolerance, max_iterations, restarts", fit_field, NULL);
+    if (rc == SPR_OK) rc = walk(R, top.run, "run", RUN_LIST, run_field, &rs);
+    if (rc == SPR_OK && top.fit) rc = walk(R, top.fit, "fit", FIT_LIST, fit_field, NULL);
     if (rc == SPR_OK && top.uncertainty) {
         cf->sir = 1;
-        rc = walk(R, top.uncertainty, "uncertainty", "method, proposals, draws, inflation, step", uncertainty_field, NULL);
+        rc = walk(R, top.uncertainty, "uncertainty", UNCERTAINTY_LIST, uncertainty_field, NULL);
         if (rc == SPR_OK && cf->sir_draws > cf->sir_proposals)
             rc = bad(R, top.uncertainty, "uncertainty", "needs draws <= proposals");
     }
@@ -415,7 +393,7 @@ static int read_document(reader *R, yaml_node_t *root)
         char where[40];
         snprintf(where, sizeof where, "parameters[%d]", i);
         param_fields pf = {&cf->params[i], {0}};
-        rc = walk(R, node, where, "key, lower, upper, start, transform", param_field, &pf);
+        rc = walk(R, node, where, PARAM_LIST, param_field, &pf);
         if (rc == SPR_OK) rc = check_param(R, node, where, &pf);
         if (rc == SPR_OK) cf->n_params++;
     }
@@ -434,7 +412,7 @@ static int read_document(reader *R, yaml_node_t *root)
         spr_calib_target *t = &cf->targets[i];
         *t = (spr_calib_target){.sex = SPR_SEX_BOTH, .age_from = -1};
         target_fields tf = {t, cf->scenario.params.start_year, cf->scenario.params.years, 0, 0, 0, NULL};
-        rc = walk(R, node, where, "measure, sex, ages, year, years, value, se, interval, source", target_field, &tf);
+        rc = walk(R, node, where, TARGET_LIST, target_field, &tf);
         if (rc == SPR_OK) rc = check_target(R, node, where, &tf);
         if (rc == SPR_OK && t->age_from < 0) t->age_from = t->measure->band_lo * 5, t->age_to = t->measure->band_hi * 5;
         if (rc == SPR_OK) cf->n_targets++;

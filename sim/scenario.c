@@ -1294,7 +1294,6 @@ int spr_yaml_map_walk(spr_error *err, const char *path, yaml_document_t *doc, ya
         seen |= 1u << index;
         first_line[index] = k->start_mark.line + 1;
         const int rc = f(reader, obj, index, key, k, v);
-        if (rc > 0) return spr_error_set(err, SPR_ERR_INTERNAL, "%s: key '%s' is allowed here but not read", path, key);
         if (rc != SPR_OK) return rc;
     }
     for (int index = 0; required && *allowed; index++) {

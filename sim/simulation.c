@@ -368,7 +368,9 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
  * resident stepped.  Health and social blocks for every resident (all use the first, most the second;
  * the dead and departed awaiting compaction get blocks they do not use: cheaper than sorting them out);
  * the programme's block 0 and social block 1 only for those who use them (about a third and a fifth),
- * gathered.  The other blocks (referrals, the cognitive check) are rare and drawn one at a time. */
+ * gathered.  The other blocks are drawn one at a time where they are used: the referral sources' (a
+ * referable resident free to be referred, about one resident-month in eight: drawing them here for the
+ * chunk was measured slower, bench/README.md), a referral's details and the cognitive check (rare). */
 static void step_chunk(const spr_params *p, const spr_model *M, const spr_programme *g, spr_population *pop,
                        size_t lo, size_t hi, spr_rng_key key, uint32_t month, tally *t)
 {

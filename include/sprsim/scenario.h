@@ -137,9 +137,8 @@ int spr_yaml_error_at(spr_error *err, const char *path, const struct yaml_node_s
  * calls f(reader, obj, ...) in the file's order with each key's index among allowed, its dotted name
  * (where, "" at the top, then the key) and its nodes, and stops at the first error f returns.  The
  * errors are spr_yaml_error_at's: not a map, a key that is not a plain name, an unknown key (with "did
- * you mean"), a key given twice, a missing key; f returning a positive value (a key of allowed it does
- * not read: a mistake in the caller) is SPR_ERR_INTERNAL.  One walker for the input files that are not
- * scenarios (calibration, financing). */
+ * you mean"), a key given twice, a missing key.  One walker for the input files that are not scenarios
+ * (calibration, financing). */
 typedef int (*spr_yaml_pair_fn)(void *reader, void *obj, int index, const char *key, struct yaml_node_s *key_node,
                                 struct yaml_node_s *value);
 int spr_yaml_map_walk(spr_error *err, const char *path, struct yaml_document_s *doc, struct yaml_node_s *map,
