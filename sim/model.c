@@ -361,10 +361,67 @@ static void tilt_mix(double dist[SPR_STATES], double w_alone, double w_isolated)
         for (int s = 0; s < SPR_STATES; s++) dist[s] /= z;
 }
 
+/* Whether a resident of this age (months) in district d has a tilted mix. */
+static int tilted(const spr_model *m, uint16_t age_months, int district)
+{
+    return age_months >= 65 * 12 && (m->district_tilt[district][0] != 1.0 || m->district_tilt[district][1] != 1.0);
+}
+
 void spr_model_state_mix(const spr_model *m, int female, uint16_t age_months, int district, double dist[SPR_STATES])
 {
     cohort_mix(m, female, age_months, dist);
-    if (age_months >= 65 * 12) tilt_mix(dist, m->district_tilt[district][0], m->district_tilt[district][1]);
+    if (tilted(m, age_months, district)) tilt_mix(dist, m->district_tilt[district][0], m->district_tilt[district][1]);
+}
+
+/* The table of a mix: the states with mass and the running sum, added in state order as the draw of
+ * spr_model_draw_state's definition adds them. */
+static void mix_table(const double dist[SPR_STATES], spr_mix_table *t)
+{
+    double alive = 0, cum = 0;
+    for (int s = 0; s < SPR_STATES; s++) alive += dist[s];
+    t->alive = alive > 0;
+    t->n = 0;
+    for (int s = 0; s < SPR_STATES; s++) {
+        if (dist[s] <= 0) continue;
+        cum += dist[s];
+        t->cum[t->n] = cum;
+        t->state[t->n++] = (uint8_t)s;
+    }
+}
+
+static void build_mix_tables(spr_model *M)
+{
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int a = 0; a < SPR_MIX_AGE_MONTHS; a++) {
+            double dist[SPR_STATES];
+            cohort_mix(M, s, (uint16_t)a, dist);
+            mix_table(dist, &M->mix[s][a]);
+        }
+}
+
+/* The draw from a table: the first entry whose cumulative mass exceeds u (the sums only grow, so
+ * bisection finds the entry the sums made one by one would stop at). */
+static int draw_from(const spr_mix_table *t, double u)
+{
+    if (!t->alive || t->n == 0) return spr_state_index(0, 0, 0, 0, 0);
+    int lo = 0, hi = t->n;
+    while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        if (u < t->cum[mid]) hi = mid;
+        else lo = mid + 1;
+    }
+    return t->state[lo < t->n ? lo : t->n - 1];
+}
+
+int spr_model_draw_state(const spr_model *m, int female, uint16_t age_months, int district, uint32_t u)
+{
+    const double x = spr_rng_u01(u);
+    if (age_months < SPR_MIX_AGE_MONTHS && !tilted(m, age_months, district)) return draw_from(&m->mix[female][age_months], x);
+    double dist[SPR_STATES];
+    spr_model_state_mix(m, female, age_months, district, dist);
+    spr_mix_table t;
+    mix_table(dist, &t);
+    return draw_from(&t, x);
 }
 
 /* ---- districts' tilts (municipality data) ------------------------------------ */
@@ -485,6 +542,7 @@ int spr_model_create(const spr_params *p, spr_model **out, spr_error *err)
     build_costs(p, M);
     build_thresholds(p, M);
     build_step_rows(M);
+    build_mix_tables(M);
     int rc = fit_district_tilts(p, M, err);
     if (rc != SPR_OK) {
         free(M);

@@ -115,29 +115,12 @@ ptrdiff_t spr_population_find(const spr_population *pop, uint32_t id)
     return i < end && pop->id[i] == id ? (ptrdiff_t)i : -1;
 }
 
-static int draw_state(const double *dist, double u)
-{
-    double cum = 0;
-    int last = 0;
-    for (int s = 0; s < SPR_STATES; s++) {
-        if (dist[s] <= 0) continue;
-        cum += dist[s];
-        last = s;
-        if (u < cum) return s;
-    }
-    return last; /* rounding: the most severe state with mass */
-}
-
 /* Appends a resident of district d with its state drawn from the mix at its
  * age (word 0 of its INIT block). */
 static ptrdiff_t add_in_district(spr_population *pop, const spr_model *m, const uint32_t w[4], int female,
                                  uint16_t age_months, uint8_t district)
 {
-    double dist[SPR_STATES];
-    spr_model_state_mix(m, female, age_months, district, dist);
-    double alive = 0;
-    for (int s = 0; s < SPR_STATES; s++) alive += dist[s];
-    int state = alive > 0 ? draw_state(dist, spr_rng_u01(w[0])) : spr_state_index(0, 0, 0, 0, 0);
+    const int state = spr_model_draw_state(m, female, age_months, district, w[0]);
     return spr_population_add(pop, female, age_months, district, (uint8_t)state);
 }
 
@@ -213,56 +196,109 @@ void spr_population_allocate(const spr_params *p, int64_t counts[SPR_SEXES][SPR_
 /* The end (exclusive) of band b's ages as synthesis draws them: 105 for 100+. */
 static int band_end(int b) { return b == SPR_AGE_BANDS - 1 ? 105 : 5 * b + 5; }
 
-/* An age in months within [lo, hi) years, from the resident's own INIT stream (word 2). */
-static uint16_t age_in_band(spr_rng_key key, uint32_t id, int lo, int hi)
+/* An age in months within [lo, hi) years, from word 2 of the resident's INIT block. */
+static uint16_t age_in_band(const uint32_t w[4], int lo, int hi)
 {
-    uint32_t w[4];
-    spr_rng_block(key, id, 0, SPR_STREAM_INIT_RESIDENT, 0, w);
     return (uint16_t)(12 * lo + (uint32_t)(((uint64_t)w[2] * (uint64_t)(12 * (hi - lo))) >> 32));
 }
 
-/* The residents of a municipality's tables, district by district, as many of
- * each sex and band as the residents file says (the counts are not drawn). */
-static int synthesise_districts(spr_population *pop, const spr_municipality *mu, const spr_model *m, spr_rng_key key,
-                                spr_error *err)
+/* A run of the initial residents who share a sex, a range of ages and a district. */
+typedef struct {
+    int female;
+    int lo, hi;      /* ages [lo, hi) in years, drawn; lo == hi: exactly lo years */
+    int district;    /* -1: drawn as a newcomer's (newcomer_district) */
+    int64_t count;
+} synth_run;
+
+/* Resident k of the initial population, of run `run`, written at index i: its INIT block (month 0)
+ * gives its age (word 2), district (word 1, when drawn) and state (word 0). */
+static void synthesise_one(spr_population *pop, const spr_params *p, const spr_model *m, spr_rng_key key,
+                           const synth_run *run, size_t i, uint32_t id)
 {
-    for (int d = 0; d < mu->n_districts; d++)
-        for (int s = 0; s < SPR_SEXES; s++)
-            for (int b = 0; b < SPR_AGE_BANDS; b++)
-                for (int64_t k = 0; k < mu->district[d].residents[s][b]; k++) {
-                    uint32_t w[4];
-                    spr_rng_block(key, pop->next_id, 0, SPR_STREAM_INIT_RESIDENT, 0, w);
-                    if (add_in_district(pop, m, w, s, age_in_band(key, pop->next_id, 5 * b, band_end(b)), (uint8_t)d) < 0)
-                        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-                }
-    return SPR_OK;
+    uint32_t w[4];
+    spr_rng_block(key, id, 0, SPR_STREAM_INIT_RESIDENT, 0, w);
+    const uint16_t age = run->hi > run->lo ? age_in_band(w, run->lo, run->hi) : (uint16_t)(12 * run->lo);
+    const uint8_t d = run->district >= 0 ? (uint8_t)run->district : newcomer_district(p, run->female, age, w[1]);
+    pop->id[i] = id;
+    if (i % SPR_GUIDE_STRIDE == 0) pop->guide[i / SPR_GUIDE_STRIDE] = id;
+    pop->age_months[i] = age;
+    pop->district[i] = d;
+    pop->state[i] = (uint8_t)spr_model_draw_state(m, run->female, age, d, w[0]);
+    pop->flags[i] = (uint8_t)((run->female ? SPR_FLAG_FEMALE : 0u) | SPR_FLAG_ALIVE);
+    pop->sp[i] = 0;
+    pop->sp_months[i] = 0;
+    pop->resource[i] = SPR_NO_RESOURCE;
+}
+
+/* The runs of the initial population, in the order of their ids: a closed cohort (validation), a
+ * municipality's residents district by district (as many of each sex and band as its file says), or
+ * the pyramid's (spr_population_allocate).  Returns their number (at most max). */
+static int synthesis_runs(const spr_params *p, synth_run *runs, int max)
+{
+    int n = 0;
+    if (p->cohort_age >= 0) {
+        /* sexes in the pyramid's proportion at that age */
+        int b = spr_age_band(p->cohort_age);
+        double share_f = p->pyramid[SPR_FEMALE][b] / (p->pyramid[SPR_MALE][b] + p->pyramid[SPR_FEMALE][b]);
+        int64_t n_f = llround((double)p->population * share_f);
+        runs[n++] = (synth_run){SPR_MALE, p->cohort_age, p->cohort_age, -1, p->population - n_f};
+        runs[n++] = (synth_run){SPR_FEMALE, p->cohort_age, p->cohort_age, -1, n_f};
+        return n;
+    }
+    const spr_municipality *mu = p->municipality;
+    if (mu != NULL) {
+        for (int d = 0; d < mu->n_districts; d++)
+            for (int s = 0; s < SPR_SEXES; s++)
+                for (int b = 0; b < SPR_AGE_BANDS && n < max; b++)
+                    if (mu->district[d].residents[s][b] > 0)
+                        runs[n++] = (synth_run){s, 5 * b, band_end(b), d, mu->district[d].residents[s][b]};
+        return n;
+    }
+    int64_t counts[SPR_SEXES][SPR_AGE_BANDS];
+    spr_population_allocate(p, counts);
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int b = 0; b < SPR_AGE_BANDS; b++)
+            if (counts[s][b] > 0) runs[n++] = (synth_run){s, 5 * b > p->min_age ? 5 * b : p->min_age, band_end(b), -1, counts[s][b]};
+    return n;
 }
 
 int spr_population_synthesise(spr_population *pop, const spr_params *p, const spr_model *m, spr_rng_key key,
                               spr_error *err)
 {
-    if (grow(pop, (size_t)p->population + (size_t)p->population / 4 + 16) != SPR_OK)
-        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for %lld residents", (long long)p->population);
-    if (p->cohort_age >= 0) {
-        /* a closed cohort (validation): sexes in the pyramid's proportion at that age */
-        int b = spr_age_band(p->cohort_age);
-        double share_f = p->pyramid[SPR_FEMALE][b] / (p->pyramid[SPR_MALE][b] + p->pyramid[SPR_FEMALE][b]);
-        int64_t n_f = llround((double)p->population * share_f);
-        for (int64_t k = 0; k < p->population; k++)
-            if (spr_population_add_drawn(pop, p, m, key, 0, k >= p->population - n_f,
-                                         (uint16_t)(12 * p->cohort_age)) < 0)
-                return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
-        return SPR_OK;
+    enum { MAX_RUNS = SPR_MAX_DISTRICTS * SPR_SEXES * SPR_AGE_BANDS };
+    synth_run *runs = malloc(MAX_RUNS * sizeof *runs);
+    size_t *first = malloc((MAX_RUNS + 1) * sizeof *first); /* the index of each run's first resident */
+    if (runs == NULL || first == NULL) {
+        free(runs);
+        free(first);
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
     }
-    if (p->municipality != NULL) return synthesise_districts(pop, p->municipality, m, key, err);
-    int64_t counts[SPR_SEXES][SPR_AGE_BANDS];
-    spr_population_allocate(p, counts);
-    for (int s = 0; s < SPR_SEXES; s++)
-        for (int b = 0; b < SPR_AGE_BANDS; b++) {
-            int lo = 5 * b > p->min_age ? 5 * b : p->min_age;
-            for (int64_t k = 0; k < counts[s][b]; k++)
-                if (spr_population_add_drawn(pop, p, m, key, 0, s, age_in_band(key, pop->next_id, lo, band_end(b))) < 0)
-                    return spr_error_set(err, SPR_ERR_NOMEM, "out of memory");
+    const int n_runs = synthesis_runs(p, runs, MAX_RUNS);
+    first[0] = 0;
+    for (int r = 0; r < n_runs; r++) first[r + 1] = first[r] + (size_t)runs[r].count;
+    const size_t total = first[n_runs], base = pop->n;
+    const size_t want = (size_t)p->population + (size_t)p->population / 4 + 16;
+    if (grow(pop, base + (total > want ? total : want)) != SPR_OK) {
+        free(runs);
+        free(first);
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory for %lld residents", (long long)p->population);
+    }
+    /* every resident's attributes come from its own stream, so the threads may take any share */
+    const uint32_t id0 = pop->next_id;
+#pragma omp parallel
+    {
+        int r = -1;
+#pragma omp for schedule(static)
+        for (size_t k = 0; k < total; k++) {
+            if (r < 0) /* the thread's first resident: the run it falls in */
+                for (r = 0; first[r + 1] <= k; r++) continue;
+            while (first[r + 1] <= k) r++;
+            synthesise_one(pop, p, m, key, &runs[r], base + k, id0 + (uint32_t)k);
         }
+    }
+    pop->n = base + total;
+    pop->next_id = id0 + (uint32_t)total;
+    free(runs);
+    free(first);
     return SPR_OK;
 }

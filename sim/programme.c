@@ -902,36 +902,20 @@ static int may_join_group(const spr_programme *g, const spr_population *pop, siz
            g->thr_join[female(pop, i)][pop->district[i]] != 0;
 }
 
-/* Whether resident i uses its block 0 this month: each word has one use (drop-out, volunteering, end of
- * the benefit, joining), drawn only when one may happen. */
-static int uses_block0(const spr_programme *g, const spr_population *pop, size_t i, int age)
+int spr_programme_reads_block0(const spr_programme *g, const spr_population *pop, size_t lo, size_t n, int max_age)
 {
-    return (pop->sp[i] & SPR_SP_PARTICIPATING) || spr_state_benefit(pop->state[i]) || may_join_group(g, pop, i, age);
-}
-
-void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop, size_t lo, size_t hi, uint32_t month,
-                               uint32_t (*words)[4])
-{
-    enum { BATCH = 256 }; /* the ids and places gathered on the stack: 3 KiB */
-    uint32_t ids[BATCH];
-    size_t at[BATCH];
-    for (size_t start = lo; start < hi; start += BATCH) {
-        const size_t end = hi - start > BATCH ? start + BATCH : hi;
-        size_t n = 0;
-        for (size_t i = start; i < end; i++) {
-            for (int j = 0; j < 4; j++) words[i - lo][j] = UINT32_MAX;
-            if ((pop->flags[i] & SPR_FLAG_ALIVE) && uses_block0(g, pop, i, spr_age_years(pop->age_months[i]))) {
-                ids[n] = pop->id[i];
-                at[n++] = i - lo;
-            }
-        }
-        spr_rng_blocks_scattered(g->key, ids, at, n, month, SPR_STREAM_PROGRAMME, 0, &words[0][0], 4, 1);
-    }
+    if (max_age >= g->p->pa_min_age) return 1; /* someone may be old enough to join a group */
+    unsigned in_group_or_benefit = 0;            /* (a loop without branches, which the compiler vectorises) */
+    for (size_t i = lo; i < lo + n; i++)
+        in_group_or_benefit |= (pop->sp[i] & SPR_SP_PARTICIPATING) | (unsigned)(pop->state[i] >= SPR_STATES);
+    return in_group_or_benefit != 0;
 }
 
 void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t i, int alive, int age, int base_state,
-                            uint32_t month, const uint32_t w[4], spr_programme_tally *t)
+                            uint32_t month, const uint32_t *block0, size_t stride, spr_programme_tally *t)
 {
+    enum { DROPOUT = 0, VOLUNTEER = 1, BENEFIT_ENDS = 2, JOIN = 3 }; /* the uses of block 0's words */
+#define W(j) block0[(size_t)(j) * stride]
     const spr_params *p = g->p;
     uint8_t sp = pop->sp[i];
     const uint32_t id = pop->id[i];
@@ -951,11 +935,11 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
             double rate = dropout_rate(p, pop->sp_months[i]);
             if (p->loop2_enabled) rate *= 1.0 - p->loop2_retention_gain * loop2_gain(g, d);
             if (spr_programme_trained(p, month)) rate *= p->pro_dropout_factor;
-            leave = w[0] < spr_rng_threshold(per_month(rate));
+            leave = W(DROPOUT) < spr_rng_threshold(per_month(rate));
             t->placed_at_risk++;
             t->placed_dropouts += leave;
         } else if (!leave) {
-            leave = w[0] < g->thr_dropout[pop->sp_months[i]];
+            leave = W(DROPOUT) < g->thr_dropout[pop->sp_months[i]];
         }
         if (leave) {
             if (sp & SPR_SP_PRESCRIBED) t->prescribed_delta[r]--;
@@ -966,7 +950,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
         } else {
             if (pop->sp_months[i] < 255) pop->sp_months[i]++;
             if (p->loop1_enabled && (sp & SPR_SP_VIA_LW) && !(sp & SPR_SP_VOLUNTEER) &&
-                pop->sp_months[i] >= p->loop1_after_months && w[1] < g->thr_volunteer) {
+                pop->sp_months[i] >= p->loop1_after_months && W(VOLUNTEER) < g->thr_volunteer) {
                 sp |= SPR_SP_VOLUNTEER;
                 PUSH(t, volunteers, n_volunteers, cap_volunteers, r);
             }
@@ -976,7 +960,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
              * (the neighbourhood effect) only through loop 1 */
             if (age >= 65 && (!(sp & SPR_SP_VIA_LW) || p->loop1_enabled)) t->part65[d]++;
         }
-    } else if (benefit && w[2] < g->thr_benefit_loss) {
+    } else if (benefit && W(BENEFIT_ENDS) < g->thr_benefit_loss) {
         benefit = 0;
         pop->state[i] = (uint8_t)base_state;
     }
@@ -1004,7 +988,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
                 referred = 1;
             }
         }
-        if (!referred && may_join && w[3] < g->thr_join[female(pop, i)][d]) {
+        if (!referred && may_join && W(JOIN) < g->thr_join[female(pop, i)][d]) {
             spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 2, wd);
             PUSH(t, joins, n_joins, cap_joins, ((spr_join_request){id, wd[2]}));
             asked_to_join = 1;
@@ -1013,6 +997,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
     if (g->thr_cc_check != 0 && age >= p->cc_min_age)
         sp = cognitive_check(g, pop, i, base_state, month, sp, free_to_refer && !(sp & SPR_SP_WAITING) && !asked_to_join, t);
     pop->sp[i] = sp;
+#undef W
 }
 
 void spr_programme_tally_clear(spr_programme_tally *t, size_t n_resources)

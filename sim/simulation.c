@@ -258,24 +258,16 @@ static int household_redrawn(int age_months)
     return age_months % 60 == 0 && age > 0 && age < 65;
 }
 
-/* Whether a resident (age in whole years) uses its social block 1 this month: its household is drawn
- * again, or it is a woman of an age that gives birth. */
-static int uses_social_block1(const spr_model *M, const spr_population *pop, size_t i, int age)
-{
-    return household_redrawn(pop->age_months[i]) || ((pop->flags[i] & SPR_FLAG_FEMALE) && M->thr.birth[age] != 0);
-}
-
-/* Residents whose blocks are drawn together: the health and social blocks of 128 residents are 4 KiB,
- * which stay in the first-level cache while the residents are stepped. */
+/* Residents whose blocks are drawn together: the four blocks of 128 residents are 8 KiB, which stay in
+ * the first-level cache while the residents are stepped. */
 enum { CHUNK = 128 };
 
 /* A chunk's words, drawn before its residents are stepped: word j of the chunk's resident k in
  * health[j][k] (block 0 of SPR_STREAM_MONTH_HEALTH), social[j][k] (block 0 of SPR_STREAM_MONTH_SOCIAL),
- * birth[j][k] (block 1 of SPR_STREAM_MONTH_SOCIAL, when uses_social_block1; zeros otherwise, unused) and
- * prog[k][j] (block 0 of SPR_STREAM_PROGRAMME, spr_programme_draw_block0). */
+ * birth[j][k] (block 1 of SPR_STREAM_MONTH_SOCIAL: births, households drawn again) and prog[j][k]
+ * (block 0 of SPR_STREAM_PROGRAMME, spr_programme_resident). */
 typedef struct {
-    uint32_t health[4][CHUNK], social[4][CHUNK], birth[4][CHUNK];
-    uint32_t prog[CHUNK][4];
+    uint32_t health[4][CHUNK], social[4][CHUNK], birth[4][CHUNK], prog[4][CHUNK];
 } chunk_words;
 
 /* Whether the programme has anything to do this month for resident i (age in whole years, state st), who
@@ -331,20 +323,20 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
             t->district65[pop->district[i]][4]++;
             t->deaths65[female][alone]++;
         }
-        spr_programme_resident(g, pop, i, 0, age, base, month, w->prog[k], t->prog);
+        spr_programme_resident(g, pop, i, 0, age, base, month, &w->prog[0][k], CHUNK, t->prog);
         return;
     }
     if (w->social[S_MIGRATION][k] < T->out_migration[band]) {
         pop->flags[i] = (uint8_t)((pop->flags[i] & ~SPR_FLAG_ALIVE) | SPR_FLAG_DEPARTED);
         t->out_migrants[female][band]++;
-        spr_programme_resident(g, pop, i, 0, age, base, month, w->prog[k], t->prog);
+        spr_programme_resident(g, pop, i, 0, age, base, month, &w->prog[0][k], CHUNK, t->prog);
         return;
     }
     /* the programme may end the benefit of a group left earlier (it rewrites the state) */
     if (programme_concerns(pop, i, age, st, first_age))
-        spr_programme_resident(g, pop, i, 1, age, base, month, w->prog[k], t->prog);
+        spr_programme_resident(g, pop, i, 1, age, base, month, &w->prog[0][k], CHUNK, t->prog);
     const int ben2 = spr_state_benefit(pop->state[i]);
-    if (female && w->birth[B_BIRTH][k] < T->birth[age]) /* (words of zeros where T->birth[age] is 0) */
+    if (female && w->birth[B_BIRTH][k] < T->birth[age])
         tally_birth(t, i, w->birth[B_CHILD_SEX][k] >= T->boy);
 
     /* the first state whose cumulative threshold the word is below (the last if none), chosen without
@@ -364,35 +356,52 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     pop->age_months[i] = (uint16_t)(age_m + 1);
 }
 
+/* The oldest age (whole years) at which a resident reads its social block 1: households are drawn again
+ * below 65 (household_redrawn), births at the ages the fertility table gives. */
+static int social_block1_max_age(const spr_model *M)
+{
+    int last = 64;
+    for (int a = 65; a < SPR_LIFE_AGES; a++)
+        if (M->thr.birth[a] != 0) last = a;
+    return last;
+}
+
 /* One month of residents [lo, hi) (at most CHUNK): their blocks drawn at once, vectorised, then each
- * resident stepped.  Health and social blocks for every resident (all use the first, most the second;
- * the dead and departed awaiting compaction get blocks they do not use: cheaper than sorting them out);
- * the programme's block 0 and social block 1 only for those who use them (about a third and a fifth),
- * gathered.  The other blocks are drawn one at a time where they are used: the referral sources' (a
- * referable resident free to be referred, about one resident-month in eight: drawing them here for the
- * chunk was measured slower, bench/README.md), a referral's details and the cognitive check (rare). */
+ * resident stepped.  Every resident of the chunk gets the four blocks that many use (health and social
+ * block 0: everyone; social block 1: women of an age to give birth and households drawn again, about a
+ * fifth; the programme's block 0: group members, the lingering benefit and those free to join, about a
+ * third); a resident reads only the words of events that may happen to it, so the words of the others,
+ * the dead and departed awaiting compaction among them, go unused.  Drawing them costs less than
+ * choosing who needs them (bench/README.md).  A chunk draws social block 1 only if its youngest is
+ * young enough to read it (social1_max_age), and the programme's block 0 only if any resident may read
+ * it (spr_programme_reads_block0): two tests of the whole chunk, cheaper than the blocks.  The other blocks are drawn one at a time where they are
+ * used: the referral sources' (a referable resident free to be referred, about one resident-month in
+ * eight: drawing them for the chunk was measured slower), a referral's details and the cognitive check
+ * (rare). */
 static void step_chunk(const spr_params *p, const spr_model *M, const spr_programme *g, spr_population *pop,
-                       size_t lo, size_t hi, spr_rng_key key, uint32_t month, tally *t)
+                       size_t lo, size_t hi, spr_rng_key key, uint32_t month, int social1_max_age, tally *t)
 {
     chunk_words w;
-    spr_rng_blocks(key, pop->id + lo, hi - lo, month, SPR_STREAM_MONTH_HEALTH, 0, &w.health[0][0], CHUNK);
-    spr_rng_blocks(key, pop->id + lo, hi - lo, month, SPR_STREAM_MONTH_SOCIAL, 0, &w.social[0][0], CHUNK);
-    spr_programme_draw_block0(g, pop, lo, hi, month, w.prog);
-    /* social block 1 (births, households on birthdays): gathered, about a fifth of the residents use it */
-    uint32_t ids[CHUNK];
-    uint8_t age[CHUNK];
-    size_t at[CHUNK], n1 = 0;
-    memset(w.birth, 0, sizeof w.birth);
-    for (size_t k = 0; k < hi - lo; k++) {
+    const uint32_t *ids = pop->id + lo;
+    const size_t n = hi - lo;
+    uint8_t age[CHUNK], youngest = UINT8_MAX, oldest = 0; /* (the population is in rough order of age) */
+    for (size_t k = 0; k < n; k++) {
         age[k] = (uint8_t)spr_age_years(pop->age_months[lo + k]);
-        if ((pop->flags[lo + k] & SPR_FLAG_ALIVE) && uses_social_block1(M, pop, lo + k, age[k])) {
-            ids[n1] = pop->id[lo + k];
-            at[n1++] = k;
-        }
+        youngest = age[k] < youngest ? age[k] : youngest;
+        oldest = age[k] > oldest ? age[k] : oldest;
     }
-    spr_rng_blocks_scattered(key, ids, at, n1, month, SPR_STREAM_MONTH_SOCIAL, 1, &w.birth[0][0], 1, CHUNK);
+    spr_rng_blocks(key, ids, n, month, SPR_STREAM_MONTH_HEALTH, 0, &w.health[0][0], CHUNK);
+    spr_rng_blocks(key, ids, n, month, SPR_STREAM_MONTH_SOCIAL, 0, &w.social[0][0], CHUNK);
+    if (youngest <= social1_max_age)
+        spr_rng_blocks(key, ids, n, month, SPR_STREAM_MONTH_SOCIAL, 1, &w.birth[0][0], CHUNK);
+    else
+        memset(w.birth, 0, sizeof w.birth); /* unread (a woman past the ages of birth compares zeros with 0) */
+    if (spr_programme_reads_block0(g, pop, lo, n, oldest))
+        spr_rng_blocks(key, ids, n, month, SPR_STREAM_PROGRAMME, 0, &w.prog[0][0], CHUNK);
+    else
+        memset(w.prog, 0xff, sizeof w.prog); /* unread (words of UINT32_MAX, on which no event happens) */
     const uint8_t *first_age = spr_programme_first_ages(g);
-    for (size_t k = 0; k < hi - lo; k++)
+    for (size_t k = 0; k < n; k++)
         if (pop->flags[lo + k] & SPR_FLAG_ALIVE) step_resident(p, M, g, pop, lo + k, age[k], first_age, month, &w, k, t);
 }
 
@@ -711,6 +720,7 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
     if (rc != SPR_OK) goto out;
     double entrants[SPR_SEXES];
     entrants_rate(p, entrants);
+    const int social1_max_age = social_block1_max_age(M);
     int32_t *hist = res->wait_histogram + (size_t)r * SPR_WAIT_DAYS;
     for (int m = 0; m < res->months; m++) {
         size_t n = pop->n;
@@ -730,7 +740,8 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
             split_chunks(tl, omp_get_num_threads(), (n + CHUNK - 1) / CHUNK);
             const double start_s = omp_get_wtime();
             for (size_t c = t->chunk_lo; c < t->chunk_hi; c++)
-                step_chunk(p, M, g, pop, c * CHUNK, c * CHUNK + CHUNK < n ? c * CHUNK + CHUNK : n, key, (uint32_t)m, t);
+                step_chunk(p, M, g, pop, c * CHUNK, c * CHUNK + CHUNK < n ? c * CHUNK + CHUNK : n, key, (uint32_t)m,
+                           social1_max_age, t);
             const double took_s = omp_get_wtime() - start_s;
             if (t->chunk_hi > t->chunk_lo && took_s > 0) t->chunks_per_s = (double)(t->chunk_hi - t->chunk_lo) / took_s;
         }

@@ -66,4 +66,21 @@ static inline int markdown_row(const char *line, char *buf, size_t size, char **
     snprintf(id, id_size, "%.*s", (int)len, cell[0] + 1);
     return n;
 }
+/* A new resident's state drawn by its definition (spr_model_draw_state), written out independently of the
+ * model's tables: the mix's states with mass added one by one, the first whose sum exceeds u; the last
+ * with mass if none does; state 0 for an empty mix. */
+static inline int state_draw_by_definition(const double dist[SPR_STATES], double u)
+{
+    double alive = 0, cum = 0;
+    int last = 0;
+    for (int s = 0; s < SPR_STATES; s++) alive += dist[s];
+    if (!(alive > 0)) return 0;
+    for (int s = 0; s < SPR_STATES; s++) {
+        if (dist[s] <= 0) continue;
+        cum += dist[s];
+        last = s;
+        if (u < cum) return s;
+    }
+    return last;
+}
 #endif

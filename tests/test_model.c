@@ -16,12 +16,16 @@
  *    recursion, and, with dementia made independent of every other state,
  *    the share with dementia against 1 - exp(-cumulative hazard);
  *  - normalisation: survivorship equals the life table, and life expectancy
- *    the published figures the table was fitted to. */
+ *    the published figures the table was fitted to;
+ *  - spr_model_draw_state (its tables and bisection) against the draw by
+ *    definition, the mix's states added one by one, at every age in months,
+ *    with words on either side of every cumulative sum, untilted and tilted. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
+#include "helpers.h"
 #include "sprsim/model.h"
 #include "sprsim/rng.h"
 #include "sprsim/scenario.h"
@@ -300,6 +304,42 @@ static void check_dementia_share(const char *baseline)
     spr_scenario_free(&sc);
 }
 
+/* The words whose u01 lie on either side of x (the largest word at or below it, and the next). */
+static void words_around(double x, uint32_t w[2])
+{
+    const double t = floor(x * 4294967296.0 - 0.5);
+    w[0] = t < 0 ? 0 : t > 4294967295.0 ? UINT32_MAX : (uint32_t)t;
+    w[1] = w[0] == UINT32_MAX ? w[0] : w[0] + 1;
+}
+
+/* Every age in months of both sexes in district d: words on either side of every cumulative sum of the
+ * mix, its ends and 16 spread words, drawn by the model and by definition. */
+static void check_state_draws(const spr_model *M, int d, const char *what)
+{
+    long draws = 0, wrong = 0;
+    for (int s = 0; s < SPR_SEXES; s++)
+        for (int a = 0; a < SPR_MIX_AGE_MONTHS; a++) {
+            double dist[SPR_STATES], cum = 0;
+            spr_model_state_mix(M, s, (uint16_t)a, d, dist);
+            uint32_t words[2 * SPR_STATES + 18];
+            int n = 0;
+            for (int k = 0; k < 16; k++) words[n++] = (uint32_t)(k * 268435456u + 12345u * (uint32_t)a);
+            words[n++] = 0;
+            words[n++] = UINT32_MAX;
+            for (int st = 0; st < SPR_STATES; st++) {
+                if (dist[st] <= 0) continue;
+                cum += dist[st];
+                words_around(cum, &words[n]);
+                n += 2;
+            }
+            for (int k = 0; k < n; k++) {
+                draws++;
+                wrong += spr_model_draw_state(M, s, (uint16_t)a, d, words[k]) != state_draw_by_definition(dist, spr_rng_u01(words[k]));
+            }
+        }
+    CHECK(wrong == 0 && draws >= 2L * SPR_MIX_AGE_MONTHS * 18, "%s: %ld of %ld state draws differ from the draw by definition", what, wrong, draws);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return 2;
@@ -334,6 +374,20 @@ int main(int argc, char **argv)
         spr_model_destroy(Mq);
     }
     check_thresholds(M);
+    check_state_draws(M, 0, "untilted");
+    {
+        /* a district whose residents 65+ live alone and are isolated more often: its mixes from 65 are
+         * tilted, and drawn from the tilted mix itself */
+        static spr_model tilted;
+        tilted = *M;
+        tilted.district_tilt[3][0] = 1.8;
+        tilted.district_tilt[3][1] = 0.6;
+        check_state_draws(&tilted, 3, "tilted");
+        double a[SPR_STATES], b[SPR_STATES];
+        spr_model_state_mix(M, SPR_FEMALE, 80 * 12, 3, a);
+        spr_model_state_mix(&tilted, SPR_FEMALE, 80 * 12, 3, b);
+        CHECK(memcmp(a, b, sizeof a) != 0, "the tilt changes the mix at 80 (so the tilted draws were a test)");
+    }
     check_metabolic_share(&sc.params, M);
     check_dementia_share(base);
 

@@ -1,13 +1,25 @@
 /* The population's arrays: finding a resident by id (spr_population_find, through the guide to the ids)
  * after compaction has left gaps of every size and residents were added after it, checked against a
- * linear search of the ids; compaction keeps the living in order. */
+ * linear search of the ids; compaction keeps the living in order.
+ * The initial population (spr_population_synthesise, drawn by several threads at once): each resident
+ * derived again here, in order, from its own INIT block as docs/ODD.md says (its sex and band from the
+ * run it falls in, its age from word 2, its district from word 1 or the residents file, its state from
+ * word 0 and the mix by definition, not the model's tables), for the pyramid, a closed cohort and a
+ * municipality's districts; and the arrays the same on 1 and 2 threads.
+ * usage: test_population SOURCE_DIR */
+#include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_rng.h>
 
 #include "check.h"
+#include "helpers.h"
+#include "sprsim/municipality.h"
 #include "sprsim/population.h"
+#include "sprsim/rng.h"
 
 /* The index of id by a linear search (the reference), or -1. */
 static ptrdiff_t find_linear(const spr_population *pop, uint32_t id)
@@ -49,8 +61,119 @@ static spr_population *with_gaps(size_t n, double p_die, size_t run, size_t late
     return pop;
 }
 
-int main(void)
+/* The state of a resident drawn by definition from the mix of its sex, age and district. */
+static int state_by_definition(const spr_model *M, int female, uint16_t age_months, int d, uint32_t word)
 {
+    double dist[SPR_STATES];
+    spr_model_state_mix(M, female, age_months, d, dist);
+    return state_draw_by_definition(dist, spr_rng_u01(word));
+}
+
+/* Whether resident i is the one its id, sex, ages [lo, hi) (lo == hi: exactly lo) and district (-1: a
+ * newcomer's, drawn) make: counts the attributes that differ. */
+static int differs(const spr_population *pop, const spr_params *p, const spr_model *M, spr_rng_key key, size_t i,
+                   uint32_t id, int female, int lo, int hi, int d)
+{
+    uint32_t w[4];
+    spr_rng_block(key, id, 0, SPR_STREAM_INIT_RESIDENT, 0, w);
+    const uint16_t age = lo == hi ? (uint16_t)(12 * lo) : (uint16_t)(12 * lo + (((uint64_t)w[2] * (uint64_t)(12 * (hi - lo))) >> 32));
+    if (d < 0) {
+        if (p->municipality != NULL) return 1; /* (a closed cohort in a municipality's districts: not a case here) */
+        d = (int)(((uint64_t)w[1] * (uint64_t)p->districts) >> 32); /* uniformly over the statistical districts */
+    }
+    const uint8_t flags = (uint8_t)((female ? SPR_FLAG_FEMALE : 0) | SPR_FLAG_ALIVE);
+    return (pop->id[i] != id) + (pop->age_months[i] != age) + (pop->district[i] != d) +
+           (pop->state[i] != state_by_definition(M, female, age, d, w[0])) + (pop->flags[i] != flags) + (pop->sp[i] != 0) +
+           (pop->sp_months[i] != 0) + (pop->resource[i] != SPR_NO_RESOURCE);
+}
+
+static int band_end(int b) { return b == SPR_AGE_BANDS - 1 ? 105 : 5 * b + 5; }
+
+/* Every resident of the initial population against its derivation, in order. */
+static long wrong_residents(const spr_population *pop, const spr_params *p, const spr_model *M, spr_rng_key key)
+{
+    long wrong = 0;
+    size_t i = 0;
+#define EXPECT(female, lo, hi, d)                                                                       \
+    do {                                                                                                \
+        if (i >= pop->n) return wrong + 1;                                                              \
+        wrong += differs(pop, p, M, key, i, (uint32_t)i, (female), (lo), (hi), (d)) != 0;               \
+        i++;                                                                                            \
+    } while (0)
+    if (p->cohort_age >= 0) {
+        const int b = spr_age_band(p->cohort_age);
+        const int64_t n_f = llround((double)p->population * p->pyramid[SPR_FEMALE][b] /
+                                    (p->pyramid[SPR_MALE][b] + p->pyramid[SPR_FEMALE][b]));
+        for (int64_t k = 0; k < p->population; k++) EXPECT(k >= p->population - n_f, p->cohort_age, p->cohort_age, -1);
+    } else if (p->municipality != NULL) {
+        const spr_municipality *mu = p->municipality;
+        for (int d = 0; d < mu->n_districts; d++)
+            for (int s = 0; s < SPR_SEXES; s++)
+                for (int b = 0; b < SPR_AGE_BANDS; b++)
+                    for (int64_t k = 0; k < mu->district[d].residents[s][b]; k++) EXPECT(s, 5 * b, band_end(b), d);
+    } else {
+        int64_t counts[SPR_SEXES][SPR_AGE_BANDS];
+        spr_population_allocate(p, counts);
+        for (int s = 0; s < SPR_SEXES; s++)
+            for (int b = 0; b < SPR_AGE_BANDS; b++)
+                for (int64_t k = 0; k < counts[s][b]; k++) EXPECT(s, 5 * b > p->min_age ? 5 * b : p->min_age, band_end(b), -1);
+    }
+#undef EXPECT
+    return wrong + (i != pop->n);
+}
+
+static spr_population *synthesised(const spr_params *p, const spr_model *M, spr_rng_key key, int threads)
+{
+    omp_set_num_threads(threads);
+    spr_population *pop = spr_population_create(16);
+    spr_error err;
+    if (pop != NULL && spr_population_synthesise(pop, p, M, key, &err) != SPR_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        spr_population_destroy(pop);
+        return NULL;
+    }
+    return pop;
+}
+
+static int same_arrays(const spr_population *a, const spr_population *b)
+{
+    const size_t n = a->n;
+    return a->n == b->n && a->next_id == b->next_id && !memcmp(a->id, b->id, n * sizeof *a->id) &&
+           !memcmp(a->age_months, b->age_months, n * sizeof *a->age_months) && !memcmp(a->district, b->district, n) &&
+           !memcmp(a->state, b->state, n) && !memcmp(a->flags, b->flags, n) && !memcmp(a->sp, b->sp, n) &&
+           !memcmp(a->sp_months, b->sp_months, n) && !memcmp(a->resource, b->resource, n * sizeof *a->resource) &&
+           !memcmp(a->guide, b->guide, ((n + SPR_GUIDE_STRIDE - 1) / SPR_GUIDE_STRIDE) * sizeof *a->guide);
+}
+
+/* The initial population of a scenario (with overrides), derived again and on 1 and 2 threads. */
+static void check_synthesis(const char *path, const char *const *sets, int n_sets, const char *what)
+{
+    spr_scenario sc;
+    spr_error err;
+    spr_model *M = NULL;
+    if (load_with_sets(path, sets, n_sets, &sc, &err) != SPR_OK || spr_model_create(&sc.params, &M, &err) != SPR_OK) {
+        CHECK(0, "%s: %s", what, err.msg);
+        return;
+    }
+    const spr_rng_key key = {(uint64_t)sc.params.seed, 3};
+    spr_population *one = synthesised(&sc.params, M, key, 1), *two = synthesised(&sc.params, M, key, 2);
+    CHECK(one != NULL && two != NULL, "%s: synthesis", what);
+    if (one != NULL && two != NULL) {
+        CHECK((int64_t)one->n == sc.params.population, "%s: %zu residents, not %lld", what, one->n,
+              (long long)sc.params.population);
+        const long wrong = wrong_residents(one, &sc.params, M, key);
+        CHECK(wrong == 0, "%s: %ld residents differ from their derivation", what, wrong);
+        CHECK(same_arrays(one, two), "%s: the population differs between 1 and 2 threads", what);
+    }
+    spr_population_destroy(one);
+    spr_population_destroy(two);
+    spr_model_destroy(M);
+    spr_scenario_free(&sc);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) return 2;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 20261126);
 
@@ -95,5 +218,16 @@ int main(void)
         spr_population_destroy(pop);
     }
     gsl_rng_free(rng);
+
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/dual_cycle.yaml", argv[1]);
+    const char *pyramid[] = {"simulation.population=30000"};
+    check_synthesis(path, pyramid, 1, "the pyramid");
+    const char *older[] = {"simulation.population=20000", "simulation.min_age=40", "simulation.districts=7"};
+    check_synthesis(path, older, 3, "the pyramid from 40, 7 districts");
+    const char *cohort[] = {"simulation.population=5000", "simulation.cohort_age=65"};
+    check_synthesis(path, cohort, 2, "a closed cohort at 65");
+    snprintf(path, sizeof path, "%s/scenarios/town/town.yaml", argv[1]);
+    check_synthesis(path, NULL, 0, "the example town's districts");
     TEST_MAIN_END();
 }

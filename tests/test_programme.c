@@ -143,11 +143,11 @@ static int rereferrals(const char *path, int wait, const char *setting, rereferr
     for (size_t i = 0; rc == SPR_OK && i < pop->n; i++) closed_at[i] = -1;
     for (uint32_t m = 0; rc == SPR_OK && m < 48; m++) {
         spr_programme_tally_clear(&t, spr_programme_resources(g)->n);
-        spr_programme_draw_block0(g, pop, 0, pop->n, m, block0);
+        for (size_t i = 0; i < pop->n; i++) spr_rng_block(key, pop->id[i], m, SPR_STREAM_PROGRAMME, 0, block0[i]);
         for (size_t i = 0; i < pop->n; i++) {
             const uint8_t before = pop->sp[i];
             spr_programme_resident(g, pop, i, 1, spr_age_years(pop->age_months[i]), spr_state_base(pop->state[i]), m,
-                                   block0[i], &t);
+                                   block0[i], 1, &t);
             const int referred = !(before & (SPR_SP_WAITING | SPR_SP_CASE)) && (pop->sp[i] & SPR_SP_WAITING);
             if (referred && closed_at[i] >= 0) {
                 const int gap = (int)m - closed_at[i];
@@ -235,64 +235,133 @@ static void staffing_norm(const char *path)
     if (rc == SPR_OK) spr_scenario_free(&sc);
 }
 
-/* The programme's block 0 drawn for a range of residents at once (issue 14: spr_programme_draw_block0,
- * gathered and vectorised): every resident who takes part in a group (they all use it: drop-out) gets
- * exactly its own scalar block; the dead get no block (all words UINT32_MAX, on which no event happens);
- * some residents use it and some do not (the young cannot join); nothing is written outside the range. */
-static void block0_of_a_range(const char *path)
+/* The residents' programme arrays and state, to start each layout from the same month. */
+typedef struct {
+    uint8_t *sp, *sp_months, *state;
+    uint32_t *resource;
+} programme_arrays;
+
+static void save_arrays(programme_arrays *a, const spr_population *pop)
 {
-    const char *sets[] = {"simulation.population=3000"};
+    memcpy(a->sp, pop->sp, pop->n);
+    memcpy(a->sp_months, pop->sp_months, pop->n);
+    memcpy(a->state, pop->state, pop->n);
+    memcpy(a->resource, pop->resource, pop->n * sizeof *a->resource);
+}
+
+static int same_arrays(const programme_arrays *a, const spr_population *pop)
+{
+    return !memcmp(a->sp, pop->sp, pop->n) && !memcmp(a->sp_months, pop->sp_months, pop->n) &&
+           !memcmp(a->state, pop->state, pop->n) && !memcmp(a->resource, pop->resource, pop->n * sizeof *a->resource);
+}
+
+static int same_referral(const spr_referral_request *a, const spr_referral_request *b)
+{
+    return a->id == b->id && a->source == b->source && a->high_risk == b->high_risk && a->u_time == b->u_time &&
+           a->u_service == b->u_service;
+}
+
+/* What one month of spr_programme_resident for every resident asked for and counted (field by field:
+ * the requests have padding). */
+static int same_requests(const spr_programme_tally *x, const spr_programme_tally *y, size_t n_resources)
+{
+    if (x->n_referrals != y->n_referrals || x->n_joins != y->n_joins || x->n_volunteers != y->n_volunteers) return 0;
+    for (size_t k = 0; k < x->n_referrals; k++)
+        if (!same_referral(&x->referrals[k], &y->referrals[k])) return 0;
+    for (size_t k = 0; k < x->n_joins; k++)
+        if (x->joins[k].id != y->joins[k].id || x->joins[k].order != y->joins[k].order) return 0;
+    for (size_t k = 0; k < x->n_volunteers; k++)
+        if (x->volunteers[k] != y->volunteers[k]) return 0;
+    return !memcmp(x->occupancy_delta, y->occupancy_delta, n_resources * sizeof *x->occupancy_delta) &&
+           !memcmp(x->prescribed_delta, y->prescribed_delta, n_resources * sizeof *x->prescribed_delta) &&
+           x->participants == y->participants && x->volunteers_total == y->volunteers_total &&
+           x->placed_dropouts == y->placed_dropouts && !memcmp(x->pop65, y->pop65, sizeof x->pop65) &&
+           !memcmp(x->part65, y->part65, sizeof x->part65);
+}
+
+/* Block 0 as spr_programme_resident reads it (issue 14: the step draws it for a chunk at once, a word's
+ * residents side by side): the same month from the same start with each resident's block together
+ * (stride 1) and with the words side by side (stride n) gives the same residents and requests, and the
+ * words were used (members dropped out and volunteered, benefits ended, residents asked to join). */
+static void block0_layouts(const char *path)
+{
+    const char *sets[] = {"simulation.population=6000", "dual_cycle.loop1_enabled=true", "dual_cycle.volunteer_after_months=0"};
     spr_scenario sc;
     spr_error err;
     spr_model *M = NULL;
     spr_population *pop = NULL;
     spr_programme *g = NULL;
-    int rc = load_with_sets(path, sets, 1, &sc, &err);
+    int rc = load_with_sets(path, sets, 3, &sc, &err);
     CHECK(rc == SPR_OK, "%s", rc == SPR_OK ? "" : err.msg);
     if (rc != SPR_OK) return;
     const spr_rng_key key = {(uint64_t)sc.params.seed, 4};
     if (rc == SPR_OK) rc = spr_model_create(&sc.params, &M, &err);
-    if (rc == SPR_OK) rc = (pop = spr_population_create(3016)) ? spr_population_synthesise(pop, &sc.params, M, key, &err)
+    if (rc == SPR_OK) rc = (pop = spr_population_create(6016)) ? spr_population_synthesise(pop, &sc.params, M, key, &err)
                                                                : SPR_ERR_NOMEM;
     if (rc == SPR_OK) rc = spr_programme_create(&sc.params, M, pop, key, &g, &err);
     CHECK(rc == SPR_OK, "setting up: %s", rc == SPR_OK ? "" : err.msg);
-    if (rc == SPR_OK) {
-        for (size_t i = 0; i < pop->n; i += 7) pop->flags[i] &= (uint8_t)~SPR_FLAG_ALIVE; /* some dead, awaiting compaction */
-        const size_t lo = 5, hi = pop->n - 3, room = pop->n; /* room for more residents than the range */
-        uint32_t(*words)[4] = malloc(room * sizeof *words);
-        CHECK(words != NULL, "out of memory");
-        if (words != NULL) {
-            for (size_t k = 0; k < room; k++)
-                for (int j = 0; j < 4; j++) words[k][j] = 0xdeadbeef;
-            spr_programme_draw_block0(g, pop, lo, hi, 17, words);
-            int wrong = 0, dead_drawn = 0, outside = 0;
-            size_t used = 0, unused = 0, participants = 0;
-            for (size_t i = lo; i < hi; i++) {
-                const size_t k = i - lo;
-                uint32_t w[4], scalar[4];
-                for (int j = 0; j < 4; j++) w[j] = words[k][j];
-                spr_rng_block(key, pop->id[i], 17, SPR_STREAM_PROGRAMME, 0, scalar);
-                const int none = w[0] == UINT32_MAX && w[1] == UINT32_MAX && w[2] == UINT32_MAX && w[3] == UINT32_MAX;
-                const int own = memcmp(w, scalar, sizeof w) == 0;
-                if (!none && !own) wrong++;
-                if (!(pop->flags[i] & SPR_FLAG_ALIVE)) dead_drawn += !none;
-                else if (pop->sp[i] & SPR_SP_PARTICIPATING) {
-                    participants++;
-                    wrong += !own;
-                }
-                used += own;
-                unused += none;
-            }
-            for (size_t k = hi - lo; k < room; k++)
-                for (int j = 0; j < 4; j++) outside += words[k][j] != 0xdeadbeef;
-            CHECK(wrong == 0, "%d residents with words other than their own block or none", wrong);
-            CHECK(dead_drawn == 0, "%d dead residents drew a block", dead_drawn);
-            CHECK(outside == 0, "%d words written outside the range", outside);
-            CHECK(participants > 0 && used > participants && unused > 0,
-                  "participants %zu, residents using the block %zu, not using it %zu", participants, used, unused);
-        }
-        free(words);
+    if (rc != SPR_OK) goto out;
+    const size_t n = pop->n, n_res = spr_programme_resources(g)->n;
+    /* every fifth resident outside a group still has the benefit of one left earlier, and every other
+     * member was placed by a link worker (who may volunteer) */
+    for (size_t i = 0; i < n; i++) {
+        if (!(pop->sp[i] & SPR_SP_PARTICIPATING) && i % 5 == 0)
+            pop->state[i] = (uint8_t)(spr_state_base(pop->state[i]) + SPR_STATES);
+        if ((pop->sp[i] & SPR_SP_PARTICIPATING) && i % 2 == 0) pop->sp[i] |= SPR_SP_VIA_LW;
     }
+    programme_arrays start = {malloc(n), malloc(n), malloc(n), malloc(n * sizeof(uint32_t))};
+    programme_arrays first = {malloc(n), malloc(n), malloc(n), malloc(n * sizeof(uint32_t))};
+    uint32_t(*together)[4] = malloc(n * sizeof *together), *side_by_side = malloc(4 * n * sizeof *side_by_side);
+    spr_programme_tally ta = {0}, tb = {0};
+    if (!start.sp || !start.sp_months || !start.state || !start.resource || !first.sp || !first.sp_months ||
+        !first.state || !first.resource || !together || !side_by_side) {
+        CHECK(0, "out of memory");
+        goto done;
+    }
+    save_arrays(&start, pop);
+    long same = 0, months = 12, left = 0, volunteered = 0, benefit_ended = 0, joined = 0;
+    for (uint32_t m = 0; m < (uint32_t)months; m++) {
+        for (size_t i = 0; i < n; i++) {
+            spr_rng_block(key, pop->id[i], m, SPR_STREAM_PROGRAMME, 0, together[i]);
+            for (int j = 0; j < 4; j++) side_by_side[(size_t)j * n + i] = together[i][j];
+        }
+        spr_programme_tally_clear(&ta, n_res);
+        spr_programme_tally_clear(&tb, n_res);
+        for (size_t i = 0; i < n; i++)
+            spr_programme_resident(g, pop, i, 1, spr_age_years(pop->age_months[i]), spr_state_base(pop->state[i]), m,
+                                   together[i], 1, &ta);
+        save_arrays(&first, pop);
+        for (size_t i = 0; i < n; i++) {
+            left += (start.sp[i] & SPR_SP_PARTICIPATING) && !(pop->sp[i] & SPR_SP_PARTICIPATING);
+            benefit_ended += spr_state_benefit(start.state[i]) && !spr_state_benefit(pop->state[i]);
+        }
+        volunteered += (long)ta.n_volunteers;
+        joined += (long)ta.n_joins;
+        memcpy(pop->sp, start.sp, n);
+        memcpy(pop->sp_months, start.sp_months, n);
+        memcpy(pop->state, start.state, n);
+        memcpy(pop->resource, start.resource, n * sizeof *pop->resource);
+        for (size_t i = 0; i < n; i++)
+            spr_programme_resident(g, pop, i, 1, spr_age_years(pop->age_months[i]), spr_state_base(pop->state[i]), m,
+                                   &side_by_side[i], n, &tb);
+        same += same_arrays(&first, pop) && same_requests(&ta, &tb, n_res);
+        memcpy(pop->sp, start.sp, n);
+        memcpy(pop->sp_months, start.sp_months, n);
+        memcpy(pop->state, start.state, n);
+        memcpy(pop->resource, start.resource, n * sizeof *pop->resource);
+    }
+    CHECK(same == months, "block 0 side by side gave other residents or requests in %ld of %ld months", months - same, months);
+    CHECK(left > 0 && volunteered > 0 && benefit_ended > 0 && joined > 0,
+          "each word used: %ld left a group, %ld volunteered, %ld benefits ended, %ld asked to join", left, volunteered,
+          benefit_ended, joined);
+done:
+    spr_programme_tally_free(&ta);
+    spr_programme_tally_free(&tb);
+    free(start.sp), free(start.sp_months), free(start.state), free(start.resource);
+    free(first.sp), free(first.sp_months), free(first.state), free(first.resource);
+    free(together);
+    free(side_by_side);
+out:
     spr_programme_destroy(g);
     spr_population_destroy(pop);
     spr_model_destroy(M);
@@ -304,7 +373,7 @@ int main(int argc, char **argv)
     if (argc < 2) return 2;
     char path[1024];
     snprintf(path, sizeof path, "%s/scenarios/dual_cycle.yaml", argv[1]);
-    block0_of_a_range(path);
+    block0_layouts(path);
     many_groups(path);
     unmet_once_a_month(path);
     snprintf(path, sizeof path, "%s/scenarios/high_risk.yaml", argv[1]);

@@ -108,39 +108,6 @@ int main(void)
     }
     printf("batched Philox paths tested: %d\n", paths);
 
-    /* blocks of residents picked out of a range and put back in place, in both layouts the step uses:
-     * structure of arrays (words of a row of 300 places) and a place's 8 words together (its second
-     * block); 300 picks is more than one batch, the places are every third, so most are not picked */
-    {
-        enum { PLACES = 900, PICKS = 300 };
-        static uint32_t ids[PICKS], soa[4 * PLACES], aos[PLACES * 8];
-        static size_t at[PICKS];
-        for (size_t q = 0; q < PICKS; q++) {
-            ids[q] = 77u + 13u * (uint32_t)q;
-            at[q] = 3 * q + (q & 1); /* increasing, with gaps of 2 and 3 */
-        }
-        for (size_t k = 0; k < 4 * PLACES; k++) soa[k] = 0xdeadbeef;
-        for (size_t k = 0; k < 8 * PLACES; k++) aos[k] = 0xdeadbeef;
-        const spr_rng_key key = {4242, 3};
-        spr_rng_blocks_scattered(key, ids, at, PICKS, 11, SPR_STREAM_PROGRAMME, 1, soa, 1, PLACES);
-        spr_rng_blocks_scattered(key, ids, at, PICKS, 11, SPR_STREAM_PROGRAMME, 1, aos + 4, 8, 1);
-        int bad = 0, written_outside = 0;
-        uint8_t picked[PLACES] = {0};
-        for (size_t q = 0; q < PICKS; q++) {
-            uint32_t w[4];
-            spr_rng_block(key, ids[q], 11, SPR_STREAM_PROGRAMME, 1, w);
-            for (size_t j = 0; j < 4; j++) bad += soa[j * PLACES + at[q]] != w[j] || aos[at[q] * 8 + 4 + j] != w[j];
-            picked[at[q]] = 1;
-        }
-        for (size_t k = 0; k < PLACES; k++)
-            for (size_t j = 0; j < 4; j++) {
-                written_outside += aos[k * 8 + j] != 0xdeadbeef; /* the first block of every place */
-                written_outside += !picked[k] && (aos[k * 8 + 4 + j] != 0xdeadbeef || soa[j * PLACES + k] != 0xdeadbeef);
-            }
-        CHECK(bad == 0, "spr_rng_blocks_scattered: %d words differ from spr_rng_block", bad);
-        CHECK(written_outside == 0, "spr_rng_blocks_scattered wrote %d words outside its picks' blocks", written_outside);
-    }
-
     /* the gsl_rng adapter draws the same Philox blocks, index 0, 1, ... */
     spr_stream *s = spr_stream_create();
     gsl_rng *g = spr_stream_gsl(s);

@@ -83,6 +83,18 @@ typedef struct {
     uint32_t metabolic; /* onset, or recovery with metabolic disease */
 } spr_step_row;
 
+/* Ages in months that the mix tables cover (every age a table by age in years has). */
+#define SPR_MIX_AGE_MONTHS (SPR_LIFE_AGES * 12)
+
+/* The cohort's state mix at one exact age in months, ready to draw from: the states with mass, in state
+ * order, and the mass of the mix up to and including each (the sums the draw would make one by one). */
+typedef struct {
+    double cum[SPR_STATES];
+    uint8_t state[SPR_STATES];
+    uint8_t n;     /* states with mass */
+    uint8_t alive; /* the mix has mass (the cohort has not died out by this age) */
+} spr_mix_table;
+
 typedef struct {
     spr_probs probs;
     spr_thresholds thr;
@@ -99,12 +111,21 @@ typedef struct {
      * living alone [0] and of isolation [1], so that the district's 65+ shares meet its needs
      * survey's (spr_model_district_mix); 1 where a share is not given or there are no data */
     double district_tilt[SPR_MAX_DISTRICTS][2];
+    /* the untilted mix (spr_model_state_mix without a district's tilt) of each sex and age in months,
+     * 1.9 MB: synthesis draws a state for a million residents from 2,664 mixes */
+    spr_mix_table mix[SPR_SEXES][SPR_MIX_AGE_MONTHS];
 } spr_model;
 
 /* The state mix at an exact age (months) for a resident of district d:
  * the cohort model's mix, tilted for residents 65+ by the district's
  * weights and renormalised.  dist sums to 1 (or 0 where nobody survives). */
 void spr_model_state_mix(const spr_model *m, int female, uint16_t age_months, int district, double dist[SPR_STATES]);
+
+/* The state of a resident (sex, age in months, district) drawn with the random word u from the mix of
+ * spr_model_state_mix: the first state with mass whose cumulative mass exceeds spr_rng_u01(u), the last
+ * state with mass if rounding leaves the sum short of it, state 0 if the mix is empty.  From the tables
+ * of the untilted mixes (a bisection), or from the mix itself for a tilted district's residents 65+. */
+int spr_model_draw_state(const spr_model *m, int female, uint16_t age_months, int district, uint32_t u);
 
 /* Builds every table from validated parameters (runs the cohort model). */
 int spr_model_create(const spr_params *p, spr_model **out, spr_error *err);

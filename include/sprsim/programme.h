@@ -220,19 +220,20 @@ const uint8_t *spr_programme_first_ages(const spr_programme *g);
  * planner's staff per team, their sum. */
 double spr_programme_fte(const spr_params *p);
 
-/* The programme's block 0 (SPR_STREAM_PROGRAMME, index 0) of residents [lo, hi) who use it this month
- * (alive and taking part, with the lingering benefit, or free to join a group), drawn together
- * (spr_rng_blocks): word j of resident lo + k in words[k][j] (a resident's block together, as
- * spr_programme_resident takes it), UINT32_MAX for the others (no event happens on such a word).  Call
- * with the month's starting state, before the residents' step. */
-void spr_programme_draw_block0(const spr_programme *g, const spr_population *pop, size_t lo, size_t hi, uint32_t month,
-                               uint32_t (*words)[4]);
-
 /* Parallel part, for resident i after it survived the month's death and
  * migration draws (alive == 0: it died or left; report its programme exit).
- * block0: its words from spr_programme_draw_block0. */
+ * block0: its block 0 of SPR_STREAM_PROGRAMME this month, word j at block0[j * stride] (the step draws
+ * the blocks of many residents at once, a word's residents side by side).  Each word has one use
+ * (drop-out, volunteering, end of the benefit, joining a group); a resident reads only the words of
+ * events that may happen to it. */
 void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t i, int alive, int age_years,
-                            int base_state, uint32_t month, const uint32_t block0[4], spr_programme_tally *t);
+                            int base_state, uint32_t month, const uint32_t *block0, size_t stride, spr_programme_tally *t);
+
+/* Whether spr_programme_resident may read a word of block 0 this month for any of the n residents from
+ * lo, the oldest of whom is max_age (whole years), given their state at the start of the month: 0 only
+ * when none takes part in a group, none has the lingering benefit and none is old enough to join one
+ * (then the step need not draw their blocks 0). */
+int spr_programme_reads_block0(const spr_programme *g, const spr_population *pop, size_t lo, size_t n, int max_age);
 
 void spr_programme_tally_clear(spr_programme_tally *t, size_t n_resources);
 void spr_programme_tally_free(spr_programme_tally *t);

@@ -79,15 +79,6 @@ static inline void spr_rng_block(spr_rng_key key, uint32_t id, uint32_t month, s
 void spr_rng_blocks(spr_rng_key key, const uint32_t *ids, size_t n, uint32_t month, spr_stream_purpose purpose,
                     uint32_t index, uint32_t *words, size_t stride);
 
-/* The blocks of residents picked out of a range, drawn together (spr_rng_blocks) and put back in place:
- * ids[q] is the id of pick q and at[q] its place, and word j of its block goes to
- * words[at[q] * place_stride + j * word_stride].  Places that are not picked are not written.  As a
- * month's chunk draws the blocks only some of its residents use: structure of arrays (place_stride 1,
- * word_stride the chunk's size) or a resident's words together (place_stride its words, word_stride 1). */
-void spr_rng_blocks_scattered(spr_rng_key key, const uint32_t *ids, const size_t *at, size_t n, uint32_t month,
-                              spr_stream_purpose purpose, uint32_t index, uint32_t *words, size_t place_stride,
-                              size_t word_stride);
-
 /* The ways spr_rng_blocks can compute, so that the tests check each against spr_rng_block. */
 typedef enum { SPR_RNG_PATH_SCALAR, SPR_RNG_PATH_AVX2, SPR_RNG_PATHS } spr_rng_path;
 /* Whether this build and this processor can take the path (the scalar one always). */
