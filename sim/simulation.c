@@ -264,8 +264,9 @@ enum { CHUNK = 128 };
 
 /* A chunk's words, drawn before its residents are stepped: word j of the chunk's resident k in
  * health[j][k] (block 0 of SPR_STREAM_MONTH_HEALTH), social[j][k] (block 0 of SPR_STREAM_MONTH_SOCIAL),
- * birth[j][k] (block 1 of SPR_STREAM_MONTH_SOCIAL: births, households drawn again) and prog[j][k]
- * (block 0 of SPR_STREAM_PROGRAMME, spr_programme_resident). */
+ * birth[j][k] (block 1 of SPR_STREAM_MONTH_SOCIAL: births, households drawn again; zeros when no
+ * resident of the chunk reads it) and prog[j][k] (block 0 of SPR_STREAM_PROGRAMME, read by
+ * spr_programme_resident; UINT32_MAX, on which no event happens, when none may read it). */
 typedef struct {
     uint32_t health[4][CHUNK], social[4][CHUNK], birth[4][CHUNK], prog[4][CHUNK];
 } chunk_words;
