@@ -58,12 +58,13 @@ void spr_population_destroy(spr_population *pop)
     free(pop);
 }
 
-ptrdiff_t spr_population_add(spr_population *pop, int female, uint16_t age_months, uint8_t district, uint8_t state)
+/* Writes a new resident at index i: its id (and the guide's entry when i starts a stretch), its age,
+ * district, state and sex, alive and with no part in the programme. */
+static void set_resident(spr_population *pop, size_t i, uint32_t id, int female, uint16_t age_months, uint8_t district,
+                         uint8_t state)
 {
-    if (pop->n == pop->cap && grow(pop, pop->cap + pop->cap / 2 + 16) != SPR_OK) return -1;
-    size_t i = pop->n++;
-    pop->id[i] = pop->next_id++;
-    if (i % SPR_GUIDE_STRIDE == 0) pop->guide[i / SPR_GUIDE_STRIDE] = pop->id[i];
+    pop->id[i] = id;
+    if (i % SPR_GUIDE_STRIDE == 0) pop->guide[i / SPR_GUIDE_STRIDE] = id;
     pop->age_months[i] = age_months;
     pop->district[i] = district;
     pop->state[i] = state;
@@ -71,6 +72,13 @@ ptrdiff_t spr_population_add(spr_population *pop, int female, uint16_t age_month
     pop->sp[i] = 0;
     pop->sp_months[i] = 0;
     pop->resource[i] = SPR_NO_RESOURCE;
+}
+
+ptrdiff_t spr_population_add(spr_population *pop, int female, uint16_t age_months, uint8_t district, uint8_t state)
+{
+    if (pop->n == pop->cap && grow(pop, pop->cap + pop->cap / 2 + 16) != SPR_OK) return -1;
+    const size_t i = pop->n++;
+    set_resident(pop, i, pop->next_id++, female, age_months, district, state);
     return (ptrdiff_t)i;
 }
 
@@ -115,15 +123,6 @@ ptrdiff_t spr_population_find(const spr_population *pop, uint32_t id)
     return i < end && pop->id[i] == id ? (ptrdiff_t)i : -1;
 }
 
-/* Appends a resident of district d with its state drawn from the mix at its
- * age (word 0 of its INIT block). */
-static ptrdiff_t add_in_district(spr_population *pop, const spr_model *m, const uint32_t w[4], int female,
-                                 uint16_t age_months, uint8_t district)
-{
-    const int state = spr_model_draw_state(m, female, age_months, district, w[0]);
-    return spr_population_add(pop, female, age_months, district, (uint8_t)state);
-}
-
 static int64_t district_total(const spr_district *d)
 {
     int64_t n = 0;
@@ -157,10 +156,14 @@ static uint8_t newcomer_district(const spr_params *p, int female, uint16_t age_m
 ptrdiff_t spr_population_add_drawn(spr_population *pop, const spr_params *p, const spr_model *m, spr_rng_key key,
                                    uint32_t month, int female, uint16_t age_months)
 {
-    uint32_t id = pop->next_id, w[4];
-    spr_rng_block(key, id, month, SPR_STREAM_INIT_RESIDENT, 0, w);
-    return add_in_district(pop, m, w, female, age_months, newcomer_district(p, female, age_months, w[1]));
+    uint32_t w[4];
+    spr_rng_block(key, pop->next_id, month, SPR_STREAM_INIT_RESIDENT, 0, w);
+    const uint8_t d = newcomer_district(p, female, age_months, w[1]);
+    return spr_population_add(pop, female, age_months, d, (uint8_t)spr_model_draw_state(m, female, age_months, d, w[0]));
 }
+
+/* The end (exclusive) of band b's ages as synthesis draws them: 105 for 100+. */
+static int band_end(int b) { return b == SPR_AGE_BANDS - 1 ? 105 : 5 * b + 5; }
 
 void spr_population_allocate(const spr_params *p, int64_t counts[SPR_SEXES][SPR_AGE_BANDS])
 {
@@ -168,7 +171,7 @@ void spr_population_allocate(const spr_params *p, int64_t counts[SPR_SEXES][SPR_
     double w[SPR_SEXES][SPR_AGE_BANDS], total = 0;
     for (int s = 0; s < SPR_SEXES; s++)
         for (int b = 0; b < SPR_AGE_BANDS; b++) {
-            int lo = 5 * b, hi = b == SPR_AGE_BANDS - 1 ? 105 : 5 * b + 5;
+            int lo = 5 * b, hi = band_end(b);
             int kept = hi - (lo > p->min_age ? lo : p->min_age);
             w[s][b] = kept > 0 ? p->pyramid[s][b] * kept / (hi - lo) : 0;
             total += w[s][b];
@@ -193,9 +196,6 @@ void spr_population_allocate(const spr_params *p, int64_t counts[SPR_SEXES][SPR_
     }
 }
 
-/* The end (exclusive) of band b's ages as synthesis draws them: 105 for 100+. */
-static int band_end(int b) { return b == SPR_AGE_BANDS - 1 ? 105 : 5 * b + 5; }
-
 /* An age in months within [lo, hi) years, from word 2 of the resident's INIT block. */
 static uint16_t age_in_band(const uint32_t w[4], int lo, int hi)
 {
@@ -219,15 +219,7 @@ static void synthesise_one(spr_population *pop, const spr_params *p, const spr_m
     spr_rng_block(key, id, 0, SPR_STREAM_INIT_RESIDENT, 0, w);
     const uint16_t age = run->hi > run->lo ? age_in_band(w, run->lo, run->hi) : (uint16_t)(12 * run->lo);
     const uint8_t d = run->district >= 0 ? (uint8_t)run->district : newcomer_district(p, run->female, age, w[1]);
-    pop->id[i] = id;
-    if (i % SPR_GUIDE_STRIDE == 0) pop->guide[i / SPR_GUIDE_STRIDE] = id;
-    pop->age_months[i] = age;
-    pop->district[i] = d;
-    pop->state[i] = (uint8_t)spr_model_draw_state(m, run->female, age, d, w[0]);
-    pop->flags[i] = (uint8_t)((run->female ? SPR_FLAG_FEMALE : 0u) | SPR_FLAG_ALIVE);
-    pop->sp[i] = 0;
-    pop->sp_months[i] = 0;
-    pop->resource[i] = SPR_NO_RESOURCE;
+    set_resident(pop, i, id, run->female, age, d, (uint8_t)spr_model_draw_state(m, run->female, age, d, w[0]));
 }
 
 /* The runs of the initial population, in the order of their ids: a closed cohort (validation), a
@@ -287,11 +279,9 @@ int spr_population_synthesise(spr_population *pop, const spr_params *p, const sp
     const uint32_t id0 = pop->next_id;
 #pragma omp parallel
     {
-        int r = -1;
+        int r = 0; /* the run of the thread's resident k (its residents are consecutive and increasing) */
 #pragma omp for schedule(static)
         for (size_t k = 0; k < total; k++) {
-            if (r < 0) /* the thread's first resident: the run it falls in */
-                for (r = 0; first[r + 1] <= k; r++) continue;
             while (first[r + 1] <= k) r++;
             synthesise_one(pop, p, m, key, &runs[r], base + k, id0 + (uint32_t)k);
         }

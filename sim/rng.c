@@ -107,7 +107,7 @@ __attribute__((target("avx2"), always_inline)) static inline void store8(const _
  * whose rounds interleave (one group's ten rounds are a chain of dependent multiplies: alone it leaves
  * the multiplier idle half the time), then eight, then the rest one at a time.  The first two rounds
  * compute only the products that differ by lane (first_rounds8): 2 of the 20 eight-lane products saved,
- * 8% of the time a block takes (bench/README.md). */
+ * about a tenth of the time a block takes (bench/README.md). */
 __attribute__((target("avx2"))) static void blocks_avx2(spr_rng_key key, const uint32_t *ids, size_t n,
                                                         uint32_t month, spr_stream_purpose purpose, uint32_t index,
                                                         uint32_t *words, size_t stride)

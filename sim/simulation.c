@@ -251,11 +251,15 @@ enum { H_DEATH = 0, H_FUNCTION = 1, H_DEMENTIA = 2, H_ISOLATION = 3 };
 enum { S_ALONE = 0, S_BEREAVEMENT = 1, S_METABOLIC = 2, S_MIGRATION = 3 };
 enum { B_BIRTH = 0, B_CHILD_SEX = 1, B_ALONE_REDRAW = 2 };
 
-/* Whether a resident's household is drawn again this month: on every fifth birthday below 65. */
+/* Below this age a resident's household is drawn again on every fifth birthday (as the cohort model
+ * re-mixes living alone). */
+enum { HOUSEHOLD_REDRAWN_BELOW_AGE = 65 };
+
+/* Whether a resident's household is drawn again this month. */
 static int household_redrawn(int age_months)
 {
     const int age = spr_age_years(age_months);
-    return age_months % 60 == 0 && age > 0 && age < 65;
+    return age_months % 60 == 0 && age > 0 && age < HOUSEHOLD_REDRAWN_BELOW_AGE;
 }
 
 /* Residents whose blocks are drawn together: the four blocks of 128 residents are 8 KiB, which stay in
@@ -358,11 +362,11 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
 }
 
 /* The oldest age (whole years) at which a resident reads its social block 1: households are drawn again
- * below 65 (household_redrawn), births at the ages the fertility table gives. */
+ * below HOUSEHOLD_REDRAWN_BELOW_AGE (household_redrawn), births at the ages the fertility table gives. */
 static int social_block1_max_age(const spr_model *M)
 {
-    int last = 64;
-    for (int a = 65; a < SPR_LIFE_AGES; a++)
+    int last = HOUSEHOLD_REDRAWN_BELOW_AGE - 1;
+    for (int a = HOUSEHOLD_REDRAWN_BELOW_AGE; a < SPR_LIFE_AGES; a++)
         if (M->thr.birth[a] != 0) last = a;
     return last;
 }
@@ -375,10 +379,10 @@ static int social_block1_max_age(const spr_model *M)
  * the dead and departed awaiting compaction among them, go unused.  Drawing them costs less than
  * choosing who needs them (bench/README.md).  A chunk draws social block 1 only if its youngest is
  * young enough to read it (social1_max_age), and the programme's block 0 only if any resident may read
- * it (spr_programme_reads_block0): two tests of the whole chunk, cheaper than the blocks.  The other blocks are drawn one at a time where they are
- * used: the referral sources' (a referable resident free to be referred, about one resident-month in
- * eight: drawing them for the chunk was measured slower), a referral's details and the cognitive check
- * (rare). */
+ * it (spr_programme_reads_block0): two tests of the whole chunk, cheaper than the blocks.  The other
+ * blocks are drawn one at a time where they are used: the referral sources' (a referable resident free
+ * to be referred, about one resident-month in eight: drawing them for the chunk was measured slower), a
+ * referral's details and the cognitive check (rare). */
 static void step_chunk(const spr_params *p, const spr_model *M, const spr_programme *g, spr_population *pop,
                        size_t lo, size_t hi, spr_rng_key key, uint32_t month, int social1_max_age, tally *t)
 {

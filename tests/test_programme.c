@@ -241,6 +241,30 @@ typedef struct {
     uint32_t *resource;
 } programme_arrays;
 
+/* The arrays for n residents, NULL members without memory (arrays_ok says). */
+static programme_arrays arrays_alloc(size_t n)
+{
+    return (programme_arrays){malloc(n), malloc(n), malloc(n), malloc(n * sizeof(uint32_t))};
+}
+
+static int arrays_ok(const programme_arrays *a) { return a->sp && a->sp_months && a->state && a->resource; }
+
+static void arrays_free(programme_arrays *a)
+{
+    free(a->sp);
+    free(a->sp_months);
+    free(a->state);
+    free(a->resource);
+}
+
+static void restore_arrays(spr_population *pop, const programme_arrays *a)
+{
+    memcpy(pop->sp, a->sp, pop->n);
+    memcpy(pop->sp_months, a->sp_months, pop->n);
+    memcpy(pop->state, a->state, pop->n);
+    memcpy(pop->resource, a->resource, pop->n * sizeof *pop->resource);
+}
+
 static void save_arrays(programme_arrays *a, const spr_population *pop)
 {
     memcpy(a->sp, pop->sp, pop->n);
@@ -309,12 +333,10 @@ static void block0_layouts(const char *path)
             pop->state[i] = (uint8_t)(spr_state_base(pop->state[i]) + SPR_STATES);
         if ((pop->sp[i] & SPR_SP_PARTICIPATING) && i % 2 == 0) pop->sp[i] |= SPR_SP_VIA_LW;
     }
-    programme_arrays start = {malloc(n), malloc(n), malloc(n), malloc(n * sizeof(uint32_t))};
-    programme_arrays first = {malloc(n), malloc(n), malloc(n), malloc(n * sizeof(uint32_t))};
+    programme_arrays start = arrays_alloc(n), first = arrays_alloc(n);
     uint32_t(*together)[4] = malloc(n * sizeof *together), *side_by_side = malloc(4 * n * sizeof *side_by_side);
     spr_programme_tally ta = {0}, tb = {0};
-    if (!start.sp || !start.sp_months || !start.state || !start.resource || !first.sp || !first.sp_months ||
-        !first.state || !first.resource || !together || !side_by_side) {
+    if (!arrays_ok(&start) || !arrays_ok(&first) || !together || !side_by_side) {
         CHECK(0, "out of memory");
         goto done;
     }
@@ -337,18 +359,12 @@ static void block0_layouts(const char *path)
         }
         volunteered += (long)ta.n_volunteers;
         joined += (long)ta.n_joins;
-        memcpy(pop->sp, start.sp, n);
-        memcpy(pop->sp_months, start.sp_months, n);
-        memcpy(pop->state, start.state, n);
-        memcpy(pop->resource, start.resource, n * sizeof *pop->resource);
+        restore_arrays(pop, &start);
         for (size_t i = 0; i < n; i++)
             spr_programme_resident(g, pop, i, 1, spr_age_years(pop->age_months[i]), spr_state_base(pop->state[i]), m,
                                    &side_by_side[i], n, &tb);
         same += same_arrays(&first, pop) && same_requests(&ta, &tb, n_res);
-        memcpy(pop->sp, start.sp, n);
-        memcpy(pop->sp_months, start.sp_months, n);
-        memcpy(pop->state, start.state, n);
-        memcpy(pop->resource, start.resource, n * sizeof *pop->resource);
+        restore_arrays(pop, &start);
     }
     CHECK(same == months, "block 0 side by side gave other residents or requests in %ld of %ld months", months - same, months);
     CHECK(left > 0 && volunteered > 0 && benefit_ended > 0 && joined > 0,
@@ -357,8 +373,8 @@ static void block0_layouts(const char *path)
 done:
     spr_programme_tally_free(&ta);
     spr_programme_tally_free(&tb);
-    free(start.sp), free(start.sp_months), free(start.state), free(start.resource);
-    free(first.sp), free(first.sp_months), free(first.state), free(first.resource);
+    arrays_free(&start);
+    arrays_free(&first);
     free(together);
     free(side_by_side);
 out:
