@@ -19,8 +19,8 @@ static void kat(uint64_t seed, uint32_t id, uint32_t month, uint32_t word2, uint
 }
 
 /* The batched blocks (spr_rng_blocks) by one path: the three known answers, then lane by lane against
- * spr_rng_block for many counters and every length up to 3 vector widths and more (a tail shorter than
- * the 8 lanes included), a stride wider than n, and the purposes and indexes of the monthly step. */
+ * spr_rng_block for many counters and every length up to 40 and more (tails shorter than 8 and 16 lanes
+ * included), a stride wider than n, and the purposes and indexes of the monthly step. */
 static void blocks_path(spr_rng_path path)
 {
     const uint32_t kat_ids[3] = {0, 0xffffffff, 0x243f6a88};
@@ -31,15 +31,18 @@ static void blocks_path(spr_rng_path path)
                                    {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd},
                                    {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}};
     for (int v = 0; v < 3; v++) {
-        /* nine copies of the id: one full vector of eight and a tail of one */
-        uint32_t ids[9], words[4 * 9];
-        for (int k = 0; k < 9; k++) ids[k] = kat_ids[v];
-        CHECK(spr_rng_blocks_by(path, kat_keys[v], ids, 9, kat_month[v], (spr_stream_purpose)(kat_word2[v] & 0xff),
-                                kat_index[v], words, 9) == SPR_OK, "path %d refused", (int)path);
-        for (int k = 0; k < 9; k++)
+        /* 33 copies of the id: every path's widest loop (two interleaved groups of eight or of sixteen
+         * lanes) and a tail of one */
+        enum { COPIES = 33 };
+        uint32_t ids[COPIES], words[4 * COPIES];
+        for (int k = 0; k < COPIES; k++) ids[k] = kat_ids[v];
+        CHECK(spr_rng_blocks_by(path, kat_keys[v], ids, COPIES, kat_month[v], (spr_stream_purpose)(kat_word2[v] & 0xff),
+                                kat_index[v], words, COPIES) == SPR_OK, "path %d refused", (int)path);
+        for (int k = 0; k < COPIES; k++)
             for (int j = 0; j < 4; j++)
-                CHECK(words[j * 9 + k] == expect[v][j], "path %d, known answer %d, lane %d word %d: %08x, expected %08x",
-                      (int)path, v, k, j, words[j * 9 + k], expect[v][j]);
+                CHECK(words[j * COPIES + k] == expect[v][j],
+                      "path %d, known answer %d, lane %d word %d: %08x, expected %08x", (int)path, v, k, j,
+                      words[j * COPIES + k], expect[v][j]);
     }
     enum { N = 203, STRIDE = 211 };
     uint32_t ids[N], words[4 * STRIDE];
@@ -77,7 +80,8 @@ int main(void)
         (const uint32_t[]){0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1});
 
     /* every path of the batched blocks this build and processor can take gives the scalar numbers;
-     * the scalar one always exists, and on x86-64 with AVX2 (this machine) the vector one must be taken */
+     * the scalar one always exists, and on x86-64 with AVX2 or AVX-512 (this machine has both) the vector ones
+     * must be taken */
     CHECK(spr_rng_path_available(SPR_RNG_PATH_SCALAR), "no scalar path");
     int paths = 0;
     for (int path = 0; path < SPR_RNG_PATHS; path++)
@@ -92,6 +96,8 @@ int main(void)
         }
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx2")) CHECK(spr_rng_path_available(SPR_RNG_PATH_AVX2), "AVX2 processor, no AVX2 path");
+    if (__builtin_cpu_supports("avx512f"))
+        CHECK(spr_rng_path_available(SPR_RNG_PATH_AVX512), "AVX-512 processor, no AVX-512 path");
 #endif
     /* the dispatching entry point, on a length that is not a multiple of the lanes */
     {

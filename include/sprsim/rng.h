@@ -73,14 +73,14 @@ static inline void spr_rng_block(spr_rng_key key, uint32_t id, uint32_t month, s
 }
 
 /* The blocks of (key, ids[k], month, purpose, index) for k < n, word j of block k in words[j * stride + k]
- * (structure of arrays, stride >= n): word for word what spr_rng_block gives for each id.  Eight
- * counters to an AVX2 instruction, sixteen at a time, where the processor has it (chosen at run time:
- * the binary stays portable), one at a time otherwise. */
+ * (structure of arrays, stride >= n): word for word what spr_rng_block gives for each id.  Sixteen
+ * counters to an AVX-512 instruction, or eight to an AVX2 one, where the processor has it (the widest
+ * it has, chosen at run time: the binary stays portable), one at a time otherwise. */
 void spr_rng_blocks(spr_rng_key key, const uint32_t *ids, size_t n, uint32_t month, spr_stream_purpose purpose,
                     uint32_t index, uint32_t *words, size_t stride);
 
 /* The ways spr_rng_blocks can compute, so that the tests check each against spr_rng_block. */
-typedef enum { SPR_RNG_PATH_SCALAR, SPR_RNG_PATH_AVX2, SPR_RNG_PATHS } spr_rng_path;
+typedef enum { SPR_RNG_PATH_SCALAR, SPR_RNG_PATH_AVX2, SPR_RNG_PATH_AVX512, SPR_RNG_PATHS } spr_rng_path;
 /* Whether this build and this processor can take the path (the scalar one always). */
 int spr_rng_path_available(spr_rng_path path);
 /* spr_rng_blocks by a given path; SPR_ERR_USAGE (and nothing drawn) when it is not available. */
