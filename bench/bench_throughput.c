@@ -1,7 +1,7 @@
 /* Throughput and memory of the monthly step.
  *
  *   bench_throughput SCENARIO.yaml [--sizes 100000,1000000] [--threads 1,2] [--repeats 3] [--years 30]
- *                    [--set KEY=VALUE]...
+ *                    [--set KEY=VALUE]... [--beside month|run]
  *
  * For each size and thread count, runs one replicate of the scenario
  * (repeats times) and prints the median agent-months per second, where an
@@ -12,8 +12,12 @@
  * loop (issue 14): the same resident arrays streamed once a month by the
  * same OpenMP loop, drawing 2 scalar Philox4x32-10 blocks per
  * resident-month and doing nothing else.  The machine's speed varies by up
- * to 2x between runs (it is shared); the ratio model / reference, measured
- * in the same run with the repeats interleaved, does not. */
+ * to 2x within a minute (it is shared), so by default (--beside month) the
+ * two alternate month by month: after each of the model's months (its
+ * progress callback) the reference loop runs one month, timed apart, and
+ * both see the same machine.  --beside run runs the reference loop for the
+ * whole run after the model's run instead (the measurement before
+ * 2026-11-26). */
 #include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,11 +50,11 @@ static spr_population *reference_population(size_t n)
 /* `months` months of the reference loop: every resident reads its 15 bytes, draws the two blocks the
  * model always draws (health and social, block 0) with the scalar spr_rng_block, and writes its state
  * and age.  Returns a checksum of the words, so that nothing can be left out by the compiler. */
-static uint64_t reference_months(spr_population *pop, int months)
+static uint64_t reference_months(spr_population *pop, int first_month, int months)
 {
     const spr_rng_key key = {20261126, 0};
     uint64_t sum = 0;
-    for (int m = 0; m < months; m++) {
+    for (int m = first_month; m < first_month + months; m++) {
         const size_t n = pop->n;
 #pragma omp parallel for schedule(static) reduction(+ : sum)
         for (size_t i = 0; i < n; i++) {
@@ -72,6 +76,24 @@ static double cpu_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The reference loop month by month beside the model (--beside month): the wall and processor seconds
+ * it took, to be taken off the model's run. */
+typedef struct {
+    spr_population *ref;
+    double seconds, cpu_s;
+    uint64_t sum;
+} beside_months;
+
+static void reference_month_beside(void *ctx, int replicate, int month)
+{
+    (void)replicate;
+    beside_months *b = ctx;
+    const double t0 = omp_get_wtime(), c0 = cpu_seconds();
+    b->sum += reference_months(b->ref, month, 1);
+    b->seconds += omp_get_wtime() - t0;
+    b->cpu_s += cpu_seconds() - c0;
 }
 
 static double median(double *x, int n)
@@ -96,11 +118,11 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: bench_throughput SCENARIO.yaml [--sizes N,...] [--threads T,...] [--repeats K] [--years Y] "
-                        "[--set KEY=VALUE]...\n");
+                        "[--set KEY=VALUE]... [--beside month|run]\n");
         return 2;
     }
     long sizes[8] = {100000, 1000000}, threads[8] = {1, 2};
-    int n_sizes = 2, n_threads = 2, repeats = 3, years = 30, n_ov = 3;
+    int n_sizes = 2, n_threads = 2, repeats = 3, years = 30, n_ov = 3, by_month = 1;
     spr_override ov[16 + 3];
     for (int i = 2; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--sizes") == 0) n_sizes = parse_list(argv[i + 1], sizes, 8);
@@ -108,6 +130,8 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--threads") == 0) n_threads = parse_list(argv[i + 1], threads, 8);
         else if (strcmp(argv[i], "--repeats") == 0) repeats = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--years") == 0) years = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--beside") == 0 && (strcmp(argv[i + 1], "month") == 0 || strcmp(argv[i + 1], "run") == 0))
+            by_month = strcmp(argv[i + 1], "month") == 0;
         else {
             fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;
@@ -117,7 +141,9 @@ int main(int argc, char **argv)
     printf("# sprsim throughput: %s, %d years, 1 replicate, median of %d runs\n", argv[1], years, repeats);
     printf("# bytes of state per resident: %zu\n", (size_t)SPR_BYTES_PER_RESIDENT);
     printf("# reference: the same arrays streamed with 2 scalar Philox4x32-10 blocks per resident-month, run beside\n"
-           "# each repeat of the model (interleaved); ratio = model / reference (medians)\n");
+           "# each repeat of the model, %s; ratio = model / reference (medians)\n",
+           by_month ? "a month of it after each of the model's months (--beside month), timed apart"
+                    : "for the whole run after the model's (--beside run)");
     printf("# cpu_s: the model's processor seconds (all threads; on one thread, the time it ran, whatever else ran)\n");
     printf("%12s %8s %16s %14s %12s %14s %12s %8s %10s\n", "residents", "threads", "agent_months", "seconds", "Magent_m/s",
            "peak_bytes/res", "ref_Mam/s", "ratio", "cpu_s");
@@ -151,21 +177,28 @@ int main(int argc, char **argv)
             size_t peak = 0;
             for (int k = 0; k < repeats; k++) {
                 spr_results *res;
+                beside_months beside = {ref, 0, 0, 0};
                 double t0 = omp_get_wtime(), c0 = cpu_seconds();
-                if (spr_simulation_run(&sc.params, model, &res, NULL, NULL, &err) != SPR_OK) {
+                if (spr_simulation_run(&sc.params, model, &res, by_month ? reference_month_beside : NULL, &beside,
+                                       &err) != SPR_OK) {
                     fprintf(stderr, "%s\n", err.msg);
                     return 1;
                 }
-                secs[k] = omp_get_wtime() - t0;
-                cpu[k] = cpu_seconds() - c0;
+                secs[k] = omp_get_wtime() - t0 - beside.seconds;
+                cpu[k] = cpu_seconds() - c0 - beside.cpu_s;
                 agent_months = 0;
                 for (int m = 0; m < res->months; m++)
                     agent_months += (double)spr_results_total(res, 0, m, SPR_IND_POPULATION, 0, SPR_AGE_BANDS);
                 peak = res->peak_residents;
                 spr_results_destroy(res);
-                t0 = omp_get_wtime();
-                sink += reference_months(ref, 12 * years);
-                ref_secs[k] = omp_get_wtime() - t0;
+                if (by_month) {
+                    sink += beside.sum;
+                    ref_secs[k] = beside.seconds;
+                } else {
+                    t0 = omp_get_wtime();
+                    sink += reference_months(ref, 0, 12 * years);
+                    ref_secs[k] = omp_get_wtime() - t0;
+                }
             }
             const double med = median(secs, repeats), ref_med = median(ref_secs, repeats), cpu_med = median(cpu, repeats);
             const double model_rate = agent_months / med, ref_rate = (double)sizes[si] * 12.0 * years / ref_med;
