@@ -289,10 +289,29 @@ static void build_thresholds(const spr_params *p, spr_model *M)
 {
     const spr_probs *P = &M->probs;
     spr_thresholds *T = &M->thr;
-    for (int a = 0; a < SPR_LIFE_AGES; a++) T->birth[a] = spr_rng_threshold(P->birth[a]);
+    T->birth_first_age = SPR_LIFE_AGES;
+    T->birth_last_age = -1;
+    for (int a = 0; a < SPR_LIFE_AGES; a++) {
+        T->birth[a] = spr_rng_threshold(P->birth[a]);
+        if (T->birth[a] != 0) {
+            T->birth_first_age = a < T->birth_first_age ? a : T->birth_first_age;
+            T->birth_last_age = a;
+        }
+    }
     T->isolation_on_bereavement = spr_rng_threshold(P->isolation_on_bereavement);
     for (int b = 0; b < SPR_AGE_BANDS; b++) T->out_migration[b] = spr_rng_threshold(P->out_migration[b]);
     T->boy = spr_rng_threshold(p->sex_ratio_at_birth / (1.0 + p->sex_ratio_at_birth));
+}
+
+int spr_model_reads_social_block1(const spr_model *m, int any_female, int youngest_m, int oldest_m)
+{
+    const int youngest = spr_age_years(youngest_m), oldest = spr_age_years(oldest_m);
+    if (any_female && youngest <= m->thr.birth_last_age && oldest >= m->thr.birth_first_age) return 1;
+    /* households: the ages in months that are multiples of 60, from 60 to the last below the age limit */
+    const int from_m = youngest_m > 60 ? youngest_m : 60;
+    const int last_m = (SPR_HOUSEHOLD_REDRAWN_BELOW_AGE * 12 - 1) / 60 * 60;
+    const int first_redrawn_m = (from_m + 59) / 60 * 60; /* the first multiple of 60 not below from_m */
+    return first_redrawn_m <= oldest_m && first_redrawn_m <= last_m;
 }
 
 /* The step's rows (spr_step_row), from the probabilities of each sex, age and state code. */

@@ -66,8 +66,6 @@ struct spr_programme {
     /* scratch */
     spr_queue_client *arrivals;
     size_t cap_arrivals;
-    size_t *referred_at; /* the index of each of the month's referrals' residents, in request order */
-    size_t cap_referred_at;
     spr_join_request *joins;
     size_t cap_joins;
     double *waits;
@@ -733,7 +731,6 @@ void spr_programme_destroy(spr_programme *g)
         for (int k = 0; k < g->n_queues; k++) spr_queue_destroy(g->queues[k]);
     free(g->queues);
     free(g->arrivals);
-    free(g->referred_at);
     free(g->joins);
     free(g->waits);
     free(g->leavers);
@@ -882,13 +879,13 @@ static uint8_t cognitive_check(const spr_programme *g, const spr_population *pop
     if (spr_programme_active(g) && w[2] < g->thr_cc_refer) {
         spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 5, wd);
         PUSH(t, referrals, n_referrals, cap_referrals,
-             ((spr_referral_request){id, SPR_SRC_CHECKUP, (uint8_t)high_risk(base_state), wd[0], wd[1]}));
+             ((spr_referral_request){id, (uint32_t)i, SPR_SRC_CHECKUP, (uint8_t)high_risk(base_state), wd[0], wd[1]}));
         t->checks.referred++;
         return (uint8_t)(sp | SPR_SP_WAITING);
     }
     if (w[3] < g->thr_cc_group) {
         spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 5, wd);
-        PUSH(t, joins, n_joins, cap_joins, ((spr_join_request){id, wd[2]}));
+        PUSH(t, joins, n_joins, cap_joins, ((spr_join_request){id, (uint32_t)i, wd[2]}));
         t->checks.to_group++;
     }
     return sp;
@@ -911,8 +908,14 @@ int spr_programme_reads_block0(const spr_programme *g, const spr_population *pop
     return in_group_or_benefit != 0;
 }
 
+int spr_programme_reads_block1(const spr_programme *g, int max_age)
+{
+    return spr_programme_active(g) && max_age >= g->p->referral_min_age;
+}
+
 void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t i, int alive, int age, int base_state,
-                            uint32_t month, const uint32_t *block0, size_t stride, spr_programme_tally *t)
+                            uint32_t month, const uint32_t *block0, const uint32_t *block1, size_t stride,
+                            spr_programme_tally *t)
 {
     enum { DROPOUT = 0, VOLUNTEER = 1, BENEFIT_ENDS = 2, JOIN = 3 }; /* the uses of block 0's words */
 #define W(j) block0[(size_t)(j) * stride]
@@ -921,7 +924,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
     const uint32_t id = pop->id[i];
     if (!alive) {
         if (sp & (SPR_SP_WAITING | SPR_SP_CASE | SPR_SP_PARTICIPATING))
-            PUSH(t, exits, n_exits, cap_exits, ((spr_programme_exit){id, sp, pop->resource[i]}));
+            PUSH(t, exits, n_exits, cap_exits, ((spr_programme_exit){id, (uint32_t)i, sp, pop->resource[i]}));
         return;
     }
     const int d = pop->district[i];
@@ -977,20 +980,23 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
         if (referral_barred(pop, i)) {
             pop->sp_months[i]--; /* one month of the wait after an unplaced or declined case has passed */
         } else if (spr_programme_active(g) && age >= p->referral_min_age && referable(age, base_state)) {
-            spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 1, wr);
+            if (block1 != NULL)
+                for (int j = 0; j < 4; j++) wr[j] = block1[(size_t)j * stride];
+            else
+                spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 1, wr);
             if (p->targeting_referral_tilt > 0) add_referral_mass(g, age, base_state, d, t->referral_mass);
             int src = referral_source(g, age, base_state, d, wr);
             if (src >= 0) {
                 spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 2, wd);
                 PUSH(t, referrals, n_referrals, cap_referrals,
-                     ((spr_referral_request){id, (uint8_t)src, (uint8_t)high_risk(base_state), wd[0], wd[1]}));
+                     ((spr_referral_request){id, (uint32_t)i, (uint8_t)src, (uint8_t)high_risk(base_state), wd[0], wd[1]}));
                 sp |= SPR_SP_WAITING;
                 referred = 1;
             }
         }
         if (!referred && may_join && W(JOIN) < g->thr_join[female(pop, i)][d]) {
             spr_rng_block(g->key, id, month, SPR_STREAM_PROGRAMME, 2, wd);
-            PUSH(t, joins, n_joins, cap_joins, ((spr_join_request){id, wd[2]}));
+            PUSH(t, joins, n_joins, cap_joins, ((spr_join_request){id, (uint32_t)i, wd[2]}));
             asked_to_join = 1;
         }
     }
@@ -1200,6 +1206,17 @@ static int find_resident(const month_step *s, uint32_t id, const char *what, siz
     return SPR_OK;
 }
 
+/* The row of resident id, which a request of this month's step says is `row` (checked: a request that
+ * names another resident's row is an internal error, as a lookup that finds nobody is). */
+static int resident_at(const month_step *s, uint32_t id, uint32_t row, const char *what, size_t *idx)
+{
+    if (row >= s->pop->n || s->pop->id[row] != id)
+        return spr_error_set(s->err, SPR_ERR_INTERNAL, "month %u: %s for resident %u at row %u, which holds %s",
+                             s->month, what, id, row, row < s->pop->n ? "another resident" : "nobody");
+    *idx = row;
+    return SPR_OK;
+}
+
 static int out_of_memory(const month_step *s, const char *where)
 {
     return spr_error_set(s->err, SPR_ERR_NOMEM, "out of memory %s (month %u)", where, s->month);
@@ -1275,7 +1292,7 @@ static int departures_leave_queues(spr_programme *g, month_step *s)
                 const spr_programme_exit *e = &s->tl[k].exits[j];
                 if (!(e->sp & (SPR_SP_WAITING | SPR_SP_CASE))) continue;
                 size_t idx = 0;
-                int rc = find_resident(s, e->id, "a departure from the queue", &idx);
+                int rc = resident_at(s, e->id, e->row, "a departure from the queue", &idx);
                 if (rc != SPR_OK) return rc;
                 if (queue_of(g, s->pop->district[idx]) != qk) continue;
                 if (grow((void **)&g->leavers, &g->cap_leavers, n + 1, sizeof *g->leavers) < 0)
@@ -1328,29 +1345,28 @@ static int referrals_join_queues(spr_programme *g, month_step *s)
     const spr_params *p = g->p;
     size_t n_ref = 0;
     for (int k = 0; k < s->nthreads; k++) n_ref += s->tl[k].n_referrals;
-    if (grow((void **)&g->arrivals, &g->cap_arrivals, n_ref + 1, sizeof *g->arrivals) < 0 ||
-        grow((void **)&g->referred_at, &g->cap_referred_at, n_ref + 1, sizeof *g->referred_at) < 0)
+    if (grow((void **)&g->arrivals, &g->cap_arrivals, n_ref + 1, sizeof *g->arrivals) < 0)
         return out_of_memory(s, "for the referrals");
-    /* each resident found once, not once for each team's queue */
-    n_ref = 0;
     for (int k = 0; k < s->nthreads; k++)
         for (size_t j = 0; j < s->tl[k].n_referrals; j++) {
-            int rc = find_resident(s, s->tl[k].referrals[j].id, "a referral", &g->referred_at[n_ref++]);
+            const spr_referral_request *rq = &s->tl[k].referrals[j];
+            size_t idx = 0;
+            int rc = resident_at(s, rq->id, rq->row, "a referral", &idx);
             if (rc != SPR_OK) return rc;
         }
     for (int qk = 0; qk < g->n_queues; qk++) {
-        size_t n = 0, r = 0;
+        size_t n = 0;
         for (int k = 0; k < s->nthreads; k++)
             for (size_t j = 0; j < s->tl[k].n_referrals; j++) {
                 const spr_referral_request *rq = &s->tl[k].referrals[j];
-                const size_t idx = g->referred_at[r++];
-                if (queue_of(g, s->pop->district[idx]) != qk) continue;
+                const int d = s->pop->district[rq->row];
+                if (queue_of(g, d) != qk) continue;
                 g->arrivals[n++] = (spr_queue_client){rq->id, s->t0 + spr_rng_u01(rq->u_time) * SPR_MONTH_DAYS,
                                                       case_days(p, rq->u_service), rq->high_risk, rq->source};
                 s->out->referrals[rq->source]++;
                 s->out->referrals_high_risk += rq->high_risk;
                 g->team_month[qk].referrals++;
-                g->district_month[s->pop->district[idx]].referrals++;
+                g->district_month[d].referrals++;
                 g->referrals_total++;
                 g->outcomes[SPR_OUT_WAITING]++;
             }
@@ -1449,7 +1465,7 @@ static int self_joiners(spr_programme *g, month_step *s)
     spr_population *pop = s->pop;
     for (size_t j = 0; j < n_join; j++) {
         size_t idx = 0;
-        int rc = find_resident(s, g->joins[j].id, "a wish to join a group", &idx);
+        int rc = resident_at(s, g->joins[j].id, g->joins[j].row, "a wish to join a group", &idx);
         if (rc != SPR_OK) return rc;
         if (pop->sp[idx] & (SPR_SP_PARTICIPATING | SPR_SP_WAITING | SPR_SP_CASE)) continue;
         int d = pop->district[idx], pref = preferred_type(g, pop->id[idx]);

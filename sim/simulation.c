@@ -251,17 +251,6 @@ enum { H_DEATH = 0, H_FUNCTION = 1, H_DEMENTIA = 2, H_ISOLATION = 3 };
 enum { S_ALONE = 0, S_BEREAVEMENT = 1, S_METABOLIC = 2, S_MIGRATION = 3 };
 enum { B_BIRTH = 0, B_CHILD_SEX = 1, B_ALONE_REDRAW = 2 };
 
-/* Below this age a resident's household is drawn again on every fifth birthday (as the cohort model
- * re-mixes living alone). */
-enum { HOUSEHOLD_REDRAWN_BELOW_AGE = 65 };
-
-/* Whether a resident's household is drawn again this month. */
-static int household_redrawn(int age_months)
-{
-    const int age = spr_age_years(age_months);
-    return age_months % 60 == 0 && age > 0 && age < HOUSEHOLD_REDRAWN_BELOW_AGE;
-}
-
 /* Residents whose blocks are drawn together: the four blocks of 128 residents are 8 KiB, which stay in
  * the first-level cache while the residents are stepped. */
 enum { CHUNK = 128 };
@@ -269,10 +258,12 @@ enum { CHUNK = 128 };
 /* A chunk's words, drawn before its residents are stepped: word j of the chunk's resident k in
  * health[j][k] (block 0 of SPR_STREAM_MONTH_HEALTH), social[j][k] (block 0 of SPR_STREAM_MONTH_SOCIAL),
  * birth[j][k] (block 1 of SPR_STREAM_MONTH_SOCIAL: births, households drawn again; zeros when no
- * resident of the chunk reads it) and prog[j][k] (block 0 of SPR_STREAM_PROGRAMME, read by
- * spr_programme_resident; UINT32_MAX, on which no event happens, when none may read it). */
+ * resident of the chunk reads it), prog[j][k] (block 0 of SPR_STREAM_PROGRAMME, read by
+ * spr_programme_resident; UINT32_MAX, on which no event happens, when none may read it) and prog1[j][k]
+ * (block 1 of SPR_STREAM_PROGRAMME, when has_prog1). */
 typedef struct {
-    uint32_t health[4][CHUNK], social[4][CHUNK], birth[4][CHUNK], prog[4][CHUNK];
+    uint32_t health[4][CHUNK], social[4][CHUNK], birth[4][CHUNK], prog[4][CHUNK], prog1[4][CHUNK];
+    int has_prog1; /* prog1 drawn (block 1 of SPR_STREAM_PROGRAMME: the referral sources' words) */
 } chunk_words;
 
 /* Whether the programme has anything to do this month for resident i (age in whole years, state st), who
@@ -298,7 +289,7 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     int st = pop->state[i];
 
     /* start-of-month adjustments on birthdays (as in the cohort model) */
-    if (household_redrawn(age_m)) {
+    if (spr_household_redrawn(age_m)) {
         int alone = w->birth[B_ALONE_REDRAW][k] < spr_rng_threshold(p->living_alone[female][band]);
         st = (st & ~2) | (alone << 1);
     }
@@ -328,18 +319,19 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
             t->district65[pop->district[i]][4]++;
             t->deaths65[female][alone]++;
         }
-        spr_programme_resident(g, pop, i, 0, age, base, month, &w->prog[0][k], CHUNK, t->prog);
+        spr_programme_resident(g, pop, i, 0, age, base, month, &w->prog[0][k], NULL, CHUNK, t->prog);
         return;
     }
     if (w->social[S_MIGRATION][k] < T->out_migration[band]) {
         pop->flags[i] = (uint8_t)((pop->flags[i] & ~SPR_FLAG_ALIVE) | SPR_FLAG_DEPARTED);
         t->out_migrants[female][band]++;
-        spr_programme_resident(g, pop, i, 0, age, base, month, &w->prog[0][k], CHUNK, t->prog);
+        spr_programme_resident(g, pop, i, 0, age, base, month, &w->prog[0][k], NULL, CHUNK, t->prog);
         return;
     }
     /* the programme may end the benefit of a group left earlier (it rewrites the state) */
     if (programme_concerns(pop, i, age, st, first_age))
-        spr_programme_resident(g, pop, i, 1, age, base, month, &w->prog[0][k], CHUNK, t->prog);
+        spr_programme_resident(g, pop, i, 1, age, base, month, &w->prog[0][k], w->has_prog1 ? &w->prog1[0][k] : NULL,
+                               CHUNK, t->prog);
     const int ben2 = spr_state_benefit(pop->state[i]);
     if (female && w->birth[B_BIRTH][k] < T->birth[age])
         tally_birth(t, i, w->birth[B_CHILD_SEX][k] >= T->boy);
@@ -361,50 +353,48 @@ static void step_resident(const spr_params *p, const spr_model *M, const spr_pro
     pop->age_months[i] = (uint16_t)(age_m + 1);
 }
 
-/* The oldest age (whole years) at which a resident reads its social block 1: households are drawn again
- * below HOUSEHOLD_REDRAWN_BELOW_AGE (household_redrawn), births at the ages the fertility table gives. */
-static int social_block1_max_age(const spr_model *M)
-{
-    int last = HOUSEHOLD_REDRAWN_BELOW_AGE - 1;
-    for (int a = HOUSEHOLD_REDRAWN_BELOW_AGE; a < SPR_LIFE_AGES; a++)
-        if (M->thr.birth[a] != 0) last = a;
-    return last;
-}
-
 /* One month of residents [lo, hi) (at most CHUNK): their blocks drawn at once, vectorised, then each
- * resident stepped.  Every resident of the chunk gets the four blocks that many use (health and social
- * block 0: everyone; social block 1: women of an age to give birth and households drawn again, about a
- * fifth; the programme's block 0: group members, the lingering benefit and those free to join, about a
- * third); a resident reads only the words of events that may happen to it, so the words of the others,
- * the dead and departed awaiting compaction among them, go unused.  Drawing them costs less than
- * choosing who needs them (bench/README.md).  A chunk draws social block 1 only if its youngest is
- * young enough to read it (social1_max_age), and the programme's block 0 only if any resident may read
- * it (spr_programme_reads_block0): two tests of the whole chunk, cheaper than the blocks.  The other
- * blocks are drawn one at a time where they are used: the referral sources' (a referable resident free
- * to be referred, about one resident-month in eight: drawing them for the chunk was measured slower), a
- * referral's details and the cognitive check (rare). */
+ * resident stepped.  Every resident of the chunk gets the five blocks that many use (health and social
+ * block 0: everyone; social block 1: women of an age to give birth and households drawn again; the
+ * programme's block 0: group members, the lingering benefit and those free to join, about a third; the
+ * programme's block 1: the referral sources' words, read by a referable resident free to be referred,
+ * about one resident-month in eight); a resident reads only the words of events that may happen to it,
+ * so the words of the others, the dead and departed awaiting compaction among them, go unused.  Drawing
+ * them costs less than choosing who needs them (bench/README.md).  A chunk leaves a block undrawn when
+ * none of its residents may read it, by tests of the whole chunk that cost less than the block: social
+ * block 1 (spr_model_reads_social_block1: its ages and sexes), the programme's block 0
+ * (spr_programme_reads_block0) and block 1 (spr_programme_reads_block1: none old enough to be
+ * referred).  The other blocks are drawn one at a time where they are used: a referral's or a join's
+ * details and the cognitive check (rare). */
 static void step_chunk(const spr_params *p, const spr_model *M, const spr_programme *g, spr_population *pop,
-                       size_t lo, size_t hi, spr_rng_key key, uint32_t month, int social1_max_age, tally *t)
+                       size_t lo, size_t hi, spr_rng_key key, uint32_t month, tally *t)
 {
     chunk_words w;
     const uint32_t *ids = pop->id + lo;
     const size_t n = hi - lo;
-    uint8_t age[CHUNK], youngest = UINT8_MAX, oldest = 0; /* (the population is in rough order of age) */
+    /* (the population is in order of sex and age but for newcomers, so a chunk's ages are close) */
+    uint16_t youngest_m = UINT16_MAX, oldest_m = 0;
+    uint8_t age[CHUNK], flags_any = 0;
     for (size_t k = 0; k < n; k++) {
-        age[k] = (uint8_t)spr_age_years(pop->age_months[lo + k]);
-        youngest = age[k] < youngest ? age[k] : youngest;
-        oldest = age[k] > oldest ? age[k] : oldest;
+        const uint16_t age_m = pop->age_months[lo + k];
+        age[k] = (uint8_t)spr_age_years(age_m);
+        youngest_m = age_m < youngest_m ? age_m : youngest_m;
+        oldest_m = age_m > oldest_m ? age_m : oldest_m;
+        flags_any |= pop->flags[lo + k];
     }
+    const int oldest = spr_age_years(oldest_m);
     spr_rng_blocks(key, ids, n, month, SPR_STREAM_MONTH_HEALTH, 0, &w.health[0][0], CHUNK);
     spr_rng_blocks(key, ids, n, month, SPR_STREAM_MONTH_SOCIAL, 0, &w.social[0][0], CHUNK);
-    if (youngest <= social1_max_age)
+    if (spr_model_reads_social_block1(M, (flags_any & SPR_FLAG_FEMALE) != 0, youngest_m, oldest_m))
         spr_rng_blocks(key, ids, n, month, SPR_STREAM_MONTH_SOCIAL, 1, &w.birth[0][0], CHUNK);
     else
-        memset(w.birth, 0, sizeof w.birth); /* unread (a woman past the ages of birth compares zeros with 0) */
+        memset(w.birth, 0, sizeof w.birth); /* unread (a man or a woman past the ages of birth compares zeros with 0) */
     if (spr_programme_reads_block0(g, pop, lo, n, oldest))
         spr_rng_blocks(key, ids, n, month, SPR_STREAM_PROGRAMME, 0, &w.prog[0][0], CHUNK);
     else
         memset(w.prog, 0xff, sizeof w.prog); /* unread (words of UINT32_MAX, on which no event happens) */
+    w.has_prog1 = spr_programme_reads_block1(g, oldest);
+    if (w.has_prog1) spr_rng_blocks(key, ids, n, month, SPR_STREAM_PROGRAMME, 1, &w.prog1[0][0], CHUNK);
     const uint8_t *first_age = spr_programme_first_ages(g);
     for (size_t k = 0; k < n; k++)
         if (pop->flags[lo + k] & SPR_FLAG_ALIVE) step_resident(p, M, g, pop, lo + k, age[k], first_age, month, &w, k, t);
@@ -725,7 +715,6 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
     if (rc != SPR_OK) goto out;
     double entrants[SPR_SEXES];
     entrants_rate(p, entrants);
-    const int social1_max_age = social_block1_max_age(M);
     int32_t *hist = res->wait_histogram + (size_t)r * SPR_WAIT_DAYS;
     for (int m = 0; m < res->months; m++) {
         size_t n = pop->n;
@@ -745,8 +734,7 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
             split_chunks(tl, omp_get_num_threads(), (n + CHUNK - 1) / CHUNK);
             const double start_s = omp_get_wtime();
             for (size_t c = t->chunk_lo; c < t->chunk_hi; c++)
-                step_chunk(p, M, g, pop, c * CHUNK, c * CHUNK + CHUNK < n ? c * CHUNK + CHUNK : n, key, (uint32_t)m,
-                           social1_max_age, t);
+                step_chunk(p, M, g, pop, c * CHUNK, c * CHUNK + CHUNK < n ? c * CHUNK + CHUNK : n, key, (uint32_t)m, t);
             const double took_s = omp_get_wtime() - start_s;
             if (t->chunk_hi > t->chunk_lo && took_s > 0) t->chunks_per_s = (double)(t->chunk_hi - t->chunk_lo) / took_s;
         }

@@ -340,6 +340,35 @@ static void check_state_draws(const spr_model *M, int d, const char *what)
     CHECK(wrong == 0 && draws >= 2L * SPR_MIX_AGE_MONTHS * 18, "%s: %ld of %ld state draws differ from the draw by definition", what, wrong, draws);
 }
 
+/* spr_model_reads_social_block1, against the definition: for residents of every age in months in
+ * [youngest_m, oldest_m] (spans from one month to 50 years), whenever one of them would read social block
+ * 1 (a household drawn again, or a woman at an age with a birth threshold), the test must say so; and
+ * for a single age in months it is exact (the fertility table's ages are contiguous, checked here). */
+static void check_social_block1_chunks(const spr_model *M)
+{
+    for (int a = M->thr.birth_first_age; a <= M->thr.birth_last_age; a++)
+        CHECK(M->thr.birth[a] != 0, "no birth threshold at %d, inside the ages of birth", a);
+    CHECK(M->thr.birth_first_age <= M->thr.birth_last_age, "no ages of birth in baseline.yaml");
+    const int spans[] = {0, 1, 11, 59, 60, 127, 600};
+    long missed = 0, inexact = 0, cases = 0, skipped = 0;
+    for (int any_female = 0; any_female <= 1; any_female++)
+        for (int y = 0; y < SPR_LIFE_AGES * 12; y++)
+            for (size_t k = 0; k < sizeof spans / sizeof spans[0]; k++) {
+                const int o = y + spans[k] < SPR_LIFE_AGES * 12 ? y + spans[k] : SPR_LIFE_AGES * 12 - 1;
+                int reads = 0;
+                for (int m = y; m <= o && !reads; m++)
+                    reads = spr_household_redrawn(m) || (any_female && M->thr.birth[spr_age_years(m)] != 0);
+                const int said = spr_model_reads_social_block1(M, any_female, y, o);
+                missed += reads && !said;
+                inexact += y == o && reads != said;
+                skipped += !said;
+                cases++;
+            }
+    CHECK(missed == 0, "%ld of %ld groups have a reader of social block 1 that the test misses", missed, cases);
+    CHECK(inexact == 0, "%ld single ages in months answered wrongly", inexact);
+    CHECK(skipped > cases / 2, "the test skips only %ld of %ld groups", skipped, cases);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return 2;
@@ -375,6 +404,7 @@ int main(int argc, char **argv)
     }
     check_thresholds(M);
     check_state_draws(M, 0, "untilted");
+    check_social_block1_chunks(M);
     {
         /* a district whose residents 65+ live alone and are isolated more often: its mixes from 65 are
          * tilted, and drawn from the tilted mix itself */

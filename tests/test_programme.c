@@ -147,7 +147,7 @@ static int rereferrals(const char *path, int wait, const char *setting, rereferr
         for (size_t i = 0; i < pop->n; i++) {
             const uint8_t before = pop->sp[i];
             spr_programme_resident(g, pop, i, 1, spr_age_years(pop->age_months[i]), spr_state_base(pop->state[i]), m,
-                                   block0[i], 1, &t);
+                                   block0[i], NULL, 1, &t);
             const int referred = !(before & (SPR_SP_WAITING | SPR_SP_CASE)) && (pop->sp[i] & SPR_SP_WAITING);
             if (referred && closed_at[i] >= 0) {
                 const int gap = (int)m - closed_at[i];
@@ -281,7 +281,7 @@ static int same_arrays(const programme_arrays *a, const spr_population *pop)
 
 static int same_referral(const spr_referral_request *a, const spr_referral_request *b)
 {
-    return a->id == b->id && a->source == b->source && a->high_risk == b->high_risk && a->u_time == b->u_time &&
+    return a->id == b->id && a->row == b->row && a->source == b->source && a->high_risk == b->high_risk && a->u_time == b->u_time &&
            a->u_service == b->u_service;
 }
 
@@ -293,7 +293,8 @@ static int same_requests(const spr_programme_tally *x, const spr_programme_tally
     for (size_t k = 0; k < x->n_referrals; k++)
         if (!same_referral(&x->referrals[k], &y->referrals[k])) return 0;
     for (size_t k = 0; k < x->n_joins; k++)
-        if (x->joins[k].id != y->joins[k].id || x->joins[k].order != y->joins[k].order) return 0;
+        if (x->joins[k].id != y->joins[k].id || x->joins[k].row != y->joins[k].row || x->joins[k].order != y->joins[k].order)
+            return 0;
     for (size_t k = 0; k < x->n_volunteers; k++)
         if (x->volunteers[k] != y->volunteers[k]) return 0;
     return !memcmp(x->occupancy_delta, y->occupancy_delta, n_resources * sizeof *x->occupancy_delta) &&
@@ -303,11 +304,12 @@ static int same_requests(const spr_programme_tally *x, const spr_programme_tally
            !memcmp(x->part65, y->part65, sizeof x->part65);
 }
 
-/* Block 0 as spr_programme_resident reads it (issue 14: the step draws it for a chunk at once, a word's
- * residents side by side): the same month from the same start with each resident's block together
- * (stride 1) and with the words side by side (stride n) gives the same residents and requests, and the
- * words were used (members dropped out and volunteered, benefits ended, residents asked to join). */
-static void block0_layouts(const char *path)
+/* Blocks 0 and 1 as spr_programme_resident reads them (issue 14: the step draws them for a chunk at
+ * once, a word's residents side by side): the same month from the same start with each resident's block
+ * 0 together (stride 1) and block 1 drawn by the resident itself, and with both blocks' words side by
+ * side (stride n, drawn by spr_rng_blocks) gives the same residents and requests, and the words were used
+ * (members dropped out and volunteered, benefits ended, residents asked to join and were referred). */
+static void block_layouts(const char *path)
 {
     const char *sets[] = {"simulation.population=6000", "dual_cycle.loop1_enabled=true", "dual_cycle.volunteer_after_months=0"};
     spr_scenario sc;
@@ -335,23 +337,25 @@ static void block0_layouts(const char *path)
     }
     programme_arrays start = arrays_alloc(n), first = arrays_alloc(n);
     uint32_t(*together)[4] = malloc(n * sizeof *together), *side_by_side = malloc(4 * n * sizeof *side_by_side);
+    uint32_t *block1 = malloc(4 * n * sizeof *block1);
     spr_programme_tally ta = {0}, tb = {0};
-    if (!arrays_ok(&start) || !arrays_ok(&first) || !together || !side_by_side) {
+    if (!arrays_ok(&start) || !arrays_ok(&first) || !together || !side_by_side || !block1) {
         CHECK(0, "out of memory");
         goto done;
     }
     save_arrays(&start, pop);
-    long same = 0, months = 12, left = 0, volunteered = 0, benefit_ended = 0, joined = 0;
+    long same = 0, months = 12, left = 0, volunteered = 0, benefit_ended = 0, joined = 0, referred = 0;
     for (uint32_t m = 0; m < (uint32_t)months; m++) {
         for (size_t i = 0; i < n; i++) {
             spr_rng_block(key, pop->id[i], m, SPR_STREAM_PROGRAMME, 0, together[i]);
             for (int j = 0; j < 4; j++) side_by_side[(size_t)j * n + i] = together[i][j];
         }
+        spr_rng_blocks(key, pop->id, n, m, SPR_STREAM_PROGRAMME, 1, block1, n);
         spr_programme_tally_clear(&ta, n_res);
         spr_programme_tally_clear(&tb, n_res);
         for (size_t i = 0; i < n; i++)
             spr_programme_resident(g, pop, i, 1, spr_age_years(pop->age_months[i]), spr_state_base(pop->state[i]), m,
-                                   together[i], 1, &ta);
+                                   together[i], NULL, 1, &ta);
         save_arrays(&first, pop);
         for (size_t i = 0; i < n; i++) {
             left += (start.sp[i] & SPR_SP_PARTICIPATING) && !(pop->sp[i] & SPR_SP_PARTICIPATING);
@@ -359,17 +363,19 @@ static void block0_layouts(const char *path)
         }
         volunteered += (long)ta.n_volunteers;
         joined += (long)ta.n_joins;
+        referred += (long)ta.n_referrals;
         restore_arrays(pop, &start);
         for (size_t i = 0; i < n; i++)
             spr_programme_resident(g, pop, i, 1, spr_age_years(pop->age_months[i]), spr_state_base(pop->state[i]), m,
-                                   &side_by_side[i], n, &tb);
+                                   &side_by_side[i], &block1[i], n, &tb);
         same += same_arrays(&first, pop) && same_requests(&ta, &tb, n_res);
         restore_arrays(pop, &start);
     }
-    CHECK(same == months, "block 0 side by side gave other residents or requests in %ld of %ld months", months - same, months);
-    CHECK(left > 0 && volunteered > 0 && benefit_ended > 0 && joined > 0,
-          "each word used: %ld left a group, %ld volunteered, %ld benefits ended, %ld asked to join", left, volunteered,
-          benefit_ended, joined);
+    CHECK(same == months, "blocks side by side gave other residents or requests in %ld of %ld months", months - same,
+          months);
+    CHECK(left > 0 && volunteered > 0 && benefit_ended > 0 && joined > 0 && referred > 0,
+          "each word used: %ld left a group, %ld volunteered, %ld benefits ended, %ld asked to join, %ld referred", left,
+          volunteered, benefit_ended, joined, referred);
 done:
     spr_programme_tally_free(&ta);
     spr_programme_tally_free(&tb);
@@ -377,6 +383,7 @@ done:
     arrays_free(&first);
     free(together);
     free(side_by_side);
+    free(block1);
 out:
     spr_programme_destroy(g);
     spr_population_destroy(pop);
@@ -389,7 +396,7 @@ int main(int argc, char **argv)
     if (argc < 2) return 2;
     char path[1024];
     snprintf(path, sizeof path, "%s/scenarios/dual_cycle.yaml", argv[1]);
-    block0_layouts(path);
+    block_layouts(path);
     many_groups(path);
     unmet_once_a_month(path);
     snprintf(path, sizeof path, "%s/scenarios/high_risk.yaml", argv[1]);

@@ -65,6 +65,7 @@ typedef struct {
 typedef struct {
     uint32_t isolation_on_bereavement;
     uint32_t birth[SPR_LIFE_AGES];
+    int birth_first_age, birth_last_age; /* the ages with a birth threshold (first > last when none) */
     uint32_t out_migration[SPR_AGE_BANDS];
     uint32_t boy; /* a newborn is a boy when a word is below this */
 } spr_thresholds;
@@ -126,6 +127,23 @@ void spr_model_state_mix(const spr_model *m, int female, uint16_t age_months, in
  * state with mass if rounding leaves the sum short of it, state 0 if the mix is empty.  From the tables
  * of the untilted mixes (a bisection), or from the mix itself for a tilted district's residents 65+. */
 int spr_model_draw_state(const spr_model *m, int female, uint16_t age_months, int district, uint32_t u);
+
+/* Below this age a resident's household is drawn again on every fifth birthday (as the cohort model
+ * re-mixes living alone). */
+enum { SPR_HOUSEHOLD_REDRAWN_BELOW_AGE = 65 };
+
+/* Whether a resident's household is drawn again this month (the step's start-of-month adjustment). */
+static inline int spr_household_redrawn(int age_months)
+{
+    const int age = spr_age_years(age_months);
+    return age_months % 60 == 0 && age > 0 && age < SPR_HOUSEHOLD_REDRAWN_BELOW_AGE;
+}
+
+/* Whether any of a group of residents whose ages in months are from youngest_m to oldest_m (any_female:
+ * one of them may be a woman) may read the month's social block 1: a woman at an age with a birth
+ * threshold, or a household drawn again (spr_household_redrawn).  Never 0 when one of them does: the
+ * step leaves the block undrawn for a chunk of residents only then. */
+int spr_model_reads_social_block1(const spr_model *m, int any_female, int youngest_m, int oldest_m);
 
 /* Builds every table from validated parameters (runs the cohort model). */
 int spr_model_create(const spr_params *p, spr_model **out, spr_error *err);

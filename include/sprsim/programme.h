@@ -64,19 +64,21 @@ typedef struct {
     int32_t eligible, checked, checked_dementia, flagged, flagged_dementia, referred, to_group;
 } spr_cognitive_checks;
 
-/* Requests a resident makes in the parallel step. */
+/* Requests a resident makes in the parallel step.  Each carries the resident's row in the population
+ * (its index: rows change only at the yearly compaction, after the programme's month), so that the
+ * serial month reads the resident without looking its id up. */
 typedef struct {
-    uint32_t id;
+    uint32_t id, row;
     uint8_t source, high_risk;
     uint32_t u_time, u_service; /* random words: arrival time in the month, case length */
 } spr_referral_request;
 
 typedef struct {
-    uint32_t id, order; /* order: a random word, so no index order favours anyone */
+    uint32_t id, row, order; /* order: a random word, so no index order favours anyone */
 } spr_join_request;
 
 typedef struct {
-    uint32_t id;
+    uint32_t id, row;
     uint8_t sp;
     uint32_t resource; /* 32 bits: a large municipality has more than 65,535 groups (defect 4 of issue 8) */
 } spr_programme_exit;
@@ -225,9 +227,14 @@ double spr_programme_fte(const spr_params *p);
  * block0: its block 0 of SPR_STREAM_PROGRAMME this month, word j at block0[j * stride] (the step draws
  * the blocks of many residents at once, a word's residents side by side).  Each word has one use
  * (drop-out, volunteering, end of the benefit, joining a group); a resident reads only the words of
- * events that may happen to it. */
+ * events that may happen to it.  block1: its block 1 (the referral sources' words, read by a resident
+ * who may be referred) laid out alike, or NULL: the resident then draws the block itself if it reads it. */
 void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t i, int alive, int age_years,
-                            int base_state, uint32_t month, const uint32_t *block0, size_t stride, spr_programme_tally *t);
+                            int base_state, uint32_t month, const uint32_t *block0, const uint32_t *block1,
+                            size_t stride, spr_programme_tally *t);
+/* Whether a resident of max_age years or younger may read block 1 this month (link workers at work and
+ * the age of referral reached): the step draws it for a chunk whose oldest is that old. */
+int spr_programme_reads_block1(const spr_programme *g, int max_age);
 
 /* Whether spr_programme_resident may read a word of block 0 this month for any of the n residents from
  * lo, the oldest of whom is max_age (whole years), given their state at the start of the month: 0 only
