@@ -908,6 +908,37 @@ int spr_programme_reads_block0(const spr_programme *g, const spr_population *pop
     return in_group_or_benefit != 0;
 }
 
+/* The monthly drop-out threshold of a link worker's client in district d after `months` in the group:
+ * loop 2 and the training change its rate month by month. */
+static uint32_t lw_dropout_of(const spr_programme *g, int d, int months, uint32_t month)
+{
+    const spr_params *p = g->p;
+    double rate = dropout_rate(p, months);
+    if (p->loop2_enabled) rate *= 1.0 - p->loop2_retention_gain * loop2_gain(g, d);
+    if (spr_programme_trained(p, month)) rate *= p->pro_dropout_factor;
+    return spr_rng_threshold(per_month(rate));
+}
+
+/* lw_dropout_of, kept in the thread's tally for the month (t->lw_dropout): every client of a district with
+ * the same months in the group has the same threshold, and working it out (an exp and an expm1) for
+ * each client every month took a fiftieth of the step.  Without the table (no memory) it is worked out. */
+static uint32_t lw_dropout_threshold(const spr_programme *g, spr_programme_tally *t, int d, int months, uint32_t month)
+{
+    const size_t n = (size_t)g->districts * 256;
+    if (t->lw_dropout_n != n && t->generation != 0) {
+        free(t->lw_dropout);
+        t->lw_dropout = calloc(n, sizeof *t->lw_dropout); /* generation 0: none valid */
+        t->lw_dropout_n = t->lw_dropout ? n : 0;
+    }
+    if (t->lw_dropout_n != n) return lw_dropout_of(g, d, months, month);
+    struct spr_cached_threshold *c = &t->lw_dropout[(size_t)d * 256 + (size_t)months];
+    if (c->generation != t->generation) {
+        c->threshold = lw_dropout_of(g, d, months, month);
+        c->generation = t->generation;
+    }
+    return c->threshold;
+}
+
 int spr_programme_reads_block1(const spr_programme *g, int max_age)
 {
     return spr_programme_active(g) && max_age >= g->p->referral_min_age;
@@ -934,11 +965,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
         uint32_t r = pop->resource[i];
         int leave = !g->res.open[r];
         if (!leave && (sp & SPR_SP_VIA_LW)) {
-            /* the link workers' clients: loop 2 and training change their rate month by month */
-            double rate = dropout_rate(p, pop->sp_months[i]);
-            if (p->loop2_enabled) rate *= 1.0 - p->loop2_retention_gain * loop2_gain(g, d);
-            if (spr_programme_trained(p, month)) rate *= p->pro_dropout_factor;
-            leave = W(DROPOUT) < spr_rng_threshold(per_month(rate));
+            leave = W(DROPOUT) < lw_dropout_threshold(g, t, d, pop->sp_months[i], month);
             t->placed_at_risk++;
             t->placed_dropouts += leave;
         } else if (!leave) {
@@ -1009,6 +1036,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
 void spr_programme_tally_clear(spr_programme_tally *t, size_t n_resources)
 {
     t->n_referrals = t->n_joins = t->n_exits = t->n_volunteers = 0;
+    t->generation++; /* a new month: last month's drop-out thresholds are stale */
     if (n_resources > t->n_delta) {
         int32_t *d = realloc(t->occupancy_delta, n_resources * sizeof *d);
         if (d != NULL) t->occupancy_delta = d;
@@ -1039,6 +1067,7 @@ void spr_programme_tally_free(spr_programme_tally *t)
     free(t->volunteers);
     free(t->occupancy_delta);
     free(t->prescribed_delta);
+    free(t->lw_dropout);
     memset(t, 0, sizeof *t);
 }
 

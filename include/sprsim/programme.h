@@ -102,6 +102,13 @@ typedef struct {
     spr_cognitive_checks checks;
     int64_t risk65[SPR_MAX_DISTRICTS]; /* residents 65+ isolated or living alone (targeting's risk score) */
     uint64_t referral_mass[2];         /* the referral tilt's masses: others, high-risk */
+    /* the month's drop-out thresholds of link workers' clients by district and months in the group,
+     * worked out as clients need them: valid where the entry's generation is this month's */
+    struct spr_cached_threshold {
+        uint32_t threshold, generation;
+    } * lw_dropout;
+    size_t lw_dropout_n;
+    uint32_t generation; /* counts the months the tally was cleared for */
     int oom;
 } spr_programme_tally;
 
