@@ -10,6 +10,9 @@
 #include "sprsim/municipality.h"
 #include "sprsim/queue.h"
 
+/* The values of a resident's months in its group (pop->sp_months, a byte that stops at its largest). */
+enum { MONTHS_IN_GROUP_VALUES = UINT8_MAX + 1 };
+
 struct spr_programme {
     const spr_params *p;
     const spr_model *m;
@@ -44,7 +47,7 @@ struct spr_programme {
     uint32_t thr_benefit_loss, thr_volunteer, thr_close, thr_replace;
     /* the monthly drop-out threshold of a participant a link worker did not place, by its months in the
      * group (pop->sp_months): fixed for the run, so the resident step needs no exp() for them */
-    uint32_t thr_dropout[256];
+    uint32_t thr_dropout[MONTHS_IN_GROUP_VALUES];
     /* the cognitive check: checked this month, flagged with and without dementia, referred, to a group */
     uint32_t thr_cc_check, thr_cc_flag_dementia, thr_cc_flag_other, thr_cc_refer, thr_cc_group;
     double share65[SPR_MAX_DISTRICTS];     /* participation share of residents 65+, last month */
@@ -684,7 +687,8 @@ int spr_programme_create(const spr_params *p, const spr_model *m, const spr_popu
     set_referral_thresholds(g);
     g->thr_benefit_loss = spr_rng_threshold(-expm1(-1.0 / p->eff_decay_months));
     g->thr_volunteer = spr_rng_threshold(per_month(p->loop1_volunteer_rate));
-    for (int months = 0; months < 256; months++) g->thr_dropout[months] = spr_rng_threshold(per_month(dropout_rate(p, months)));
+    for (int months = 0; months < MONTHS_IN_GROUP_VALUES; months++)
+        g->thr_dropout[months] = spr_rng_threshold(per_month(dropout_rate(p, months)));
     g->thr_close = spr_rng_threshold(per_month(p->res_close_rate));
     for (int st = 0; st < SPR_STATES; st++) g->first_age[st] = (uint8_t)first_age(g, st);
     g->thr_replace = spr_rng_threshold(p->res_replacement);
@@ -924,14 +928,14 @@ static uint32_t lw_dropout_of(const spr_programme *g, int d, int months, uint32_
  * each client every month took a fiftieth of the step.  Without the table (no memory) it is worked out. */
 static uint32_t lw_dropout_threshold(const spr_programme *g, spr_programme_tally *t, int d, int months, uint32_t month)
 {
-    const size_t n = (size_t)g->districts * 256;
+    const size_t n = (size_t)g->districts * MONTHS_IN_GROUP_VALUES;
     if (t->lw_dropout_n != n && t->generation != 0) {
         free(t->lw_dropout);
         t->lw_dropout = calloc(n, sizeof *t->lw_dropout); /* generation 0: none valid */
         t->lw_dropout_n = t->lw_dropout ? n : 0;
     }
     if (t->lw_dropout_n != n) return lw_dropout_of(g, d, months, month);
-    struct spr_cached_threshold *c = &t->lw_dropout[(size_t)d * 256 + (size_t)months];
+    struct spr_cached_threshold *c = &t->lw_dropout[(size_t)d * MONTHS_IN_GROUP_VALUES + (size_t)months];
     if (c->generation != t->generation) {
         c->threshold = lw_dropout_of(g, d, months, month);
         c->generation = t->generation;
@@ -978,7 +982,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
             pop->resource[i] = SPR_NO_RESOURCE;
             pop->sp_months[i] = 0; /* out of a group it holds the wait before a new referral: none after leaving */
         } else {
-            if (pop->sp_months[i] < 255) pop->sp_months[i]++;
+            if (pop->sp_months[i] < MONTHS_IN_GROUP_VALUES - 1) pop->sp_months[i]++;
             if (p->loop1_enabled && (sp & SPR_SP_VIA_LW) && !(sp & SPR_SP_VOLUNTEER) &&
                 pop->sp_months[i] >= p->loop1_after_months && W(VOLUNTEER) < g->thr_volunteer) {
                 sp |= SPR_SP_VOLUNTEER;

@@ -251,7 +251,7 @@ enum { H_DEATH = 0, H_FUNCTION = 1, H_DEMENTIA = 2, H_ISOLATION = 3 };
 enum { S_ALONE = 0, S_BEREAVEMENT = 1, S_METABOLIC = 2, S_MIGRATION = 3 };
 enum { B_BIRTH = 0, B_CHILD_SEX = 1, B_ALONE_REDRAW = 2 };
 
-/* Residents whose blocks are drawn together: the four blocks of 128 residents are 8 KiB, which stay in
+/* Residents whose blocks are drawn together: the five blocks of 128 residents are 10 KiB, which stay in
  * the first-level cache while the residents are stepped. */
 enum { CHUNK = 128 };
 
