@@ -82,23 +82,73 @@ ptrdiff_t spr_population_add(spr_population *pop, int female, uint16_t age_month
     return (ptrdiff_t)i;
 }
 
+/* Moves residents [from, from + len) to [to, to + len) (to < from), every array. */
+static void move_run(spr_population *pop, size_t to, size_t from, size_t len)
+{
+    memmove(pop->id + to, pop->id + from, len * sizeof *pop->id);
+    memmove(pop->age_months + to, pop->age_months + from, len * sizeof *pop->age_months);
+    memmove(pop->district + to, pop->district + from, len);
+    memmove(pop->state + to, pop->state + from, len);
+    memmove(pop->flags + to, pop->flags + from, len);
+    memmove(pop->sp + to, pop->sp + from, len);
+    memmove(pop->sp_months + to, pop->sp_months + from, len);
+    memmove(pop->resource + to, pop->resource + from, len * sizeof *pop->resource);
+}
+
+/* The living are moved down in runs (those between two of the dead, some sixty residents in a year's
+ * deaths and departures), each array's run at once: a few thousand moves a year instead of a million
+ * residents one by one. */
 void spr_population_compact(spr_population *pop)
 {
-    size_t j = 0;
-    for (size_t i = 0; i < pop->n; i++) {
-        if (!(pop->flags[i] & SPR_FLAG_ALIVE)) continue;
-        pop->id[j] = pop->id[i];
-        pop->age_months[j] = pop->age_months[i];
-        pop->district[j] = pop->district[i];
-        pop->state[j] = pop->state[i];
-        pop->flags[j] = pop->flags[i];
-        pop->sp[j] = pop->sp[i];
-        pop->sp_months[j] = pop->sp_months[i];
-        pop->resource[j] = pop->resource[i];
-        j++;
+    const uint8_t *flags = pop->flags;
+    const size_t n = pop->n;
+    size_t j = 0, i = 0;
+    while (i < n) {
+        while (i < n && !(flags[i] & SPR_FLAG_ALIVE)) i++;
+        const size_t start = i;
+        while (i < n && (flags[i] & SPR_FLAG_ALIVE)) i++;
+        /* (the run is moved below start, behind the scan) */
+        if (start != j) move_run(pop, j, start, i - start);
+        j += i - start;
     }
     pop->n = j;
     for (size_t b = 0; b * SPR_GUIDE_STRIDE < j; b++) pop->guide[b] = pop->id[b * SPR_GUIDE_STRIDE];
+}
+
+static uint32_t row_of(const void *record, size_t row_offset)
+{
+    uint32_t row;
+    memcpy(&row, (const char *)record + row_offset, sizeof row);
+    return row;
+}
+
+int spr_rows_merge(void **list, size_t *n, size_t *cap, const void *other, size_t n_other, size_t size,
+                   size_t row_offset, void **scratch, size_t *scratch_bytes)
+{
+    if (n_other == 0) return 0;
+    const size_t total = *n + n_other;
+    if (*scratch_bytes < total * size) {
+        void *s = realloc(*scratch, total * size);
+        if (s == NULL) return -1;
+        *scratch = s;
+        *scratch_bytes = total * size;
+    }
+    const char *a = *list, *b = other;
+    char *out = *scratch;
+    size_t i = 0, j = 0;
+    while (i < *n || j < n_other) {
+        const int take_a = j == n_other || (i < *n && row_of(a + i * size, row_offset) <= row_of(b + j * size, row_offset));
+        memcpy(out, take_a ? a + i++ * size : b + j++ * size, size);
+        out += size;
+    }
+    void *old = *list;
+    const size_t old_bytes = *cap * size;
+    *list = *scratch;
+    *cap = *scratch_bytes / size;
+    *scratch = old;
+    *scratch_bytes = old_bytes;
+    *n = total;
+    return 0;
 }
 
 /* The first index in [lo, hi) of v whose value is not below x (hi if none). */
@@ -121,6 +171,53 @@ ptrdiff_t spr_population_find(const spr_population *pop, uint32_t id)
     const size_t lo = (b - 1) * SPR_GUIDE_STRIDE, end = lo + SPR_GUIDE_STRIDE < pop->n ? lo + SPR_GUIDE_STRIDE : pop->n;
     const size_t i = lower_bound(pop->id, lo, end, id);
     return i < end && pop->id[i] == id ? (ptrdiff_t)i : -1;
+}
+
+/* For each lane k < m, in base[k] (set by the caller) the first index in [base[k], base[k] + len) whose
+ * value in v is not below x[k] (base[k] + len if none; strict: above x[k]).  The bisection without
+ * branches (the span's length, halved each step, is the same for every lane, so the lanes go in step
+ * and their loads overlap). */
+static void bounds_in_step(const uint32_t *v, size_t len, const uint32_t *x, size_t m, int strict, size_t *base)
+{
+    if (len == 0) return;
+    for (; len > 1; len -= len / 2) {
+        const size_t half = len / 2;
+        for (size_t k = 0; k < m; k++) {
+            const uint32_t y = v[base[k] + half];
+            base[k] += (strict ? y <= x[k] : y < x[k]) ? half : 0;
+        }
+    }
+    for (size_t k = 0; k < m; k++) base[k] += strict ? v[base[k]] <= x[k] : v[base[k]] < x[k];
+}
+
+void spr_population_find_many(const spr_population *pop, const uint32_t *ids, size_t n, ptrdiff_t *rows)
+{
+    const size_t blocks = (pop->n + SPR_GUIDE_STRIDE - 1) / SPR_GUIDE_STRIDE;
+    for (size_t at = 0; at < n; at += SPR_FIND_LANES) {
+        const size_t m = n - at < SPR_FIND_LANES ? n - at : SPR_FIND_LANES;
+        const uint32_t *x = ids + at;
+        size_t b[SPR_FIND_LANES] = {0}, lo[SPR_FIND_LANES];
+        /* the stretch whose first id is the last not above the id (as spr_population_find) */
+        bounds_in_step(pop->guide, blocks, x, m, 1, b);
+        size_t full = 0; /* lanes whose stretch holds SPR_GUIDE_STRIDE ids: the others go alone */
+        uint32_t xs[SPR_FIND_LANES];
+        size_t lane[SPR_FIND_LANES];
+        for (size_t k = 0; k < m; k++) {
+            rows[at + k] = -1;
+            if (b[k] == 0) continue;
+            const size_t start = (b[k] - 1) * SPR_GUIDE_STRIDE;
+            if (start + SPR_GUIDE_STRIDE > pop->n) {
+                rows[at + k] = spr_population_find(pop, x[k]);
+                continue;
+            }
+            lo[full] = start;
+            xs[full] = x[k];
+            lane[full++] = k;
+        }
+        bounds_in_step(pop->id, SPR_GUIDE_STRIDE, xs, full, 0, lo);
+        for (size_t j = 0; j < full; j++) /* (past the stretch: the next one's first id, above the id, or the end) */
+            if (lo[j] < pop->n && pop->id[lo[j]] == xs[j]) rows[at + lane[j]] = (ptrdiff_t)lo[j];
+    }
 }
 
 static int64_t district_total(const spr_district *d)

@@ -1,6 +1,7 @@
 #include "sprsim/programme.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,12 @@ struct spr_programme {
     int n_queues;           /* one per link-worker team */
     int active;             /* any link workers (asked for every resident every month: kept, not recomputed) */
     uint8_t first_age[SPR_STATES]; /* spr_programme_first_ages */
+    void *merge_scratch; /* merge_requests' room (spr_rows_merge) */
+    size_t merge_scratch_bytes;
+    ptrdiff_t *rows;     /* find_residents' answers */
+    size_t cap_rows;
+    uint32_t *ended;     /* the clients of the cases that end this month */
+    size_t cap_ended;
     spr_queue **queues;
     uint8_t team_of[SPR_MAX_DISTRICTS];
     /* where a resident of each district looks for a group: its own district first, then its neighbours
@@ -71,6 +78,8 @@ struct spr_programme {
     size_t cap_arrivals;
     spr_join_request *joins;
     size_t cap_joins;
+    spr_join_request *joins_sorting; /* sort_joins' room */
+    size_t cap_joins_sorting;
     double *waits;
     size_t n_waits, cap_waits;
     uint32_t *leavers;
@@ -729,6 +738,9 @@ void spr_programme_destroy(spr_programme *g)
     free(g->record_group);
     free(g->district_month);
     free(g->leaver_arrival);
+    free(g->merge_scratch);
+    free(g->rows);
+    free(g->ended);
     for (int t = 0; t < SPR_RESOURCE_TYPES; t++)
         for (int d = 0; d < SPR_MAX_DISTRICTS; d++) free(g->by_cell[t][d]);
     if (g->queues)
@@ -736,6 +748,7 @@ void spr_programme_destroy(spr_programme *g)
     free(g->queues);
     free(g->arrivals);
     free(g->joins);
+    free(g->joins_sorting);
     free(g->waits);
     free(g->leavers);
     free(g->where);
@@ -986,7 +999,7 @@ void spr_programme_resident(const spr_programme *g, spr_population *pop, size_t 
             if (p->loop1_enabled && (sp & SPR_SP_VIA_LW) && !(sp & SPR_SP_VOLUNTEER) &&
                 pop->sp_months[i] >= p->loop1_after_months && W(VOLUNTEER) < g->thr_volunteer) {
                 sp |= SPR_SP_VOLUNTEER;
-                PUSH(t, volunteers, n_volunteers, cap_volunteers, r);
+                PUSH(t, volunteers, n_volunteers, cap_volunteers, ((spr_programme_volunteer){(uint32_t)i, r}));
             }
             t->participants++;
             if (sp & SPR_SP_VOLUNTEER) t->volunteers_total++;
@@ -1227,16 +1240,37 @@ typedef struct {
     uint64_t referral_mass[2];                                   /* the referral tilt's masses (add_referral_mass) */
 } month_step;
 
-/* The index of resident id, who must be in the population: the serial step
- * sees only residents of this month (the departed stay until compaction). */
-static int find_resident(const month_step *s, uint32_t id, const char *what, size_t *idx)
+static int out_of_memory(const month_step *s, const char *where)
 {
-    ptrdiff_t i = spr_population_find(s->pop, id);
-    if (i < 0)
-        return spr_error_set(s->err, SPR_ERR_INTERNAL, "month %u: %s for resident %u, who is not in the population",
-                             s->month, what, id);
-    *idx = (size_t)i;
+    return spr_error_set(s->err, SPR_ERR_NOMEM, "out of memory %s (month %u)", where, s->month);
+}
+
+/* The rows of the n residents ids[], who must all be in the population (the serial step sees only
+ * residents of this month, the departed staying until compaction), into g->rows: looked up many at once
+ * (spr_population_find_many), as the caseloads' residents are scattered over the rows. */
+static int find_residents(spr_programme *g, const month_step *s, const uint32_t *ids, size_t n, const char *what)
+{
+    if (grow((void **)&g->rows, &g->cap_rows, n + 1, sizeof *g->rows) < 0) return out_of_memory(s, "looking up residents");
+    spr_population_find_many(s->pop, ids, n, g->rows);
+    for (size_t j = 0; j < n; j++)
+        if (g->rows[j] < 0)
+            return spr_error_set(s->err, SPR_ERR_INTERNAL, "month %u: %s for resident %u, who is not in the population",
+                                 s->month, what, ids[j]);
     return SPR_OK;
+}
+
+/* How many residents ahead a loop of the serial step over scattered rows asks for their entries
+ * (spr_population_prefetch): enough that their misses of the cache overlap one another and the work of
+ * those before (the processor keeps 16 or so misses in flight). */
+enum { PREFETCH_AHEAD = 32 };
+
+/* In a loop over the residents at rows[0..n), at j: asks for the entries of the resident PREFETCH_AHEAD
+ * ahead (of the first PREFETCH_AHEAD too, at j = 0). */
+static void prefetch_ahead(const spr_population *pop, const ptrdiff_t *rows, size_t j, size_t n)
+{
+    if (j == 0)
+        for (size_t k = 0; k < PREFETCH_AHEAD && k < n; k++) spr_population_prefetch(pop, (size_t)rows[k]);
+    if (j + PREFETCH_AHEAD < n) spr_population_prefetch(pop, (size_t)rows[j + PREFETCH_AHEAD]);
 }
 
 /* The row of resident id, which a request of this month's step says is `row` (checked: a request that
@@ -1248,11 +1282,6 @@ static int resident_at(const month_step *s, uint32_t id, uint32_t row, const cha
                              s->month, what, id, row, row < s->pop->n ? "another resident" : "nobody");
     *idx = row;
     return SPR_OK;
-}
-
-static int out_of_memory(const month_step *s, const char *where)
-{
-    return spr_error_set(s->err, SPR_ERR_NOMEM, "out of memory %s (month %u)", where, s->month);
 }
 
 static void add_checks(spr_cognitive_checks *sum, const spr_cognitive_checks *c)
@@ -1359,7 +1388,7 @@ static int volunteers_add_places(spr_programme *g, month_step *s)
     const spr_params *p = g->p;
     for (int k = 0; k < s->nthreads; k++)
         for (size_t j = 0; j < s->tl[k].n_volunteers; j++) {
-            uint32_t r = s->tl[k].volunteers[j];
+            uint32_t r = s->tl[k].volunteers[j].resource;
             g->res.capacity[r] += p->loop1_places_per_volunteer;
             int d = g->res.district[r];
             g->volunteer_pool[d] += 1;
@@ -1383,6 +1412,9 @@ static int referrals_join_queues(spr_programme *g, month_step *s)
     for (int k = 0; k < s->nthreads; k++)
         for (size_t j = 0; j < s->tl[k].n_referrals; j++) {
             const spr_referral_request *rq = &s->tl[k].referrals[j];
+            if (j == 0)
+                for (size_t a = 0; a < PREFETCH_AHEAD && a < s->tl[k].n_referrals; a++) spr_population_prefetch(s->pop, rq[a].row);
+            if (j + PREFETCH_AHEAD < s->tl[k].n_referrals) spr_population_prefetch(s->pop, rq[PREFETCH_AHEAD].row);
             size_t idx = 0;
             int rc = resident_at(s, rq->id, rq->row, "a referral", &idx);
             if (rc != SPR_OK) return rc;
@@ -1415,12 +1447,15 @@ static int first_contacts(spr_programme *g, month_step *s)
     const spr_params *p = g->p;
     if (grow((void **)&g->started, &g->cap_started, g->ev.n_started + 1, sizeof *g->started) < 0)
         return out_of_memory(s, "listing first contacts");
-    for (size_t j = 0; j < g->ev.n_started; j++) {
+    const size_t n = g->ev.n_started;
+    for (size_t j = 0; j < n; j++) g->started[j] = g->ev.started[j].client;
+    int rc = find_residents(g, s, g->started, n, "a case started");
+    if (rc != SPR_OK) return rc;
+    spr_population *pop = s->pop;
+    for (size_t j = 0; j < n; j++) {
         const spr_queue_case *c = &g->ev.started[j];
-        size_t idx = 0;
-        int rc = find_resident(s, c->client, "a case started", &idx);
-        if (rc != SPR_OK) return rc;
-        spr_population *pop = s->pop;
+        const size_t idx = (size_t)g->rows[j];
+        prefetch_ahead(pop, g->rows, j, n);
         pop->sp[idx] = (uint8_t)((pop->sp[idx] & ~SPR_SP_WAITING) | SPR_SP_CASE);
         g->outcomes[SPR_OUT_WAITING]--;
         g->outcomes[SPR_OUT_ACTIVE]++;
@@ -1436,9 +1471,8 @@ static int first_contacts(spr_programme *g, month_step *s)
         tm->wait_weeks[week]++;
         g->district_month[d].first_contacts++;
         try_match(g, pop, idx, s->month, s->out);
-        g->started[j] = c->client;
     }
-    qsort(g->started, g->ev.n_started, sizeof *g->started, cmp_id);
+    qsort(g->started, n, sizeof *g->started, cmp_id);
     return SPR_OK;
 }
 
@@ -1455,12 +1489,15 @@ static int started_this_month(const spr_programme *g, uint32_t client)
  * the case closes with its outcome. */
 static int cases_that_end(spr_programme *g, month_step *s)
 {
-    for (size_t j = 0; j < g->ev.n_ended; j++) {
-        uint32_t client = g->ev.ended[j].client;
-        size_t idx = 0;
-        int rc = find_resident(s, client, "a case ended", &idx);
-        if (rc != SPR_OK) return rc;
-        if (!started_this_month(g, client)) try_match(g, s->pop, idx, s->month, s->out);
+    const size_t n = g->ev.n_ended;
+    if (grow((void **)&g->ended, &g->cap_ended, n + 1, sizeof *g->ended) < 0) return out_of_memory(s, "listing ended cases");
+    for (size_t j = 0; j < n; j++) g->ended[j] = g->ev.ended[j].client;
+    int rc = find_residents(g, s, g->ended, n, "a case ended");
+    if (rc != SPR_OK) return rc;
+    for (size_t j = 0; j < n; j++) {
+        const size_t idx = (size_t)g->rows[j];
+        prefetch_ahead(s->pop, g->rows, j, n);
+        if (!started_this_month(g, g->ended[j])) try_match(g, s->pop, idx, s->month, s->out);
         close_case(g, s->pop, idx);
     }
     return SPR_OK;
@@ -1472,16 +1509,41 @@ static int retry_open_cases(spr_programme *g, month_step *s)
     for (int qk = 0; qk < g->n_queues; qk++) {
         id_list open = {NULL, 0, 0, 0};
         spr_queue_visit(g->queues[qk], collect_active, &open);
-        int rc = open.oom ? out_of_memory(s, "listing open cases") : SPR_OK;
+        int rc = open.oom ? out_of_memory(s, "listing open cases") : find_residents(g, s, open.v, open.n, "an open case");
         for (size_t j = 0; j < open.n && rc == SPR_OK; j++) {
-            size_t idx = 0;
-            rc = find_resident(s, open.v[j], "an open case", &idx);
-            if (rc == SPR_OK && !started_this_month(g, open.v[j])) try_match(g, s->pop, idx, s->month, s->out);
+            prefetch_ahead(s->pop, g->rows, j, open.n);
+            if (!started_this_month(g, open.v[j])) try_match(g, s->pop, (size_t)g->rows[j], s->month, s->out);
         }
         free(open.v);
         if (rc != SPR_OK) return rc;
     }
     return SPR_OK;
+}
+
+/* The n self-joiners in g->joins in the order cmp_join gives (their random words, ties by id), a
+ * thousand a month at a million residents: by a stable radix sort of the words, 8 bits at a time, when
+ * they come in increasing id (the threads' merged lists do), by qsort otherwise.  Returns 0, or -1 out
+ * of memory. */
+static int sort_joins(spr_programme *g, size_t n)
+{
+    int by_id = 1;
+    for (size_t j = 1; j < n && by_id; j++) by_id = g->joins[j - 1].id < g->joins[j].id;
+    if (!by_id) {
+        qsort(g->joins, n, sizeof *g->joins, cmp_join);
+        return 0;
+    }
+    if (grow((void **)&g->joins_sorting, &g->cap_joins_sorting, n + 1, sizeof *g->joins_sorting) < 0) return -1;
+    spr_join_request *from = g->joins, *to = g->joins_sorting;
+    for (int shift = 0; shift < 32; shift += 8) { /* four passes: the list ends where it began */
+        size_t start[257] = {0};
+        for (size_t j = 0; j < n; j++) start[((from[j].order >> shift) & 255u) + 1]++;
+        for (int d = 0; d < 256; d++) start[d + 1] += start[d];
+        for (size_t j = 0; j < n; j++) to[start[(from[j].order >> shift) & 255u]++] = from[j];
+        spr_join_request *t = from;
+        from = to;
+        to = t;
+    }
+    return 0;
 }
 
 /* 8. Self-joiners take the places left, in random order. */
@@ -1494,9 +1556,11 @@ static int self_joiners(spr_programme *g, month_step *s)
     n_join = 0;
     for (int k = 0; k < s->nthreads; k++)
         for (size_t j = 0; j < s->tl[k].n_joins; j++) g->joins[n_join++] = s->tl[k].joins[j];
-    qsort(g->joins, n_join, sizeof *g->joins, cmp_join);
+    if (sort_joins(g, n_join) < 0) return out_of_memory(s, "sorting the self-joiners");
     spr_population *pop = s->pop;
+    for (size_t j = 0; j < PREFETCH_AHEAD && j < n_join; j++) spr_population_prefetch(pop, g->joins[j].row);
     for (size_t j = 0; j < n_join; j++) {
+        if (j + PREFETCH_AHEAD < n_join) spr_population_prefetch(pop, g->joins[j + PREFETCH_AHEAD].row);
         size_t idx = 0;
         int rc = resident_at(s, g->joins[j].id, g->joins[j].row, "a wish to join a group", &idx);
         if (rc != SPR_OK) return rc;
@@ -1606,12 +1670,39 @@ static void record_the_month(spr_programme *g, uint32_t month, spr_programme_mon
     out->referrals_total = g->referrals_total;
 }
 
+/* The threads' lists of requests, each in increasing row, merged into the first thread's (the others
+ * emptied): the serial step reads them in row order, as one thread would have made them, however the
+ * threads shared the rows.  Returns 0, or -1 out of memory. */
+static int merge_requests(spr_programme *g, spr_programme_tally *tl, int nthreads)
+{
+    void **scratch = &g->merge_scratch;
+    size_t *bytes = &g->merge_scratch_bytes;
+    spr_programme_tally *t0 = &tl[0];
+    for (int k = 1; k < nthreads; k++) {
+        spr_programme_tally *t = &tl[k];
+        if (spr_rows_merge((void **)&t0->referrals, &t0->n_referrals, &t0->cap_referrals, t->referrals, t->n_referrals,
+                           sizeof *t->referrals, offsetof(spr_referral_request, row), scratch, bytes) < 0 ||
+            spr_rows_merge((void **)&t0->joins, &t0->n_joins, &t0->cap_joins, t->joins, t->n_joins, sizeof *t->joins,
+                           offsetof(spr_join_request, row), scratch, bytes) < 0 ||
+            spr_rows_merge((void **)&t0->exits, &t0->n_exits, &t0->cap_exits, t->exits, t->n_exits, sizeof *t->exits,
+                           offsetof(spr_programme_exit, row), scratch, bytes) < 0 ||
+            spr_rows_merge((void **)&t0->volunteers, &t0->n_volunteers, &t0->cap_volunteers, t->volunteers,
+                           t->n_volunteers, sizeof *t->volunteers, offsetof(spr_programme_volunteer, row), scratch,
+                           bytes) < 0)
+            return -1;
+        t->n_referrals = t->n_joins = t->n_exits = t->n_volunteers = 0;
+    }
+    return 0;
+}
+
 int spr_programme_step(spr_programme *g, spr_population *pop, uint32_t month, spr_programme_tally *tl, int nthreads,
                        spr_programme_month *out, int wait_hist[SPR_WAIT_DAYS], spr_error *err)
 {
     memset(out, 0, sizeof *out);
     for (int k = 0; k < nthreads; k++)
         if (tl[k].oom) return spr_error_set(err, SPR_ERR_NOMEM, "out of memory in the programme step");
+    if (merge_requests(g, tl, nthreads) < 0)
+        return spr_error_set(err, SPR_ERR_NOMEM, "out of memory merging the threads' requests");
     spr_queue_events_clear(&g->ev);
     g->n_waits = 0;
     for (int k = 0; k < g->n_queues; k++) {

@@ -1,6 +1,7 @@
 #include "sprsim/simulation.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,16 +200,16 @@ typedef struct {
      * subgroups come from the states' tally, at no cost per resident) */
     int64_t taking_part65[SPR_SEXES][SPR_HOUSEHOLDS];
     int64_t deaths65[SPR_SEXES][SPR_HOUSEHOLDS];
-    /* births: mother's index and the child's sex, in increasing mother index */
+    /* births, in increasing mother's row (merge_births puts all the threads' in the first's) */
     size_t n_births, cap_births;
-    size_t *birth_mother;
-    uint8_t *birth_female;
+    struct birth {
+        uint32_t mother; /* row */
+        uint8_t female;  /* the child's sex */
+    } * births;
+    void *merge_scratch; /* merge_births' room (spr_rows_merge) */
+    size_t merge_scratch_bytes;
     int oom;
     spr_programme_tally *prog; /* this thread's programme requests (an array element, see spr_simulation_run) */
-    /* the thread's run of the month's chunks, [chunk_lo, chunk_hi) (split_chunks), and its speed last
-     * time, in chunks per second (0 before it has stepped any); kept from month to month */
-    size_t chunk_lo, chunk_hi;
-    double chunks_per_s;
 } tally;
 
 static void tally_clear(tally *t, size_t n_resources)
@@ -230,19 +231,29 @@ static void tally_birth(tally *t, size_t mother, int female)
 {
     if (t->n_births == t->cap_births) {
         size_t cap = t->cap_births * 2 + 64;
-        size_t *a = realloc(t->birth_mother, cap * sizeof *a);
-        if (a) t->birth_mother = a;
-        uint8_t *b = realloc(t->birth_female, cap);
-        if (b) t->birth_female = b;
-        if (!a || !b) {
+        struct birth *b = realloc(t->births, cap * sizeof *b);
+        if (b == NULL) {
             t->oom = 1;
             return;
         }
+        t->births = b;
         t->cap_births = cap;
     }
-    t->birth_mother[t->n_births] = mother;
-    t->birth_female[t->n_births] = (uint8_t)female;
-    t->n_births++;
+    t->births[t->n_births++] = (struct birth){(uint32_t)mother, (uint8_t)female};
+}
+
+/* The threads' births, each thread's in increasing mother's row, merged into the first thread's list in
+ * that order (newborns are created in it, whatever rows the threads stepped). */
+static int merge_births(tally *tl, int nthreads)
+{
+    for (int k = 1; k < nthreads; k++) {
+        if (spr_rows_merge((void **)&tl[0].births, &tl[0].n_births, &tl[0].cap_births, tl[k].births, tl[k].n_births,
+                           sizeof *tl[k].births, offsetof(struct birth, mother), &tl[0].merge_scratch,
+                           &tl[0].merge_scratch_bytes) < 0)
+            return SPR_ERR_NOMEM;
+        tl[k].n_births = 0;
+    }
+    return SPR_OK;
 }
 
 /* Slots of the random words: each event has its own word, so a resident
@@ -498,8 +509,8 @@ static int add_newcomers(const spr_params *p, const spr_model *M, spr_population
     uint32_t month = (uint32_t)m;
     for (int k = 0; k < nthreads; k++)
         for (size_t j = 0; j < tl[k].n_births; j++) {
-            size_t mother = tl[k].birth_mother[j];
-            int female = tl[k].birth_female[j];
+            size_t mother = tl[k].births[j].mother;
+            int female = tl[k].births[j].female;
             uint8_t district = pop->district[mother];
             uint32_t w[4];
             spr_rng_block(key, pop->next_id, month, SPR_STREAM_INIT_RESIDENT, 0, w);
@@ -669,29 +680,32 @@ static void cohort_follow(spr_cohort *c, size_t start, const spr_population *pop
     }
 }
 
-/* Splits the month's chunks among a team of threads: each thread one run of consecutive chunks, in
- * thread order, so that its births and requests are in increasing index and the threads' lists, read in
- * thread order, are too.  The runs are sized by the threads' speeds of last month (equal at first): the
- * residents' work is uneven (the old have more to do than the young, and the population is in order of
- * sex and age), and equal runs left one thread waiting.  The split never changes a result. */
-static void split_chunks(tally *tl, int team, size_t chunks)
+/* The threads take the month's chunks in runs from a shared counter, so that a thread that is done
+ * takes more and none waits long for another: the residents' work is uneven (the old have more to do
+ * than the young, and the population is in order of sex and age), and on a shared machine a thread's
+ * speed is not steady (runs fixed in advance from each thread's speed last month left one thread idle
+ * 6% of the time).  A run is a share of what is left, 1 / (2 x threads) of it, and at least
+ * MIN_RUN_CHUNKS chunks, so that the counter is taken a few dozen times a month and the last runs are
+ * short.  The counter only grows, so each thread's runs, and its births and requests, are in increasing
+ * row; merged (spr_rows_merge) they are in row order whatever the threads did: the sharing never changes
+ * a result.  Returns the run's first chunk (chunks or more when none is left) and its end in *hi. */
+enum { MIN_RUN_CHUNKS = 4 };
+
+static size_t take_run(size_t *next_chunk, size_t chunks, int team, size_t *hi)
 {
-    double total = 0;
-    int measured = 1;
-    for (int k = 0; k < team; k++) {
-        total += tl[k].chunks_per_s;
-        measured &= tl[k].chunks_per_s > 0;
+    size_t seen;
+#pragma omp atomic read relaxed
+    seen = *next_chunk;
+    size_t size = seen < chunks ? (chunks - seen) / (2 * (size_t)team) : 0;
+    if (size < MIN_RUN_CHUNKS) size = MIN_RUN_CHUNKS;
+    size_t lo;
+#pragma omp atomic capture relaxed
+    {
+        lo = *next_chunk;
+        *next_chunk += size;
     }
-    double before = 0;
-    size_t lo = 0;
-    for (int k = 0; k < team; k++) {
-        before += measured ? tl[k].chunks_per_s : 1.0;
-        const double share = before / (measured ? total : (double)team);
-        const size_t hi = k == team - 1 ? chunks : (size_t)((double)chunks * share + 0.5);
-        tl[k].chunk_lo = lo;
-        tl[k].chunk_hi = hi > lo ? (hi < chunks ? hi : chunks) : lo;
-        lo = tl[k].chunk_hi;
-    }
+    *hi = lo + size < chunks ? lo + size : chunks;
+    return lo;
 }
 
 /* Replicate `replicate` (the key of its random streams) into slot r of res,
@@ -727,22 +741,28 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
                 goto out;
             }
         }
+        const size_t chunks = (n + CHUNK - 1) / CHUNK;
+        size_t next_chunk = 0;
 #pragma omp parallel num_threads(nthreads)
         {
             tally *t = &tl[omp_get_thread_num()];
-#pragma omp single
-            split_chunks(tl, omp_get_num_threads(), (n + CHUNK - 1) / CHUNK);
-            const double start_s = omp_get_wtime();
-            for (size_t c = t->chunk_lo; c < t->chunk_hi; c++)
-                step_chunk(p, M, g, pop, c * CHUNK, c * CHUNK + CHUNK < n ? c * CHUNK + CHUNK : n, key, (uint32_t)m, t);
-            const double took_s = omp_get_wtime() - start_s;
-            if (t->chunk_hi > t->chunk_lo && took_s > 0) t->chunks_per_s = (double)(t->chunk_hi - t->chunk_lo) / took_s;
+            const int team = omp_get_num_threads();
+            for (;;) {
+                size_t hi, c = take_run(&next_chunk, chunks, team, &hi);
+                if (c >= chunks) break;
+                for (; c < hi; c++)
+                    step_chunk(p, M, g, pop, c * CHUNK, c * CHUNK + CHUNK < n ? c * CHUNK + CHUNK : n, key, (uint32_t)m, t);
+            }
         }
         for (int k = 0; k < nthreads; k++)
             if (tl[k].oom) {
                 rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory recording births");
                 goto out;
             }
+        if (merge_births(tl, nthreads) != SPR_OK) {
+            rc = spr_error_set(err, SPR_ERR_NOMEM, "out of memory merging the threads' births");
+            goto out;
+        }
         if (cohort && m >= cohort->baseline_month) cohort_follow(cohort, cohort_start, pop, m - cohort->baseline_month);
         record_month(M, res, r, m, tl, nthreads);
         spr_programme_month pm;
@@ -776,8 +796,8 @@ static void free_tallies(tally *tl, int nthreads)
 {
     if (tl == NULL) return;
     for (int k = 0; k < nthreads; k++) {
-        free(tl[k].birth_mother);
-        free(tl[k].birth_female);
+        free(tl[k].births);
+        free(tl[k].merge_scratch);
         if (tl[0].prog) spr_programme_tally_free(&tl[0].prog[k]);
     }
     free(tl[0].prog);

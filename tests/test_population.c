@@ -29,13 +29,70 @@ static ptrdiff_t find_linear(const spr_population *pop, uint32_t id)
     return -1;
 }
 
-/* Every id from 0 to beyond the last, present or not, found where the linear search finds it. */
+/* Every id from 0 to beyond the last, present or not (and UINT32_MAX), found where the linear search
+ * finds it: one at a time (spr_population_find), and many at once (spr_population_find_many, the ids in
+ * a shuffled order, in batches of every size from 1 to three times the lanes). */
 static void check_every_id(const spr_population *pop, const char *what)
 {
-    int wrong = 0;
-    const uint32_t end = pop->next_id + 3;
-    for (uint32_t id = 0; id < end; id++) wrong += spr_population_find(pop, id) != find_linear(pop, id);
-    CHECK(wrong == 0, "%s: %d of %u ids found at the wrong index (or not found)", what, wrong, end);
+    int wrong = 0, wrong_many = 0;
+    const uint32_t end = pop->next_id + 3, n = end + 1;
+    uint32_t *ids = malloc(n * sizeof *ids);
+    ptrdiff_t *rows = malloc(n * sizeof *rows), *want = malloc(n * sizeof *want);
+    if (!ids || !rows || !want) {
+        CHECK(0, "out of memory");
+        goto out;
+    }
+    for (uint32_t id = 0; id < end; id++) ids[id] = id;
+    ids[end] = UINT32_MAX;
+    for (uint32_t k = n - 1; k > 0; k--) { /* a fixed shuffle (a multiplicative hash picks the partner) */
+        const uint32_t j = (uint32_t)(((uint64_t)k * 2654435761u) % (k + 1)), t = ids[k];
+        ids[k] = ids[j];
+        ids[j] = t;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        want[k] = find_linear(pop, ids[k]);
+        wrong += spr_population_find(pop, ids[k]) != want[k];
+    }
+    size_t batch = 1;
+    for (size_t at = 0; at < n; at += batch, batch = batch % (3 * SPR_FIND_LANES) + 1) {
+        const size_t m = n - at < batch ? n - at : batch;
+        spr_population_find_many(pop, ids + at, m, rows + at);
+    }
+    for (uint32_t k = 0; k < n; k++) wrong_many += rows[k] != want[k];
+    CHECK(wrong == 0, "%s: %d of %u ids found at the wrong index (or not found)", what, wrong, n);
+    CHECK(wrong_many == 0, "%s: %d of %u ids found at the wrong index (or not found) many at once", what, wrong_many, n);
+out:
+    free(ids);
+    free(rows);
+    free(want);
+}
+
+/* Resident i's entries but its id, sex and age, made from its id (so that where each came from shows
+ * after compaction). */
+static void set_from_id(spr_population *pop, size_t i)
+{
+    const uint32_t id = pop->id[i];
+    pop->district[i] = (uint8_t)(id % 7);
+    pop->state[i] = (uint8_t)(id % 160);
+    pop->sp[i] = (uint8_t)(id * 37);
+    pop->sp_months[i] = (uint8_t)(id * 11);
+    pop->resource[i] = id * 3 + 1;
+}
+
+/* Whether every resident's entries are those of its id: with_gaps's (the sex and age in months from
+ * the order it was added in, the rest set_from_id's), and alive. */
+static int entries_follow_ids(const spr_population *pop, size_t added_first)
+{
+    int ok = 1;
+    for (size_t i = 0; i < pop->n; i++) {
+        const uint32_t id = pop->id[i];
+        ok &= (pop->flags[i] & SPR_FLAG_ALIVE) != 0;
+        if (id >= added_first) continue; /* added after compaction: nothing to check but being alive */
+        ok &= pop->age_months[i] == id % 1200 && (pop->flags[i] & SPR_FLAG_FEMALE) == (id & 1 ? SPR_FLAG_FEMALE : 0);
+        ok &= pop->district[i] == id % 7 && pop->state[i] == id % 160 && pop->sp[i] == (uint8_t)(id * 37) &&
+              pop->sp_months[i] == (uint8_t)(id * 11) && pop->resource[i] == id * 3 + 1;
+    }
+    return ok;
 }
 
 /* A population of n residents of which each dies with probability p_die, in runs (a run of deaths is as
@@ -44,11 +101,13 @@ static spr_population *with_gaps(size_t n, double p_die, size_t run, size_t late
 {
     spr_population *pop = spr_population_create(n);
     if (pop == NULL) return NULL;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (spr_population_add(pop, (int)(i & 1), (uint16_t)(i % 1200), 0, 0) < 0) {
             spr_population_destroy(pop);
             return NULL;
         }
+        set_from_id(pop, i);
+    }
     for (size_t i = 0; i < n; i += run)
         if (gsl_rng_uniform(rng) < p_die)
             for (size_t k = i; k < i + run && k < n; k++) pop->flags[k] &= (uint8_t)~SPR_FLAG_ALIVE;
@@ -201,6 +260,7 @@ int main(int argc, char **argv)
         int ordered = 1;
         for (size_t i = 1; i < pop->n; i++) ordered &= pop->id[i - 1] < pop->id[i];
         CHECK(ordered, "%s: compaction keeps the ids increasing", cases[c].what);
+        CHECK(entries_follow_ids(pop, cases[c].n), "%s: every array's entries moved with their resident", cases[c].what);
         check_every_id(pop, cases[c].what);
         spr_population_destroy(pop);
     }

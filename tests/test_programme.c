@@ -296,7 +296,7 @@ static int same_requests(const spr_programme_tally *x, const spr_programme_tally
         if (x->joins[k].id != y->joins[k].id || x->joins[k].row != y->joins[k].row || x->joins[k].order != y->joins[k].order)
             return 0;
     for (size_t k = 0; k < x->n_volunteers; k++)
-        if (x->volunteers[k] != y->volunteers[k]) return 0;
+        if (x->volunteers[k].row != y->volunteers[k].row || x->volunteers[k].resource != y->volunteers[k].resource) return 0;
     return !memcmp(x->occupancy_delta, y->occupancy_delta, n_resources * sizeof *x->occupancy_delta) &&
            !memcmp(x->prescribed_delta, y->prescribed_delta, n_resources * sizeof *x->prescribed_delta) &&
            x->participants == y->participants && x->volunteers_total == y->volunteers_total &&

@@ -200,6 +200,25 @@ int main(int argc, char **argv)
     CHECK(other && memcmp(one->counts, other->counts, n_counts * sizeof(int32_t)) != 0, "seed has no effect");
     spr_results_destroy(other);
 
+    /* ... and with the dual cycle's programme, on 1 thread and on 5 (more than the processors: the
+     * threads take runs of rows in no fixed order, and their births and requests are merged) */
+    char dual[1024];
+    snprintf(dual, sizeof dual, "%s/scenarios/dual_cycle.yaml", argv[1]);
+    const char *dual_sets[] = {"simulation.population=12000", "simulation.years=6", "simulation.replicates=1"};
+    spr_results *d1 = run_scenario(dual, dual_sets, 3, 1, NULL), *d5 = run_scenario(dual, dual_sets, 3, 5, NULL);
+    CHECK(d1 && d5, "dual-cycle runs");
+    if (d1 && d5) {
+        const size_t nc = (size_t)d1->months * SPR_IND_COUNT * SPR_SEXES * SPR_AGE_BANDS;
+        int64_t referrals = 0;
+        for (int m = 0; m < d1->months; m++) referrals += d1->programme[m].referrals_total;
+        CHECK(memcmp(d1->counts, d5->counts, nc * sizeof(int32_t)) == 0, "dual cycle: counts differ between 1 and 5 threads");
+        CHECK(memcmp(d1->programme, d5->programme, (size_t)d1->months * sizeof *d1->programme) == 0,
+              "dual cycle: the programme's months differ between 1 and 5 threads");
+        CHECK(referrals > 0, "dual cycle: no referrals in %d months", d1->months);
+    }
+    spr_results_destroy(d1);
+    spr_results_destroy(d5);
+
     /* a model of residents aged 65+ only: nobody younger, entrants at 65 keep it going */
     spr_params p_old;
     spr_results *old = run_scenario(older, NULL, 0, 2, &p_old);

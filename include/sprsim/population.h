@@ -66,6 +66,36 @@ ptrdiff_t spr_population_add(spr_population *pop, int female, uint16_t age_month
  * most of its twenty steps. */
 ptrdiff_t spr_population_find(const spr_population *pop, uint32_t id);
 
+/* Merges a list of records in increasing row into *list (also in increasing row; ties keep *list's
+ * first): records of `size` bytes whose row is the uint32_t at row_offset.  *list holds *n records in
+ * room for *cap; the merge is written to *scratch (*scratch_bytes of room, grown as needed), which then
+ * changes places with *list.  The threads of the step each list their residents' requests in row order
+ * and take runs of rows in no fixed order: merged, the lists are in row order whatever the threads did.
+ * Returns 0, or -1 out of memory (nothing changed). */
+int spr_rows_merge(void **list, size_t *n, size_t *cap, const void *other, size_t n_other, size_t size,
+                   size_t row_offset, void **scratch, size_t *scratch_bytes);
+
+/* The rows of n ids (spr_population_find of each, -1 for one not in the population) into rows[].  The
+ * serial month looks up a few thousand residents at a time (link workers' cases), each a miss of the
+ * cache: here the lookups of SPR_FIND_LANES ids go step by step together, without branches, so that
+ * their misses overlap instead of following one another. */
+enum { SPR_FIND_LANES = 16 };
+void spr_population_find_many(const spr_population *pop, const uint32_t *ids, size_t n, ptrdiff_t *rows);
+
+/* Asks the processor to fetch resident i's entries of the arrays the serial month reads, ahead of use
+ * (its rows are scattered: each is a miss of the cache otherwise). */
+static inline void spr_population_prefetch(const spr_population *pop, size_t i)
+{
+    __builtin_prefetch(pop->id + i);
+    __builtin_prefetch(pop->age_months + i);
+    __builtin_prefetch(pop->district + i);
+    __builtin_prefetch(pop->state + i);
+    __builtin_prefetch(pop->flags + i);
+    __builtin_prefetch(pop->sp + i);
+    __builtin_prefetch(pop->sp_months + i);
+    __builtin_prefetch(pop->resource + i);
+}
+
 /* Removes residents who are not alive, keeping the others in order. */
 void spr_population_compact(spr_population *pop);
 

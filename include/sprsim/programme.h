@@ -83,7 +83,12 @@ typedef struct {
     uint32_t resource; /* 32 bits: a large municipality has more than 65,535 groups (defect 4 of issue 8) */
 } spr_programme_exit;
 
-/* One thread's requests and counts in one month. */
+typedef struct {
+    uint32_t row, resource; /* the new volunteer's row, and the group it volunteers in */
+} spr_programme_volunteer;
+
+/* One thread's requests and counts in one month.  The lists are in increasing row (each thread steps
+ * its runs of rows in order); spr_programme_step merges the threads' lists. */
 typedef struct {
     spr_referral_request *referrals;
     size_t n_referrals, cap_referrals;
@@ -91,7 +96,7 @@ typedef struct {
     size_t n_joins, cap_joins;
     spr_programme_exit *exits;
     size_t n_exits, cap_exits;
-    uint32_t *volunteers; /* resource of each new volunteer */
+    spr_programme_volunteer *volunteers;
     size_t n_volunteers, cap_volunteers;
     int32_t *occupancy_delta;    /* per resource: open places freed (negative) */
     int32_t *prescribed_delta;   /* per resource: prescribed places freed (negative) */
