@@ -683,8 +683,8 @@ static void cohort_follow(spr_cohort *c, size_t start, const spr_population *pop
 /* The threads take the month's chunks in runs from a shared counter, so that a thread that is done
  * takes more and none waits long for another: the residents' work is uneven (the old have more to do
  * than the young, and the population is in order of sex and age), and on a shared machine a thread's
- * speed is not steady (runs fixed in advance from each thread's speed last month left one thread idle
- * 6% of the time).  A run is a share of what is left, 1 / (2 x threads) of it, and at least
+ * speed is not steady (runs fixed in advance from each thread's speed last month left the first thread
+ * to finish idle for 5-8% of the step, bench/README.md).  A run is a share of what is left, 1 / (2 x threads) of it, and at least
  * MIN_RUN_CHUNKS chunks, so that the counter is taken a few dozen times a month and the last runs are
  * short.  The counter only grows, so each thread's runs, and its births and requests, are in increasing
  * row; merged (spr_rows_merge) they are in row order whatever the threads did: the sharing never changes
