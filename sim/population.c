@@ -137,7 +137,8 @@ int spr_rows_merge(void **list, size_t *n, size_t *cap, const void *other, size_
     char *out = *scratch;
     size_t i = 0, j = 0;
     while (i < *n || j < n_other) {
-        const int take_a = j == n_other || (i < *n && row_of(a + i * size, row_offset) <= row_of(b + j * size, row_offset));
+        const int take_a =
+            j == n_other || (i < *n && row_of(a + i * size, row_offset) <= row_of(b + j * size, row_offset));
         memcpy(out, take_a ? a + i++ * size : b + j++ * size, size);
         out += size;
     }

@@ -1250,7 +1250,8 @@ static int out_of_memory(const month_step *s, const char *where)
  * (spr_population_find_many), as the caseloads' residents are scattered over the rows. */
 static int find_residents(spr_programme *g, const month_step *s, const uint32_t *ids, size_t n, const char *what)
 {
-    if (grow((void **)&g->rows, &g->cap_rows, n + 1, sizeof *g->rows) < 0) return out_of_memory(s, "looking up residents");
+    if (grow((void **)&g->rows, &g->cap_rows, n + 1, sizeof *g->rows) < 0)
+        return out_of_memory(s, "looking up residents");
     spr_population_find_many(s->pop, ids, n, g->rows);
     for (size_t j = 0; j < n; j++)
         if (g->rows[j] < 0)
@@ -1413,7 +1414,8 @@ static int referrals_join_queues(spr_programme *g, month_step *s)
         for (size_t j = 0; j < s->tl[k].n_referrals; j++) {
             const spr_referral_request *rq = &s->tl[k].referrals[j];
             if (j == 0)
-                for (size_t a = 0; a < PREFETCH_AHEAD && a < s->tl[k].n_referrals; a++) spr_population_prefetch(s->pop, rq[a].row);
+                for (size_t a = 0; a < PREFETCH_AHEAD && a < s->tl[k].n_referrals; a++)
+                    spr_population_prefetch(s->pop, rq[a].row);
             if (j + PREFETCH_AHEAD < s->tl[k].n_referrals) spr_population_prefetch(s->pop, rq[PREFETCH_AHEAD].row);
             size_t idx = 0;
             int rc = resident_at(s, rq->id, rq->row, "a referral", &idx);
@@ -1490,7 +1492,8 @@ static int started_this_month(const spr_programme *g, uint32_t client)
 static int cases_that_end(spr_programme *g, month_step *s)
 {
     const size_t n = g->ev.n_ended;
-    if (grow((void **)&g->ended, &g->cap_ended, n + 1, sizeof *g->ended) < 0) return out_of_memory(s, "listing ended cases");
+    if (grow((void **)&g->ended, &g->cap_ended, n + 1, sizeof *g->ended) < 0)
+        return out_of_memory(s, "listing ended cases");
     for (size_t j = 0; j < n; j++) g->ended[j] = g->ev.ended[j].client;
     int rc = find_residents(g, s, g->ended, n, "a case ended");
     if (rc != SPR_OK) return rc;
@@ -1509,7 +1512,8 @@ static int retry_open_cases(spr_programme *g, month_step *s)
     for (int qk = 0; qk < g->n_queues; qk++) {
         id_list open = {NULL, 0, 0, 0};
         spr_queue_visit(g->queues[qk], collect_active, &open);
-        int rc = open.oom ? out_of_memory(s, "listing open cases") : find_residents(g, s, open.v, open.n, "an open case");
+        int rc = open.oom ? out_of_memory(s, "listing open cases")
+                          : find_residents(g, s, open.v, open.n, "an open case");
         for (size_t j = 0; j < open.n && rc == SPR_OK; j++) {
             prefetch_ahead(s->pop, g->rows, j, open.n);
             if (!started_this_month(g, open.v[j])) try_match(g, s->pop, (size_t)g->rows[j], s->month, s->out);

@@ -684,9 +684,9 @@ static void cohort_follow(spr_cohort *c, size_t start, const spr_population *pop
  * takes more and none waits long for another: the residents' work is uneven (the old have more to do
  * than the young, and the population is in order of sex and age), and on a shared machine a thread's
  * speed is not steady (runs fixed in advance from each thread's speed last month left the first thread
- * to finish idle for 5-8% of the step, bench/README.md).  A run is a share of what is left, 1 / (2 x threads) of it, and at least
- * MIN_RUN_CHUNKS chunks, so that the counter is taken a few dozen times a month and the last runs are
- * short.  The counter only grows, so each thread's runs, and its births and requests, are in increasing
+ * to finish idle for 5-8% of the step, bench/README.md).  A run is a share of what is left, 1 / (2 x
+ * threads) of it, and at least MIN_RUN_CHUNKS chunks, so that the counter is taken a few dozen times a
+ * month and the last runs are short.  The counter only grows, so each thread's runs, and its births and requests, are in increasing
  * row; merged (spr_rows_merge) they are in row order whatever the threads did: the sharing never changes
  * a result.  Returns the run's first chunk (chunks or more when none is left) and its end in *hi. */
 enum { MIN_RUN_CHUNKS = 4 };
@@ -750,8 +750,10 @@ static int run_replicate(const spr_params *p, const spr_model *M, spr_results *r
             for (;;) {
                 size_t hi, c = take_run(&next_chunk, chunks, team, &hi);
                 if (c >= chunks) break;
-                for (; c < hi; c++)
-                    step_chunk(p, M, g, pop, c * CHUNK, c * CHUNK + CHUNK < n ? c * CHUNK + CHUNK : n, key, (uint32_t)m, t);
+                for (; c < hi; c++) {
+                    const size_t lo = c * CHUNK, end = lo + CHUNK < n ? lo + CHUNK : n;
+                    step_chunk(p, M, g, pop, lo, end, key, (uint32_t)m, t);
+                }
             }
         }
         for (int k = 0; k < nthreads; k++)
